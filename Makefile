@@ -1,0 +1,44 @@
+# IPT Care. The README shows two commands: `make run` and `make test`.
+# Everything else here is for developers (`make help`).
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test lint format typecheck check-deploy bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@scripts/setup.sh "$(PYTHON)" "$(VENV)"
+	@touch $(STAMP)
+
+setup: $(STAMP) ## Create the virtual environment and install IPT Care with its tools
+
+run: $(STAMP) ## Migrate, load the demo clinic if empty, serve on http://127.0.0.1:$(PORT)
+	@PORT=$(PORT) scripts/run.sh
+
+test: $(STAMP) ## Run the whole test suite (browser tests included)
+	@scripts/test.sh
+
+lint: $(STAMP) ## ruff and the migration check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(STAMP) ## Format the code
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: $(STAMP) ## mypy, strict
+	$(BIN)/mypy .
+
+check-deploy: $(STAMP) ## Django's deployment checklist against production settings
+	@scripts/check_deploy.sh
+
+clean: ## Remove the virtual environment and the local database
+	rm -rf $(VENV) var

@@ -1,0 +1,223 @@
+"""Who may see which patient: the one access mechanism (docs/access.md).
+
+Every view that shows or changes patient data gets the patient through
+``patient_get_for_user`` or lists patients through ``patients_visible_to``. Both are
+default-deny: a patient the user may not see does not exist for them (404, never 403).
+
+- clinicians see the patients whose care team they are on;
+- supervisors also see every patient of the teams they belong to;
+- intake coordinators see their own site's patients at the registration level
+  (identity and contact, for booking and duplicate checks), not clinical content;
+- administrators see no patient;
+- a clinician or supervisor outside the care team may *break the glass*: with a typed
+  reason they get clinical access for a few hours; it is audited and listed for the
+  team's supervisors.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.choices import Role
+from accounts.models import BreakGlassAccess
+from audit import services as audit
+from audit.choices import Action
+from patients.models import CareTeamMember, Patient
+
+if TYPE_CHECKING:
+    from accounts.models import Staff
+
+
+class Basis(StrEnum):
+    """Why a user may see a patient, most specific first."""
+
+    CARE_TEAM = "care_team"
+    SUPERVISOR = "supervisor"
+    BREAK_GLASS = "break_glass"
+    REGISTRATION = "registration"
+
+
+@dataclass(frozen=True)
+class PatientAccess:
+    """A patient the user may see, and on what basis."""
+
+    patient: Patient
+    basis: Basis
+
+    @property
+    def clinical(self) -> bool:
+        """Diagnoses, treatments, scores and notes: not for registration-level access."""
+        return self.basis is not Basis.REGISTRATION
+
+    @property
+    def may_edit_record(self) -> bool:
+        return True
+
+    @property
+    def may_manage_care_team(self) -> bool:
+        return self.basis in {Basis.CARE_TEAM, Basis.SUPERVISOR}
+
+
+def _on_care_team(staff: Staff) -> Exists:
+    return Exists(CareTeamMember.objects.filter(patient=OuterRef("pk"), staff=staff))
+
+
+def _glass_broken(staff: Staff) -> Exists:
+    return Exists(
+        BreakGlassAccess.objects.filter(
+            patient=OuterRef("pk"), staff=staff, expires_at__gt=timezone.now()
+        )
+    )
+
+
+def _staff_team_ids(staff: Staff) -> QuerySet[Staff]:
+    return staff.teams.values_list("id", flat=True)  # type: ignore[return-value]
+
+
+def patients_visible_to(staff: Staff) -> QuerySet[Patient]:
+    """Every patient this user may open; an empty set for anyone else."""
+    if not staff.is_authenticated or not staff.is_active:
+        return Patient.objects.none()
+    if staff.role == Role.CLINICIAN:
+        return Patient.objects.filter(_on_care_team(staff) | _glass_broken(staff))
+    if staff.role == Role.SUPERVISOR:
+        return Patient.objects.filter(
+            Q(team__in=_staff_team_ids(staff)) | _on_care_team(staff) | _glass_broken(staff)
+        )
+    if staff.role == Role.INTAKE and staff.site_id is not None:
+        return Patient.objects.filter(team__site_id=staff.site_id)
+    return Patient.objects.none()
+
+
+def caseload_for(staff: Staff) -> QuerySet[Patient]:
+    """The patients a user works with day to day: their care teams, and for supervisors
+    their teams' patients. Break-the-glass patients are not part of anyone's caseload."""
+    if staff.role == Role.CLINICIAN:
+        return Patient.objects.filter(_on_care_team(staff))
+    if staff.role == Role.SUPERVISOR:
+        return Patient.objects.filter(
+            Q(team__in=_staff_team_ids(staff)) | _on_care_team(staff)
+        )
+    if staff.role == Role.INTAKE and staff.site_id is not None:
+        return Patient.objects.filter(team__site_id=staff.site_id)
+    return Patient.objects.none()
+
+
+def _basis(staff: Staff, patient: Patient) -> Basis | None:
+    annotated = (
+        Patient.objects.filter(pk=patient.pk)
+        .annotate(on_team=_on_care_team(staff), glass=_glass_broken(staff))
+        .values("on_team", "glass", "team_id", "team__site_id")
+        .first()
+    )
+    if annotated is None:
+        return None
+    if annotated["on_team"]:
+        return Basis.CARE_TEAM
+    if staff.role == Role.SUPERVISOR and staff.teams.filter(pk=annotated["team_id"]).exists():
+        return Basis.SUPERVISOR
+    if annotated["glass"]:
+        return Basis.BREAK_GLASS
+    if staff.role == Role.INTAKE and annotated["team__site_id"] == staff.site_id:
+        return Basis.REGISTRATION
+    return None
+
+
+def patient_get_for_user(
+    *,
+    staff: Staff,
+    public_id: uuid.UUID,
+    action: Action = Action.VIEW,
+    category: str = "patient",
+    detail: str = "",
+    audit_read: bool = True,
+) -> PatientAccess:
+    """The patient, if this user may see them, with the read written to the audit trail.
+
+    Raises ``Http404`` otherwise, so that a foreign id reveals nothing.
+    """
+    patient = (
+        patients_visible_to(staff).select_related("team__site").filter(public_id=public_id)
+    ).first()
+    if patient is None:
+        raise Http404("No such patient.")
+    basis = _basis(staff, patient)
+    if basis is None:  # pragma: no cover - visible_to and _basis agree by construction
+        raise Http404("No such patient.")
+    if audit_read:
+        audit.record(
+            actor=staff,
+            action=action,
+            category=category,
+            patient=patient,
+            object_id=str(patient.public_id),
+            detail=(f"basis={basis.value}; {detail}" if detail else f"basis={basis.value}"),
+        )
+    return PatientAccess(patient=patient, basis=basis)
+
+
+def require_clinical(access: PatientAccess) -> None:
+    """Clinical content is not for registration-level access; 404 as for any other."""
+    if not access.clinical:
+        raise Http404("No such patient.")
+
+
+def may_break_glass(staff: Staff) -> bool:
+    return staff.is_active and staff.role in {Role.CLINICIAN, Role.SUPERVISOR}
+
+
+class BreakGlassRefused(Exception):
+    """The record number names no patient this user could break the glass for."""
+
+
+@transaction.atomic
+def break_glass(*, staff: Staff, record_number: str, reason: str) -> BreakGlassAccess:
+    """Grant time-limited clinical access outside the care team, with a reason."""
+    if not may_break_glass(staff):
+        raise BreakGlassRefused("Only clinicians and supervisors may break the glass.")
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise BreakGlassRefused("Give the reason in a sentence.")
+    patient = Patient.objects.filter(record_number=record_number.strip().upper()).first()
+    if patient is None:
+        audit.record(
+            actor=staff,
+            action=Action.ACCESS_DENIED,
+            category="break_glass",
+            detail="no patient with that record number",
+        )
+        raise BreakGlassRefused("No patient has that record number.")
+    grant = BreakGlassAccess.objects.create(
+        staff=staff,
+        patient=patient,
+        reason=reason,
+        expires_at=timezone.now() + timedelta(hours=settings.IPTCARE_BREAK_GLASS_HOURS),
+    )
+    audit.record(
+        actor=staff,
+        action=Action.BREAK_GLASS,
+        category="patient",
+        patient=patient,
+        object_id=str(patient.public_id),
+        detail=f"grant={grant.pk}",
+    )
+    return grant
+
+
+def break_glass_for_review(supervisor: Staff) -> QuerySet[BreakGlassAccess]:
+    """Break-the-glass accesses to the supervisor's teams' patients."""
+    if supervisor.role != Role.SUPERVISOR:
+        return BreakGlassAccess.objects.none()
+    return BreakGlassAccess.objects.filter(
+        patient__team__in=_staff_team_ids(supervisor)
+    ).select_related("staff", "patient", "reviewed_by")

@@ -1,0 +1,48 @@
+"""Staff session rules that apply to every page: the absolute session lifetime and,
+where the clinic requires it, a verified second factor before anything else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+SIGNED_IN_AT = "iptcare_signed_in_at"
+
+# Pages a signed-in user may reach before the second factor is verified.
+_BEFORE_SECOND_FACTOR = ("accounts:verify", "accounts:setup-2fa", "accounts:sign-out")
+
+
+def note_sign_in_time(sender: object, request: HttpRequest, **kwargs: object) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session[SIGNED_IN_AT] = timezone.now().timestamp()
+
+
+class StaffSessionMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            signed_in_at = request.session.get(SIGNED_IN_AT)
+            limit = timedelta(hours=settings.IPTCARE_SESSION_ABSOLUTE_HOURS)
+            if (
+                signed_in_at is None
+                or timezone.now().timestamp() - float(signed_in_at) > limit.total_seconds()
+            ):
+                logout(request)
+                return redirect(settings.LOGIN_URL)
+            if settings.IPTCARE_REQUIRE_2FA and not user.is_verified():  # type: ignore[union-attr]
+                allowed = [reverse(name) for name in _BEFORE_SECOND_FACTOR]
+                if request.path not in allowed and not request.path.startswith(
+                    settings.STATIC_URL
+                ):
+                    return redirect("accounts:verify")
+        return self.get_response(request)

@@ -1,0 +1,88 @@
+"""Test personas shared by every app (healthchecks' Alice, Bob and Charlie, for a clinic).
+
+Site A has team A; site B has team B.
+- ``therapist_on_team``: clinician on team A and primary clinician of ``patient``.
+- ``therapist_off_team``: clinician on team A, not on ``patient``'s care team.
+- ``therapist_other_site``: clinician on team B.
+- ``supervisor``: supervisor of team A.  ``supervisor_other_team``: of team B.
+- ``coordinator``: intake coordinator at site A.  ``administrator``: no clinical role.
+- ``patient``: team A.  ``patient_other_site``: team B, cared for by the other therapist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from accounts.choices import CareTeamRole, Role
+from accounts.models import Site, Staff, Team
+from accounts.tests.factories import SiteFactory, StaffFactory, TeamFactory
+from patients.models import Patient
+from patients.tests.factories import CareTeamMemberFactory, PatientFactory
+
+
+@dataclass
+class Clinic:
+    site_a: Site
+    site_b: Site
+    team_a: Team
+    team_b: Team
+    therapist_on_team: Staff
+    therapist_off_team: Staff
+    therapist_other_site: Staff
+    supervisor: Staff
+    supervisor_other_team: Staff
+    coordinator: Staff
+    administrator: Staff
+    patient: Patient
+    patient_other_site: Patient
+
+    def persona(self, name: str) -> Staff | None:
+        return None if name == "anonymous" else getattr(self, name)
+
+
+@pytest.fixture
+def clinic(db: None) -> Clinic:
+    site_a, site_b = SiteFactory(name="Site A"), SiteFactory(name="Site B")
+    team_a, team_b = TeamFactory(site=site_a), TeamFactory(site=site_b)
+
+    def staff(username: str, role: Role, site: Site, teams: list[Team]) -> Staff:
+        return StaffFactory(username=username, role=role, site=site, teams=teams)
+
+    clinic = Clinic(
+        site_a=site_a,
+        site_b=site_b,
+        team_a=team_a,
+        team_b=team_b,
+        therapist_on_team=staff("therapist_on_team", Role.CLINICIAN, site_a, [team_a]),
+        therapist_off_team=staff("therapist_off_team", Role.CLINICIAN, site_a, [team_a]),
+        therapist_other_site=staff("therapist_other", Role.CLINICIAN, site_b, [team_b]),
+        supervisor=staff("supervisor", Role.SUPERVISOR, site_a, [team_a]),
+        supervisor_other_team=staff("supervisor_b", Role.SUPERVISOR, site_b, [team_b]),
+        coordinator=staff("coordinator", Role.INTAKE, site_a, []),
+        administrator=staff("administrator", Role.ADMINISTRATOR, site_a, []),
+        patient=PatientFactory(team=team_a, given_name="Canary", family_name="Zebedee"),
+        patient_other_site=PatientFactory(team=team_b),
+    )
+    CareTeamMemberFactory(
+        patient=clinic.patient, staff=clinic.therapist_on_team, role=CareTeamRole.PRIMARY
+    )
+    CareTeamMemberFactory(
+        patient=clinic.patient_other_site,
+        staff=clinic.therapist_other_site,
+        role=CareTeamRole.PRIMARY,
+    )
+    return clinic
+
+
+def signed_in(client: Client, staff: Staff | None) -> Client:
+    if staff is not None:
+        client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def as_therapist(client: Client, clinic: Clinic) -> Client:
+    return signed_in(client, clinic.therapist_on_team)

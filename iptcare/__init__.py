@@ -1,0 +1,1 @@
+"""IPT Care: Interpersonal Psychotherapy, run end to end."""

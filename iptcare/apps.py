@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class IptcareConfig(AppConfig):
+    """The project package itself: base templates, static files, health check."""
+
+    name = "iptcare"
+    verbose_name = "IPT Care"

@@ -1,0 +1,257 @@
+"""The demo clinic: two sites, staff in every role and synthetic patients.
+
+Deterministic for a given seed, idempotent (a second run changes nothing), and fast at
+scale (bulk inserts), so the same code fills a benchmark database with 100,000 patients.
+Names are invented; telephone numbers are from Ofcom's drama range (07700 900000–900999)
+and e-mail addresses use example.org, so no real person can be reached by mistake.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.choices import CareTeamRole, Role
+from accounts.models import Site, Staff, Team
+from audit import services as audit
+from audit.choices import Action
+from patients.choices import DiagnosisRank, Language, TreatmentKind
+from patients.models import CareTeamMember, ConcurrentTreatment, Diagnosis, Patient
+from patients.services import record_number_for
+
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed to every demo user on purpose
+
+
+@dataclass(frozen=True)
+class DemoStaff:
+    username: str
+    first_name: str
+    last_name: str
+    role: Role
+    site_index: int
+    title: str = ""
+
+
+DEMO_STAFF = [
+    DemoStaff("intake", "Imani", "Okafor", Role.INTAKE, 0, "Intake coordinator"),
+    DemoStaff("clinician", "Daniel", "Reyes", Role.CLINICIAN, 0, "Clinical psychologist"),
+    DemoStaff("clinician2", "Priya", "Natarajan", Role.CLINICIAN, 0, "IPT therapist"),
+    DemoStaff("supervisor", "Margaret", "Lindqvist", Role.SUPERVISOR, 0, "Clinical lead"),
+    DemoStaff("admin", "Tom", "Whitfield", Role.ADMINISTRATOR, 0, "Service administrator"),
+    DemoStaff("clinician3", "Samuel", "Adeyemi", Role.CLINICIAN, 1, "IPT therapist"),
+    DemoStaff("supervisor2", "Helen", "Brooks", Role.SUPERVISOR, 1, "Clinical lead"),
+    DemoStaff("intake2", "Lucía", "Fernández", Role.INTAKE, 1, "Intake coordinator"),
+]
+DEMO_SIGN_INS = ["intake", "clinician", "clinician2", "supervisor", "admin"]
+
+_GIVEN = [
+    "Aisha", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hamza", "Isla", "Jamal",
+    "Katie", "Liam", "Maya", "Nikhil", "Olivia", "Patrick", "Rosa", "Sam", "Tariq",
+    "Uma", "Victor", "Wen", "Yusuf", "Zara", "Adam", "Bea", "Callum", "Dana", "Eli",
+    "Fatima", "Gabriel", "Hannah", "Ivan", "Jess", "Kofi", "Leah", "Marco", "Nadia",
+    "Owen", "Phoebe", "Ravi", "Sofia", "Theo", "Valentina", "Will", "Ximena", "Yara",
+]
+_FAMILY = [
+    "Ahmed", "Baker", "Campbell", "Dimitrov", "Evans", "Fischer", "Garcia", "Hughes",
+    "Ibrahim", "Jones", "Kowalski", "Lee", "Murphy", "Nguyen", "O'Brien", "Patel",
+    "Quinn", "Robinson", "Singh", "Taylor", "Usman", "Vasquez", "Walsh", "Xu", "Young",
+    "Zielinski", "Ali", "Brown", "Chen", "Davies", "Edwards", "Flores", "Green",
+    "Hernandez", "Iqbal", "Johnson", "Khan", "Lopez", "Morris", "Novak", "Okoye",
+]
+_PRONOUNS = ["she/her", "he/him", "they/them", "", "she/her", "he/him"]
+_RELATIONS = ["partner", "mother", "father", "sister", "brother", "friend", "daughter"]
+_PRIMARY_DIAGNOSES = ["F32.1", "F33.1", "F32.2", "F10.2", "F33.0", "F41.1", "F43.1"]
+_SECONDARY_DIAGNOSES = ["F10.1", "F12.1", "F14.2", "F11.2", "F41.1", "F40.1", "F17.2"]
+_MEDICATIONS = [
+    ("Sertraline", "100 mg daily"),
+    ("Naltrexone", "50 mg daily"),
+    ("Buprenorphine", "8 mg daily"),
+    ("Mirtazapine", "30 mg at night"),
+    ("Acamprosate", "666 mg three times daily"),
+]
+
+
+def demo_loaded() -> bool:
+    return Staff.objects.filter(username="clinician").exists()
+
+
+def _staff(sites: list[Site], teams: list[Team]) -> dict[str, Staff]:
+    password = make_password(DEMO_PASSWORD)  # hashed once: Argon2 is slow on purpose
+    created: dict[str, Staff] = {}
+    for spec in DEMO_STAFF:
+        staff = Staff.objects.create(
+            username=spec.username,
+            first_name=spec.first_name,
+            last_name=spec.last_name,
+            email=f"{spec.username}@example.org",
+            role=spec.role,
+            site=sites[spec.site_index],
+            professional_title=spec.title,
+            password=password,
+        )
+        if spec.role in {Role.CLINICIAN, Role.SUPERVISOR}:
+            staff.teams.add(teams[spec.site_index])
+        created[spec.username] = staff
+    return created
+
+
+def _patients(
+    rng: random.Random, count: int, teams: list[Team], first_id: int
+) -> list[Patient]:
+    today = timezone.localdate()
+    patients = []
+    for index in range(count):
+        pk = first_id + index
+        given = rng.choice(_GIVEN)
+        family = rng.choice(_FAMILY)
+        dob = today - timedelta(days=rng.randint(18 * 365, 75 * 365))
+        may_text = rng.random() < 0.7
+        language = Language.SPANISH if rng.random() < 0.12 else Language.ENGLISH
+        patients.append(
+            Patient(
+                id=pk,
+                record_number=record_number_for(pk),
+                given_name=given,
+                family_name=family,
+                preferred_name=given[:3] if rng.random() < 0.08 else "",
+                date_of_birth=dob,
+                pronouns=rng.choice(_PRONOUNS),
+                phone=f"07700 900{rng.randint(0, 999):03d}",
+                email=(
+                    f"{given.lower()}.{family.lower().replace(chr(39), '')}{pk}@example.org"
+                    if rng.random() < 0.8
+                    else ""
+                ),
+                address=f"{rng.randint(1, 220)} Example Road, Testtown",
+                may_leave_voicemail=rng.random() < 0.6,
+                may_text=may_text,
+                emergency_contact_name=f"{rng.choice(_GIVEN)} {family}",
+                emergency_contact_relationship=rng.choice(_RELATIONS),
+                emergency_contact_phone=f"07700 900{rng.randint(0, 999):03d}",
+                preferred_language=language,
+                interpreter_needed=language == Language.SPANISH and rng.random() < 0.3,
+                team=teams[0] if index % 3 else teams[1],
+            )
+        )
+    return patients
+
+
+def _clinical_rows(
+    rng: random.Random, patients: list[Patient], staff: dict[str, Staff], second_team: Team
+) -> tuple[list[CareTeamMember], list[Diagnosis], list[ConcurrentTreatment]]:
+    today = timezone.localdate()
+    site0 = [staff["clinician"], staff["clinician2"]]
+    members: list[CareTeamMember] = []
+    diagnoses: list[Diagnosis] = []
+    treatments: list[ConcurrentTreatment] = []
+    for index, patient in enumerate(patients):
+        if patient.team_id == second_team.id:
+            primary = staff["clinician3"]
+        else:
+            primary = site0[index % 2]
+        members.append(
+            CareTeamMember(patient=patient, staff=primary, role=CareTeamRole.PRIMARY)
+        )
+        since = today - timedelta(days=rng.randint(20, 900))
+        diagnoses.append(
+            Diagnosis(
+                patient=patient,
+                code=rng.choice(_PRIMARY_DIAGNOSES),
+                rank=DiagnosisRank.PRIMARY,
+                diagnosed_on=since,
+                recorded_by=primary,
+            )
+        )
+        if rng.random() < 0.6:  # co-occurring disorders are the rule in this service
+            diagnoses.append(
+                Diagnosis(
+                    patient=patient,
+                    code=rng.choice(_SECONDARY_DIAGNOSES),
+                    rank=DiagnosisRank.SECONDARY,
+                    diagnosed_on=since - timedelta(days=rng.randint(0, 400)),
+                    recorded_by=primary,
+                )
+            )
+        if rng.random() < 0.45:
+            name, dose = rng.choice(_MEDICATIONS)
+            treatments.append(
+                ConcurrentTreatment(
+                    patient=patient,
+                    kind=TreatmentKind.MEDICATION,
+                    medication_name=name,
+                    dose=dose,
+                    prescriber="Dr A. Example (GP)",
+                    started_on=since,
+                    recorded_by=primary,
+                )
+            )
+        if rng.random() < 0.3:
+            kind = rng.choice([TreatmentKind.GROUP, TreatmentKind.DBT, TreatmentKind.CBT])
+            treatments.append(
+                ConcurrentTreatment(
+                    patient=patient,
+                    kind=kind,
+                    description={
+                        TreatmentKind.GROUP: "Recovery group, weekly",
+                        TreatmentKind.DBT: "DBT skills group",
+                        TreatmentKind.CBT: "CBT for insomnia",
+                    }[kind],
+                    provider="Community recovery service",
+                    started_on=since + timedelta(days=rng.randint(0, 60)),
+                    recorded_by=primary,
+                )
+            )
+    return members, diagnoses, treatments
+
+
+def _reset_sequences() -> None:
+    statements = connection.ops.sequence_reset_sql(no_style(), [Patient])
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
+@transaction.atomic
+def load_demo_clinic(*, seed: int, patient_count: int, batch_size: int = 2000) -> int:
+    """Create the demo clinic unless it is there already; return patients created."""
+    if settings.PRODUCTION:
+        raise RuntimeError("The demo clinic is never loaded under production settings.")
+    if demo_loaded():
+        return 0
+    rng = random.Random(seed)
+    sites = [
+        Site.objects.create(name="Northside Recovery Centre", address="1 North Street"),
+        Site.objects.create(name="Riverside Clinic", address="2 River Lane"),
+    ]
+    teams = [
+        Team.objects.create(site=sites[0], name="IPT team"),
+        Team.objects.create(site=sites[1], name="IPT team"),
+    ]
+    staff = _staff(sites, teams)
+    first_id = (Patient.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    created = 0
+    for start in range(0, patient_count, batch_size):
+        size = min(batch_size, patient_count - start)
+        patients = Patient.objects.bulk_create(
+            _patients(rng, size, teams, first_id + start), batch_size=batch_size
+        )
+        members, diagnoses, treatments = _clinical_rows(rng, patients, staff, teams[1])
+        CareTeamMember.objects.bulk_create(members, batch_size=batch_size)
+        Diagnosis.objects.bulk_create(diagnoses, batch_size=batch_size)
+        ConcurrentTreatment.objects.bulk_create(treatments, batch_size=batch_size)
+        created += size
+    _reset_sequences()
+    audit.record(
+        actor=None, action=Action.CREATE, category="demo", detail=f"patients={created}"
+    )
+    return created
+
+

@@ -1,0 +1,1 @@
+"""Small named helpers shared by the apps (no utils.py: each module says what it holds)."""

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from iptcare import views
+
+admin.site.site_header = "IPT Care administration"
+admin.site.site_title = "IPT Care administration"
+
+urlpatterns = [
+    path("health", views.health, name="health"),
+    path("", include("accounts.urls")),
+    path("", include("patients.urls")),
+    # One sign-in page for everyone, with lock-out and the second factor.
+    path("admin/login/", views.admin_sign_in),
+    path("admin/", admin.site.urls),
+]

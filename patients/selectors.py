@@ -1,0 +1,68 @@
+"""Reads of patient data, already access-filtered (accounts.access) and audited."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts import access
+from accounts.choices import CareTeamRole
+from audit import services as audit
+from audit.choices import Action
+from audit.models import AuditEvent
+from patients.models import CareTeamMember, Patient
+
+if TYPE_CHECKING:
+    from accounts.models import Staff
+
+
+def _search(patients: QuerySet[Patient], query: str) -> QuerySet[Patient]:
+    query = query.strip()
+    if not query:
+        return patients
+    words = query.split()
+    condition = Q(record_number__iexact=query)
+    name_match = Q()
+    for word in words:
+        name_match &= (
+            Q(given_name__icontains=word)
+            | Q(family_name__icontains=word)
+            | Q(preferred_name__icontains=word)
+        )
+    return patients.filter(condition | name_match)
+
+
+def caseload_page(*, staff: Staff, query: str, page_number: str | int, per_page: int) -> Page:
+    """One page of the user's caseload with each row's primary clinician, and one audit
+    row for each patient shown. The query count does not depend on the caseload size."""
+    patients = (
+        _search(access.caseload_for(staff), query)
+        .select_related("team")
+        .prefetch_related(
+            Prefetch(
+                "care_team",
+                queryset=CareTeamMember.objects.filter(role=CareTeamRole.PRIMARY)
+                .select_related("staff"),
+                to_attr="primary_members",
+            )
+        )
+        .order_by("family_name", "given_name", "id")
+    )
+    page = Paginator(patients, per_page).get_page(page_number)
+    audit.record_many(
+        actor=staff,
+        entries=[
+            audit.Entry(Action.LIST, "patient", patient, str(patient.public_id), "caseload")
+            for patient in page.object_list
+        ],
+    )
+    return page
+
+
+def patient_audit_page(
+    *, staff: Staff, patient: Patient, page_number: str | int, per_page: int
+) -> Page:
+    events = AuditEvent.objects.filter(patient=patient).select_related("actor")
+    return Paginator(events, per_page).get_page(page_number)
