@@ -11,7 +11,11 @@ Site A has team A; site B has team B.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
@@ -21,6 +25,9 @@ from accounts.models import Site, Staff, Team
 from accounts.tests.factories import SiteFactory, StaffFactory, TeamFactory
 from patients.models import Patient
 from patients.tests.factories import CareTeamMemberFactory, PatientFactory
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 
 @dataclass
@@ -86,3 +93,52 @@ def signed_in(client: Client, staff: Staff | None) -> Client:
 @pytest.fixture
 def as_therapist(client: Client, clinic: Clinic) -> Client:
     return signed_in(client, clinic.therapist_on_team)
+
+
+CHROMIUM = os.environ.get("IPTCARE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium driven by Playwright (Playwright's own browser download is not
+    used: clinics' build machines are often offline)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made
+    # by the test itself between page actions are still synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium: Browser) -> Iterator[Page]:
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(chromium: Browser) -> Iterator[Page]:
+    """A phone-sized page (iPhone SE: 375×667, touch)."""
+    context = chromium.new_context(
+        viewport={"width": 375, "height": 667}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    yield page
+    context.close()
