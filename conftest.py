@@ -64,7 +64,9 @@ def clinic(db: None) -> Clinic:
         team_a=team_a,
         team_b=team_b,
         therapist_on_team=staff("therapist_on_team", Role.CLINICIAN, site_a, [team_a]),
-        therapist_off_team=staff("therapist_off_team", Role.CLINICIAN, site_a, [team_a]),
+        therapist_off_team=staff(
+            "therapist_off_team", Role.CLINICIAN, site_a, [team_a]
+        ),
         therapist_other_site=staff("therapist_other", Role.CLINICIAN, site_b, [team_b]),
         supervisor=staff("supervisor", Role.SUPERVISOR, site_a, [team_a]),
         supervisor_other_team=staff("supervisor_b", Role.SUPERVISOR, site_b, [team_b]),
@@ -74,7 +76,9 @@ def clinic(db: None) -> Clinic:
         patient_other_site=PatientFactory(team=team_b),
     )
     CareTeamMemberFactory(
-        patient=clinic.patient, staff=clinic.therapist_on_team, role=CareTeamRole.PRIMARY
+        patient=clinic.patient,
+        staff=clinic.therapist_on_team,
+        role=CareTeamRole.PRIMARY,
     )
     CareTeamMemberFactory(
         patient=clinic.patient_other_site,

@@ -92,7 +92,9 @@ def patients_visible_to(staff: Staff) -> QuerySet[Patient]:
         return Patient.objects.filter(_on_care_team(staff) | _glass_broken(staff))
     if staff.role == Role.SUPERVISOR:
         return Patient.objects.filter(
-            Q(team__in=_staff_team_ids(staff)) | _on_care_team(staff) | _glass_broken(staff)
+            Q(team__in=_staff_team_ids(staff))
+            | _on_care_team(staff)
+            | _glass_broken(staff)
         )
     if staff.role == Role.INTAKE and staff.site_id is not None:
         return Patient.objects.filter(team__site_id=staff.site_id)
@@ -124,7 +126,10 @@ def _basis(staff: Staff, patient: Patient) -> Basis | None:
         return None
     if annotated["on_team"]:
         return Basis.CARE_TEAM
-    if staff.role == Role.SUPERVISOR and staff.teams.filter(pk=annotated["team_id"]).exists():
+    if (
+        staff.role == Role.SUPERVISOR
+        and staff.teams.filter(pk=annotated["team_id"]).exists()
+    ):
         return Basis.SUPERVISOR
     if annotated["glass"]:
         return Basis.BREAK_GLASS
@@ -147,7 +152,9 @@ def patient_get_for_user(
     Raises ``Http404`` otherwise, so that a foreign id reveals nothing.
     """
     patient = (
-        patients_visible_to(staff).select_related("team__site").filter(public_id=public_id)
+        patients_visible_to(staff)
+        .select_related("team__site")
+        .filter(public_id=public_id)
     ).first()
     if patient is None:
         raise Http404("No such patient.")
@@ -161,7 +168,9 @@ def patient_get_for_user(
             category=category,
             patient=patient,
             object_id=str(patient.public_id),
-            detail=(f"basis={basis.value}; {detail}" if detail else f"basis={basis.value}"),
+            detail=(
+                f"basis={basis.value}; {detail}" if detail else f"basis={basis.value}"
+            ),
         )
     return PatientAccess(patient=patient, basis=basis)
 
@@ -188,7 +197,9 @@ def break_glass(*, staff: Staff, record_number: str, reason: str) -> BreakGlassA
     reason = reason.strip()
     if len(reason) < 10:
         raise BreakGlassRefused("Give the reason in a sentence.")
-    patient = Patient.objects.filter(record_number=record_number.strip().upper()).first()
+    patient = Patient.objects.filter(
+        record_number=record_number.strip().upper()
+    ).first()
     if patient is None:
         audit.record(
             actor=staff,

@@ -31,7 +31,10 @@ class StaffAdmin(UserAdmin):  # type: ignore[type-arg]
     list_filter = ["role", "site", "is_active"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("Person", {"fields": ("first_name", "last_name", "email", "professional_title")}),
+        (
+            "Person",
+            {"fields": ("first_name", "last_name", "email", "professional_title")},
+        ),
         ("Role", {"fields": ("role", "site", "teams", "is_active")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
@@ -47,7 +50,9 @@ class StaffAdmin(UserAdmin):  # type: ignore[type-arg]
     filter_horizontal = ["teams"]
     readonly_fields = ["last_login", "date_joined"]
 
-    def save_model(self, request: HttpRequest, obj: Staff, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Staff, form: Any, change: bool
+    ) -> None:
         super().save_model(request, obj, form, change)
         audit.record(
             actor=request.user,  # type: ignore[arg-type]

@@ -14,7 +14,11 @@ class TokenForm(forms.Form):
         label="Code",
         max_length=16,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+            }
         ),
     )
 
@@ -23,7 +27,9 @@ class ConfirmDeviceForm(forms.Form):
     otp_token = forms.CharField(
         label="Code from your authenticator app",
         validators=[six_digits],
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
     )
 
 
@@ -42,7 +48,15 @@ class StaffCreationForm(forms.ModelForm[Staff]):
 
     class Meta:
         model = Staff
-        fields = ["username", "first_name", "last_name", "email", "role", "site", "teams"]
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "role",
+            "site",
+            "teams",
+        ]
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}

@@ -35,11 +35,14 @@ class StaffSessionMiddleware:
             limit = timedelta(hours=settings.IPTCARE_SESSION_ABSOLUTE_HOURS)
             if (
                 signed_in_at is None
-                or timezone.now().timestamp() - float(signed_in_at) > limit.total_seconds()
+                or timezone.now().timestamp() - float(signed_in_at)
+                > limit.total_seconds()
             ):
                 logout(request)
                 return redirect(settings.LOGIN_URL)
-            if settings.IPTCARE_REQUIRE_2FA and not user.is_verified():  # type: ignore[union-attr]
+            # OTPMiddleware adds is_verified() to the signed-in user.
+            verified = getattr(user, "is_verified", lambda: False)()
+            if settings.IPTCARE_REQUIRE_2FA and not verified:
                 allowed = [reverse(name) for name in _BEFORE_SECOND_FACTOR]
                 if request.path not in allowed and not request.path.startswith(
                     settings.STATIC_URL

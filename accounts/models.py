@@ -39,7 +39,9 @@ class Team(models.Model):
     class Meta:
         ordering = ["site__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["site", "name"], name="team_unique_per_site")
+            models.UniqueConstraint(
+                fields=["site", "name"], name="team_unique_per_site"
+            )
         ]
 
     def __str__(self) -> str:
@@ -104,7 +106,9 @@ class BreakGlassAccess(models.Model):
         Staff, on_delete=models.PROTECT, related_name="break_glass_accesses"
     )
     patient = models.ForeignKey(
-        "patients.Patient", on_delete=models.PROTECT, related_name="break_glass_accesses"
+        "patients.Patient",
+        on_delete=models.PROTECT,
+        related_name="break_glass_accesses",
     )
     reason = models.TextField()
     granted_at = models.DateTimeField(default=timezone.now)

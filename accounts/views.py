@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -41,16 +41,16 @@ class SignInView(auth_views.LoginView):
         return super().form_invalid(form)
 
     def get_success_url(self) -> str:
-        user = self.request.user
-        if settings.IPTCARE_REQUIRE_2FA and not user.is_verified():  # type: ignore[union-attr]
+        # Signing in with a password never verifies the second factor by itself.
+        if settings.IPTCARE_REQUIRE_2FA:
             return reverse("accounts:verify")
         return super().get_success_url()
 
 
 @require_http_methods(["POST"])
-def sign_out(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        audit.record(actor=request.user, action=Action.SIGN_OUT, category="staff")  # type: ignore[arg-type]
+def sign_out(request: HttpRequest) -> HttpResponseBase:
+    if isinstance(request.user, Staff):
+        audit.record(actor=request.user, action=Action.SIGN_OUT, category="staff")
     return auth_views.LogoutView.as_view()(request)
 
 
@@ -92,21 +92,33 @@ def setup_second_factor(request: HttpRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["otp_token"].strip()):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            backup, _ = StaticDevice.objects.get_or_create(user=user, name="Backup codes")
+            backup, _ = StaticDevice.objects.get_or_create(
+                user=user, name="Backup codes"
+            )
             backup.token_set.all().delete()
             codes = [StaticToken.random_token() for _ in range(10)]
             StaticToken.objects.bulk_create(
                 StaticToken(device=backup, token=code) for code in codes
             )
             otp_login(request, device)
-            audit.record(actor=user, action=Action.PRIVILEGE_CHANGE, category="second_factor",
-                         detail="authenticator enrolled")
+            audit.record(
+                actor=user,
+                action=Action.PRIVILEGE_CHANGE,
+                category="second_factor",
+                detail="authenticator enrolled",
+            )
             return render(request, "accounts/backup_codes.html", {"codes": codes})
-        form.add_error("otp_token", "That code is not right. Check the time on your phone.")
+        form.add_error(
+            "otp_token", "That code is not right. Check the time on your phone."
+        )
     return render(
         request,
         "accounts/setup_2fa.html",
-        {"form": form, "qr": qr_svg_data_uri(device.config_url), "secret": b32encode(device.bin_key).decode()},
+        {
+            "form": form,
+            "qr": qr_svg_data_uri(device.config_url),
+            "secret": b32encode(device.bin_key).decode(),
+        },
     )
 
 

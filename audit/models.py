@@ -8,7 +8,6 @@ See docs/decisions/0002-audit-trail.md.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -26,7 +25,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit events cannot be changed")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AppendOnlyError("audit events cannot be deleted")
 
 

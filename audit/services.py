@@ -62,7 +62,9 @@ def _lock_chain_head() -> str:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
     # SQLite runs writing transactions one at a time (IMMEDIATE mode) already.
-    last = AuditEvent.objects.order_by("-id").values_list("chain_hash", flat=True).first()
+    last = (
+        AuditEvent.objects.order_by("-id").values_list("chain_hash", flat=True).first()
+    )
     return last or GENESIS
 
 
@@ -126,7 +128,10 @@ def verify_chain() -> ChainCheck:
     previous = GENESIS
     checked = 0
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        if event.previous_hash != previous or _digest(previous, event) != event.chain_hash:
+        if (
+            event.previous_hash != previous
+            or _digest(previous, event) != event.chain_hash
+        ):
             return ChainCheck(checked, event.id)
         previous = event.chain_hash
         checked += 1

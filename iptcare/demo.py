@@ -41,10 +41,16 @@ class DemoStaff:
 
 DEMO_STAFF = [
     DemoStaff("intake", "Imani", "Okafor", Role.INTAKE, 0, "Intake coordinator"),
-    DemoStaff("clinician", "Daniel", "Reyes", Role.CLINICIAN, 0, "Clinical psychologist"),
+    DemoStaff(
+        "clinician", "Daniel", "Reyes", Role.CLINICIAN, 0, "Clinical psychologist"
+    ),
     DemoStaff("clinician2", "Priya", "Natarajan", Role.CLINICIAN, 0, "IPT therapist"),
-    DemoStaff("supervisor", "Margaret", "Lindqvist", Role.SUPERVISOR, 0, "Clinical lead"),
-    DemoStaff("admin", "Tom", "Whitfield", Role.ADMINISTRATOR, 0, "Service administrator"),
+    DemoStaff(
+        "supervisor", "Margaret", "Lindqvist", Role.SUPERVISOR, 0, "Clinical lead"
+    ),
+    DemoStaff(
+        "admin", "Tom", "Whitfield", Role.ADMINISTRATOR, 0, "Service administrator"
+    ),
     DemoStaff("clinician3", "Samuel", "Adeyemi", Role.CLINICIAN, 1, "IPT therapist"),
     DemoStaff("supervisor2", "Helen", "Brooks", Role.SUPERVISOR, 1, "Clinical lead"),
     DemoStaff("intake2", "Lucía", "Fernández", Role.INTAKE, 1, "Intake coordinator"),
@@ -52,18 +58,96 @@ DEMO_STAFF = [
 DEMO_SIGN_INS = ["intake", "clinician", "clinician2", "supervisor", "admin"]
 
 _GIVEN = [
-    "Aisha", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hamza", "Isla", "Jamal",
-    "Katie", "Liam", "Maya", "Nikhil", "Olivia", "Patrick", "Rosa", "Sam", "Tariq",
-    "Uma", "Victor", "Wen", "Yusuf", "Zara", "Adam", "Bea", "Callum", "Dana", "Eli",
-    "Fatima", "Gabriel", "Hannah", "Ivan", "Jess", "Kofi", "Leah", "Marco", "Nadia",
-    "Owen", "Phoebe", "Ravi", "Sofia", "Theo", "Valentina", "Will", "Ximena", "Yara",
+    "Aisha",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hamza",
+    "Isla",
+    "Jamal",
+    "Katie",
+    "Liam",
+    "Maya",
+    "Nikhil",
+    "Olivia",
+    "Patrick",
+    "Rosa",
+    "Sam",
+    "Tariq",
+    "Uma",
+    "Victor",
+    "Wen",
+    "Yusuf",
+    "Zara",
+    "Adam",
+    "Bea",
+    "Callum",
+    "Dana",
+    "Eli",
+    "Fatima",
+    "Gabriel",
+    "Hannah",
+    "Ivan",
+    "Jess",
+    "Kofi",
+    "Leah",
+    "Marco",
+    "Nadia",
+    "Owen",
+    "Phoebe",
+    "Ravi",
+    "Sofia",
+    "Theo",
+    "Valentina",
+    "Will",
+    "Ximena",
+    "Yara",
 ]
 _FAMILY = [
-    "Ahmed", "Baker", "Campbell", "Dimitrov", "Evans", "Fischer", "Garcia", "Hughes",
-    "Ibrahim", "Jones", "Kowalski", "Lee", "Murphy", "Nguyen", "O'Brien", "Patel",
-    "Quinn", "Robinson", "Singh", "Taylor", "Usman", "Vasquez", "Walsh", "Xu", "Young",
-    "Zielinski", "Ali", "Brown", "Chen", "Davies", "Edwards", "Flores", "Green",
-    "Hernandez", "Iqbal", "Johnson", "Khan", "Lopez", "Morris", "Novak", "Okoye",
+    "Ahmed",
+    "Baker",
+    "Campbell",
+    "Dimitrov",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Hughes",
+    "Ibrahim",
+    "Jones",
+    "Kowalski",
+    "Lee",
+    "Murphy",
+    "Nguyen",
+    "O'Brien",
+    "Patel",
+    "Quinn",
+    "Robinson",
+    "Singh",
+    "Taylor",
+    "Usman",
+    "Vasquez",
+    "Walsh",
+    "Xu",
+    "Young",
+    "Zielinski",
+    "Ali",
+    "Brown",
+    "Chen",
+    "Davies",
+    "Edwards",
+    "Flores",
+    "Green",
+    "Hernandez",
+    "Iqbal",
+    "Johnson",
+    "Khan",
+    "Lopez",
+    "Morris",
+    "Novak",
+    "Okoye",
 ]
 _PRONOUNS = ["she/her", "he/him", "they/them", "", "she/her", "he/him"]
 _RELATIONS = ["partner", "mother", "father", "sister", "brother", "friend", "daughter"]
@@ -144,7 +228,10 @@ def _patients(
 
 
 def _clinical_rows(
-    rng: random.Random, patients: list[Patient], staff: dict[str, Staff], second_team: Team
+    rng: random.Random,
+    patients: list[Patient],
+    staff: dict[str, Staff],
+    second_team: Team,
 ) -> tuple[list[CareTeamMember], list[Diagnosis], list[ConcurrentTreatment]]:
     today = timezone.localdate()
     site0 = [staff["clinician"], staff["clinician2"]]
@@ -193,7 +280,9 @@ def _clinical_rows(
                 )
             )
         if rng.random() < 0.3:
-            kind = rng.choice([TreatmentKind.GROUP, TreatmentKind.DBT, TreatmentKind.CBT])
+            kind = rng.choice(
+                [TreatmentKind.GROUP, TreatmentKind.DBT, TreatmentKind.CBT]
+            )
             treatments.append(
                 ConcurrentTreatment(
                     patient=patient,
@@ -236,7 +325,9 @@ def load_demo_clinic(*, seed: int, patient_count: int, batch_size: int = 2000) -
         Team.objects.create(site=sites[1], name="IPT team"),
     ]
     staff = _staff(sites, teams)
-    first_id = (Patient.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    first_id = (
+        Patient.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    ) + 1
     created = 0
     for start in range(0, patient_count, batch_size):
         size = min(batch_size, patient_count - start)
@@ -253,5 +344,3 @@ def load_demo_clinic(*, seed: int, patient_count: int, batch_size: int = 2000) -
         actor=None, action=Action.CREATE, category="demo", detail=f"patients={created}"
     )
     return created
-
-

@@ -36,7 +36,9 @@ PRODUCTION = IPTCARE_ENV == "production"
 
 DEBUG = env_bool("DEBUG", default=False)
 if PRODUCTION and DEBUG:
-    raise ImproperlyConfigured("DEBUG may not be on in production: error pages show data")
+    raise ImproperlyConfigured(
+        "DEBUG may not be on in production: error pages show data"
+    )
 
 
 def _secret_key() -> str:
@@ -44,7 +46,9 @@ def _secret_key() -> str:
     if key:
         return key
     if PRODUCTION:
-        raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set in production")
+        raise ImproperlyConfigured(
+            "SECRET_KEY (or SECRET_KEY_FILE) must be set in production"
+        )
     # Development: a key made once per checkout and kept beside the demo database, so
     # sessions survive restarts without a secret ever being committed.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -183,7 +187,9 @@ PASSWORD_HASHERS = [
 # ASVS 6.2: at least 12 characters (15 recommended), no composition rules, common
 # passwords refused; see docs/decisions/0004-session-and-lockout-limits.md.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
@@ -284,7 +290,9 @@ USE_TZ = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {

@@ -10,8 +10,8 @@ os.environ.setdefault("IPTCARE_ENV", "test")
 os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
 os.environ.setdefault("SECRET_KEY", "test-only-key-" + "x" * 50)
 
-from iptcare.settings import *  # noqa: E402, F403
-from iptcare.settings import HUEY  # noqa: E402
+from iptcare.settings import *  # noqa: F403
+from iptcare.settings import HUEY
 
 # Argon2 by design costs ~50 ms; tests sign in thousands of times.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -20,10 +20,12 @@ def health(request: HttpRequest) -> HttpResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+        return JsonResponse(
+            {"status": "unavailable", "database": "unreachable"}, status=503
+        )
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
 @login_not_required
 def admin_sign_in(request: HttpRequest) -> HttpResponse:
-    return redirect(f"/sign-in/?next=/admin/")
+    return redirect("/sign-in/?next=/admin/")

@@ -23,7 +23,7 @@ class DateInput(forms.DateInput):
 def teams_for(staff: Staff) -> QuerySet[Team]:
     """The teams a user may register a patient with."""
     if staff.role == Role.INTAKE:
-        return Team.objects.filter(site_id=staff.site_id).select_related("site")
+        return Team.objects.filter(site=staff.site).select_related("site")
     return staff.teams.select_related("site")
 
 
@@ -83,9 +83,9 @@ class PatientForm(forms.ModelForm[Patient]):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if not cleaned.get("phone") and not cleaned.get("email"):
-            if "phone" not in self.errors and "email" not in self.errors:
-                self.add_error("phone", "Give a telephone number or an e-mail address.")
+        no_contact = not cleaned.get("phone") and not cleaned.get("email")
+        if no_contact and "phone" not in self.errors and "email" not in self.errors:
+            self.add_error("phone", "Give a telephone number or an e-mail address.")
         if cleaned.get("may_text") and not cleaned.get("phone"):
             self.add_error("may_text", "Texts need a telephone number.")
         if cleaned.get("may_leave_voicemail") and not cleaned.get("phone"):
@@ -94,7 +94,9 @@ class PatientForm(forms.ModelForm[Patient]):
 
 
 class DiagnosisForm(forms.ModelForm[Diagnosis]):
-    code = forms.ChoiceField(choices=[("", "Choose a code…"), *icd10.choices()], label="ICD-10")
+    code = forms.ChoiceField(
+        choices=[("", "Choose a code…"), *icd10.choices()], label="ICD-10"
+    )
 
     class Meta:
         model = Diagnosis

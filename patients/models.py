@@ -60,7 +60,9 @@ class Patient(models.Model):
 
     def clean(self) -> None:
         if self.date_of_birth and self.date_of_birth > timezone.localdate():
-            raise ValidationError({"date_of_birth": "The date of birth is in the future."})
+            raise ValidationError(
+                {"date_of_birth": "The date of birth is in the future."}
+            )
         if self.preferred_language == Language.OTHER and not self.language_note:
             raise ValidationError({"language_note": "Say which language."})
 
@@ -85,7 +87,9 @@ class Patient(models.Model):
 class CareTeamMember(models.Model):
     """A staff member treating this patient: the care team decides who sees the record."""
 
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="care_team")
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="care_team"
+    )
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_teams"
     )
@@ -112,7 +116,9 @@ class CareTeamMember(models.Model):
 class Diagnosis(models.Model):
     """A diagnosis by ICD-10 code, ranked primary or secondary, with its dates."""
 
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="diagnoses")
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="diagnoses"
+    )
     code = models.CharField(max_length=8)
     rank = models.CharField(
         max_length=10, choices=DiagnosisRank.choices, default=DiagnosisRank.PRIMARY
@@ -136,7 +142,11 @@ class Diagnosis(models.Model):
     def clean(self) -> None:
         if self.code not in ICD10_CODES:
             raise ValidationError({"code": "Choose a code from the list."})
-        if self.resolved_on and self.diagnosed_on and self.resolved_on < self.diagnosed_on:
+        if (
+            self.resolved_on
+            and self.diagnosed_on
+            and self.resolved_on < self.diagnosed_on
+        ):
             raise ValidationError({"resolved_on": "Resolved before it was diagnosed."})
 
     @property

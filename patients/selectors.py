@@ -34,7 +34,9 @@ def _search(patients: QuerySet[Patient], query: str) -> QuerySet[Patient]:
     return patients.filter(condition | name_match)
 
 
-def caseload_page(*, staff: Staff, query: str, page_number: str | int, per_page: int) -> Page:
+def caseload_page(
+    *, staff: Staff, query: str, page_number: str | int, per_page: int
+) -> Page[Patient]:
     """One page of the user's caseload with each row's primary clinician, and one audit
     row for each patient shown. The query count does not depend on the caseload size."""
     patients = (
@@ -43,18 +45,21 @@ def caseload_page(*, staff: Staff, query: str, page_number: str | int, per_page:
         .prefetch_related(
             Prefetch(
                 "care_team",
-                queryset=CareTeamMember.objects.filter(role=CareTeamRole.PRIMARY)
-                .select_related("staff"),
+                queryset=CareTeamMember.objects.filter(
+                    role=CareTeamRole.PRIMARY
+                ).select_related("staff"),
                 to_attr="primary_members",
             )
         )
         .order_by("family_name", "given_name", "id")
     )
-    page = Paginator(patients, per_page).get_page(page_number)
+    page: Page[Patient] = Paginator(patients, per_page).get_page(page_number)  # type: ignore[assignment]
     audit.record_many(
         actor=staff,
         entries=[
-            audit.Entry(Action.LIST, "patient", patient, str(patient.public_id), "caseload")
+            audit.Entry(
+                Action.LIST, "patient", patient, str(patient.public_id), "caseload"
+            )
             for patient in page.object_list
         ],
     )
@@ -63,6 +68,6 @@ def caseload_page(*, staff: Staff, query: str, page_number: str | int, per_page:
 
 def patient_audit_page(
     *, staff: Staff, patient: Patient, page_number: str | int, per_page: int
-) -> Page:
+) -> Page[AuditEvent]:
     events = AuditEvent.objects.filter(patient=patient).select_related("actor")
     return Paginator(events, per_page).get_page(page_number)

@@ -33,7 +33,9 @@ def patient_create(*, by: Staff, team: Team, **fields: Any) -> Patient:
     patient.record_number = record_number_for(patient.pk)
     patient.save(update_fields=["record_number"])
     if by.role == Role.CLINICIAN:
-        CareTeamMember.objects.create(patient=patient, staff=by, role=CareTeamRole.PRIMARY)
+        CareTeamMember.objects.create(
+            patient=patient, staff=by, role=CareTeamRole.PRIMARY
+        )
     audit.record(
         actor=by,
         action=Action.CREATE,

@@ -9,8 +9,16 @@ urlpatterns = [
     path("patients/new/", views.patient_create, name="create"),
     path("patients/<uuid:public_id>/", views.patient_detail, name="detail"),
     path("patients/<uuid:public_id>/edit/", views.patient_edit, name="edit"),
-    path("patients/<uuid:public_id>/diagnoses/new/", views.diagnosis_add, name="diagnosis-add"),
-    path("patients/<uuid:public_id>/treatments/new/", views.treatment_add, name="treatment-add"),
+    path(
+        "patients/<uuid:public_id>/diagnoses/new/",
+        views.diagnosis_add,
+        name="diagnosis-add",
+    ),
+    path(
+        "patients/<uuid:public_id>/treatments/new/",
+        views.treatment_add,
+        name="treatment-add",
+    ),
     path("patients/<uuid:public_id>/care-team/", views.care_team, name="care-team"),
     path(
         "patients/<uuid:public_id>/care-team/<int:member_id>/remove/",

@@ -15,7 +15,6 @@ from accounts import access
 from accounts.access import Basis
 from accounts.choices import Role
 from accounts.models import Staff
-from audit.choices import Action
 from patients import selectors, services
 from patients.forms import CareTeamForm, DiagnosisForm, PatientForm, TreatmentForm
 from patients.models import CareTeamMember
@@ -50,7 +49,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def patient_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    patient_access = access.patient_get_for_user(staff=_staff(request), public_id=public_id)
+    patient_access = access.patient_get_for_user(
+        staff=_staff(request), public_id=public_id
+    )
     patient = patient_access.patient
     context: dict[str, object] = {"access": patient_access, "patient": patient}
     if patient_access.clinical:
@@ -67,25 +68,28 @@ def patient_create(request: HttpRequest) -> HttpResponse:
     form = PatientForm(request.POST or None, staff=staff)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "team"}
-        patient = services.patient_create(by=staff, team=form.cleaned_data["team"], **fields)
+        patient = services.patient_create(
+            by=staff, team=form.cleaned_data["team"], **fields
+        )
         messages.success(request, f"Registered {patient.record_number}.")
         return redirect("patients:detail", public_id=patient.public_id)
-    return render(request, "patients/patient_form.html", {"form": form, "creating": True})
+    return render(
+        request, "patients/patient_form.html", {"form": form, "creating": True}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def patient_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     staff = _staff(request)
     patient_access = access.patient_get_for_user(
-        staff=staff,
-        public_id=public_id,
-        action=Action.VIEW if request.method == "GET" else Action.UPDATE,
-        detail="edit form",
+        staff=staff, public_id=public_id, detail="edit form"
     )
     patient = patient_access.patient
     form = PatientForm(request.POST or None, instance=patient, staff=staff)
     if request.method == "POST" and form.is_valid():
-        services.patient_update(by=staff, patient=form.instance, changed=form.changed_data)
+        services.patient_update(
+            by=staff, patient=form.instance, changed=form.changed_data
+        )
         messages.success(request, "Saved.")
         return redirect("patients:detail", public_id=patient.public_id)
     return render(
@@ -93,7 +97,9 @@ def patient_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
 
 
-def _clinical_access(request: HttpRequest, public_id: UUID, detail: str) -> access.PatientAccess:
+def _clinical_access(
+    request: HttpRequest, public_id: UUID, detail: str
+) -> access.PatientAccess:
     patient_access = access.patient_get_for_user(
         staff=_staff(request), public_id=public_id, detail=detail
     )
@@ -153,11 +159,15 @@ def care_team(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_POST
-def care_team_remove(request: HttpRequest, public_id: UUID, member_id: int) -> HttpResponse:
+def care_team_remove(
+    request: HttpRequest, public_id: UUID, member_id: int
+) -> HttpResponse:
     patient_access = _clinical_access(request, public_id, "care team")
     if not patient_access.may_manage_care_team:
         raise Http404("No such patient.")
-    member = get_object_or_404(CareTeamMember, pk=member_id, patient=patient_access.patient)
+    member = get_object_or_404(
+        CareTeamMember, pk=member_id, patient=patient_access.patient
+    )
     services.care_team_remove(by=_staff(request), member=member)
     messages.success(request, "Removed from the care team.")
     return redirect("patients:care-team", public_id=public_id)

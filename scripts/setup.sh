@@ -10,5 +10,6 @@ fi
   echo "IPT Care needs Python 3.11 or newer." >&2; exit 1; }
 [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --upgrade pip
-"$venv/bin/python" -m pip install --quiet -e ".[dev]"
+# compat mode puts the checkout itself on the path, so a new app needs no reinstall.
+"$venv/bin/python" -m pip install --quiet -e ".[dev]" --config-settings editable_mode=compat
 echo "Installed IPT Care into $venv"

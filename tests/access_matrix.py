@@ -90,7 +90,9 @@ ROUTES: dict[str, Route] = {
     "patients:detail": Route(
         expect=patient_route(), kwargs=patient_kwargs, patient_data=True
     ),
-    "patients:edit": Route(expect=patient_route(), kwargs=patient_kwargs, patient_data=True),
+    "patients:edit": Route(
+        expect=patient_route(), kwargs=patient_kwargs, patient_data=True
+    ),
     "patients:diagnosis-add": Route(
         expect=patient_route(**CLINICAL), kwargs=patient_kwargs, patient_data=True
     ),
@@ -110,9 +112,7 @@ ROUTES: dict[str, Route] = {
         kwargs=care_team_member_kwargs,
     ),
     "patients:audit": Route(
-        expect=patient_route(
-            coordinator=404, therapist_on_team=404, break_glass=404
-        ),
+        expect=patient_route(coordinator=404, therapist_on_team=404, break_glass=404),
         kwargs=patient_kwargs,
         patient_data=True,
     ),

@@ -28,7 +28,9 @@ def test_every_route_is_declared() -> None:
     undeclared = {
         name for name in _route_names() if not name.startswith("admin:")
     } - set(ROUTES)
-    assert not undeclared, f"declare these routes in tests/access_matrix.py: {undeclared}"
+    assert not undeclared, (
+        f"declare these routes in tests/access_matrix.py: {undeclared}"
+    )
 
 
 def test_every_unnamed_route_is_known() -> None:

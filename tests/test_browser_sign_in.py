@@ -21,7 +21,9 @@ def test_clinician_signs_in_and_opens_the_caseload(
     # given
     page = browser_page
     errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on(
+        "console", lambda msg: errors.append(msg.text) if msg.type == "error" else None
+    )
     # when
     page.goto(f"{live_server}/")
     page.get_by_label("Username").fill(clinic.therapist_on_team.username)

@@ -38,6 +38,8 @@ class StaffFactory(DjangoModelFactory[Staff]):
     password = factory.django.Password(TEST_PASSWORD)
 
     @factory.post_generation
-    def teams(self, create: bool, extracted: list[Team] | None, **kwargs: object) -> None:
+    def teams(
+        self, create: bool, extracted: list[Team] | None, **kwargs: object
+    ) -> None:
         if create and extracted:
             self.teams.set(extracted)

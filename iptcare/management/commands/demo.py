@@ -15,7 +15,9 @@ class Command(BaseCommand):
     help = "Load the demo clinic: two sites, staff in every role, synthetic patients."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+        parser.add_argument(
+            "--seed", type=int, default=2026, help="random seed (default 2026)"
+        )
         parser.add_argument(
             "--patients", type=int, default=60, help="how many patients (default 60)"
         )
@@ -25,7 +27,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
-            raise CommandError("Refusing: the demo clinic is never loaded in production.")
+            raise CommandError(
+                "Refusing: the demo clinic is never loaded in production."
+            )
         if options["patients"] < 0:
             raise CommandError("--patients must be 0 or more.")
         if demo_loaded():
@@ -33,7 +37,9 @@ class Command(BaseCommand):
                 self.stdout.write("The demo clinic is already loaded; nothing changed.")
         else:
             started = time.monotonic()
-            created = load_demo_clinic(seed=options["seed"], patient_count=options["patients"])
+            created = load_demo_clinic(
+                seed=options["seed"], patient_count=options["patients"]
+            )
             self.stdout.write(
                 f"Loaded the demo clinic: {created} patients in "
                 f"{time.monotonic() - started:.1f} s."

@@ -1,0 +1,148 @@
+"""The audit trail is append-only and tamper-evident."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, IntegrityError, connection, transaction
+
+from audit import services as audit
+from audit.choices import Action
+from audit.models import AppendOnlyError, AuditEvent
+from conftest import Clinic
+
+
+def _three_events(clinic: Clinic) -> list[AuditEvent]:
+    return [
+        audit.record(
+            actor=clinic.therapist_on_team,
+            action=Action.VIEW,
+            category="patient",
+            patient=clinic.patient,
+        )
+        for _ in range(3)
+    ]
+
+
+def test_each_event_hashes_the_one_before(clinic: Clinic) -> None:
+    first, second, third = _three_events(clinic)
+    assert second.previous_hash == first.chain_hash
+    assert third.previous_hash == second.chain_hash
+    assert audit.verify_chain().intact
+
+
+def test_an_event_records_who_what_when_and_which_patient(clinic: Clinic) -> None:
+    event = audit.record(
+        actor=clinic.supervisor,
+        action=Action.UPDATE,
+        category="patient",
+        patient=clinic.patient,
+        detail="fields: phone",
+    )
+    event.refresh_from_db()
+    assert event.actor_label == clinic.supervisor.username
+    assert event.patient == clinic.patient
+    assert event.occurred_at is not None
+    assert event.get_action_display() == "Changed"
+
+
+def test_the_model_refuses_changes_and_deletes(clinic: Clinic) -> None:
+    event = _three_events(clinic)[0]
+    event.detail = "rewritten"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).update(detail="rewritten")
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.all().delete()
+
+
+def test_the_database_refuses_an_update_that_bypasses_the_model(clinic: Clinic) -> None:
+    event = _three_events(clinic)[0]
+    with (
+        pytest.raises((DatabaseError, IntegrityError)),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE audit_auditevent SET detail = %s WHERE id = %s", ["x", event.pk]
+        )
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_postgresql_refuses_a_delete_that_bypasses_the_model(clinic: Clinic) -> None:
+    event = _three_events(clinic)[0]
+    with (
+        pytest.raises(DatabaseError),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+
+
+def _drop_guards() -> None:
+    """Simulate someone with database superuser rights (the test rolls it back)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+        else:
+            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
+
+
+def test_verification_finds_an_altered_event(clinic: Clinic) -> None:
+    # given
+    _, second, _ = _three_events(clinic)
+    _drop_guards()
+    # when
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_auditevent SET actor_label = %s WHERE id = %s",
+            ["someone-else", second.pk],
+        )
+    # then
+    check = audit.verify_chain()
+    assert check.first_broken_id == second.pk
+    with pytest.raises(CommandError, match=f"broken at event {second.pk}"):
+        call_command("audit_verify")
+
+
+def test_verification_finds_a_removed_event(clinic: Clinic) -> None:
+    _, second, third = _three_events(clinic)
+    _drop_guards()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [second.pk])
+    assert audit.verify_chain().first_broken_id == third.pk
+
+
+def test_the_command_reports_an_intact_trail(
+    clinic: Clinic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _three_events(clinic)
+    call_command("audit_verify")
+    assert "intact: 3 events" in capsys.readouterr().out
+
+
+def test_a_batch_is_one_chain_in_one_insert(
+    clinic: Clinic, django_assert_max_num_queries: object
+) -> None:
+    entries = [
+        audit.Entry(Action.LIST, "patient", clinic.patient, str(i)) for i in range(20)
+    ]
+    # savepoint, chain lock (PostgreSQL), last hash, one insert, release
+    with django_assert_max_num_queries(5):  # type: ignore[operator]
+        audit.record_many(actor=clinic.supervisor, entries=entries)
+    assert audit.verify_chain().events_checked == 20
+
+
+def test_each_request_has_an_id_that_the_audit_row_carries(
+    client: object, clinic: Clinic
+) -> None:
+    client.force_login(clinic.therapist_on_team)  # type: ignore[attr-defined]
+    response = client.get(f"/patients/{clinic.patient.public_id}/")  # type: ignore[attr-defined]
+    event = AuditEvent.objects.filter(patient=clinic.patient).order_by("-id").first()
+    assert event is not None
+    assert str(event.request_id) == response["X-Request-ID"]
+    assert event.ip_address == "127.0.0.1"
