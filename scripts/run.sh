@@ -7,6 +7,7 @@ export IPTCARE_ENV="${IPTCARE_ENV:-development}"
 port="${PORT:-8000}"
 bin=.venv/bin
 "$bin/iptcare" migrate --noinput >/dev/null
+"$bin/iptcare" collectstatic --noinput >/dev/null
 "$bin/iptcare" demo --if-empty
 "$bin/iptcare" run_huey --quiet >var/huey.log 2>&1 &
 worker=$!
