@@ -42,3 +42,6 @@ check-deploy: $(STAMP) ## Django's deployment checklist against production setti
 
 clean: ## Remove the virtual environment and the local database
 	rm -rf $(VENV) var
+
+bench: $(STAMP) ## Time the main pages under gunicorn (PATIENTS=5000 by default)
+	$(BIN)/python bench/run.py --patients $${PATIENTS:-5000}
