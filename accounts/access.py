@@ -157,6 +157,7 @@ def patient_get_for_user(
         .filter(public_id=public_id)
     ).first()
     if patient is None:
+        _record_refusal(staff, public_id)
         raise Http404("No such patient.")
     basis = _basis(staff, patient)
     if basis is None:  # pragma: no cover - visible_to and _basis agree by construction
@@ -173,6 +174,20 @@ def patient_get_for_user(
             ),
         )
     return PatientAccess(patient=patient, basis=basis)
+
+
+def _record_refusal(staff: Staff, public_id: uuid.UUID) -> None:
+    """A refused attempt on an existing record is audited (ASVS 16.3.2) and shows on
+    that patient's audit page; the user still sees only a 404."""
+    target = Patient.objects.filter(public_id=public_id).only("pk").first()
+    if target is not None and staff.is_authenticated:
+        audit.record(
+            actor=staff,
+            action=Action.ACCESS_DENIED,
+            category="patient",
+            patient=target,
+            object_id=str(public_id),
+        )
 
 
 def require_clinical(access: PatientAccess) -> None:

@@ -145,3 +145,14 @@ def test_role_decides_who_may_use_the_admin_site(clinic: Clinic) -> None:
     clinic.supervisor.save(update_fields=["role"])
     clinic.supervisor.refresh_from_db()
     assert clinic.supervisor.is_superuser is True
+
+
+def test_a_refused_attempt_is_audited_but_answers_only_404(
+    client: Client, clinic: Clinic
+) -> None:
+    client.force_login(clinic.therapist_off_team)
+    response = client.get(reverse("patients:detail", args=[clinic.patient.public_id]))
+    assert response.status_code == 404
+    refusal = AuditEvent.objects.get(action=Action.ACCESS_DENIED)
+    assert refusal.patient == clinic.patient
+    assert refusal.actor == clinic.therapist_off_team
