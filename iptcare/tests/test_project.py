@@ -167,3 +167,10 @@ def test_an_unknown_page_shows_no_debug_information(client: Client) -> None:
     response = client.get("/health/../../etc/passwd")
     assert response.status_code in {302, 404}
     assert b"Traceback" not in response.content
+
+
+@pytest.mark.django_db
+def test_every_model_change_has_its_migration() -> None:
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
