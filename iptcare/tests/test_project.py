@@ -17,13 +17,15 @@ ROOT = Path(__file__).resolve().parents[2]
 IPTCARE = Path(sys.executable).parent / "iptcare"
 
 
-def _production_env(**extra: str) -> dict[str, str]:
+def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
     env.update(
         IPTCARE_ENV="production",
         SECRET_KEY="k" * 20 + "-production-test-key-" + "q" * 30,
         ALLOWED_HOSTS="clinic.example.org",
-        DATABASE_URL="sqlite:////tmp/iptcare-test-deploy.sqlite3",
+        # a database of the test's own: parallel test processes must not share one
+        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        IPTCARE_VAR_DIR=str(tmp_path),
         DJANGO_SETTINGS_MODULE="iptcare.settings",
         **extra,
     )
@@ -46,7 +48,7 @@ def test_health_answers_503_when_the_database_does_not(client: Client) -> None:
     assert response.status_code == 503
 
 
-def test_production_settings_pass_the_deployment_checklist() -> None:
+def test_production_settings_pass_the_deployment_checklist(tmp_path: Path) -> None:
     result = subprocess.run(
         [
             sys.executable,
@@ -57,7 +59,7 @@ def test_production_settings_pass_the_deployment_checklist() -> None:
             "--fail-level",
             "WARNING",
         ],
-        env=_production_env(),
+        env=_production_env(tmp_path),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -67,8 +69,8 @@ def test_production_settings_pass_the_deployment_checklist() -> None:
     assert "no issues" in result.stdout
 
 
-def test_production_refuses_to_start_without_a_secret_key() -> None:
-    env = _production_env()
+def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
+    env = _production_env(tmp_path)
     del env["SECRET_KEY"]
     result = subprocess.run(
         [sys.executable, "-m", "django", "check"],
@@ -82,10 +84,10 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     assert "SECRET_KEY" in result.stderr
 
 
-def test_the_demo_refuses_to_load_under_production_settings() -> None:
+def test_the_demo_refuses_to_load_under_production_settings(tmp_path: Path) -> None:
     result = subprocess.run(
         [str(IPTCARE), "demo"],
-        env=_production_env(),
+        env=_production_env(tmp_path),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -95,7 +97,7 @@ def test_the_demo_refuses_to_load_under_production_settings() -> None:
     assert "never loaded in production" in result.stderr
 
 
-def test_production_requires_the_second_factor() -> None:
+def test_production_requires_the_second_factor(tmp_path: Path) -> None:
     result = subprocess.run(
         [
             sys.executable,
@@ -103,7 +105,7 @@ def test_production_requires_the_second_factor() -> None:
             "from django.conf import settings; "
             "print(settings.IPTCARE_REQUIRE_2FA, settings.SESSION_COOKIE_SECURE)",
         ],
-        env=_production_env(),
+        env=_production_env(tmp_path),
         cwd=ROOT,
         capture_output=True,
         text=True,
