@@ -9,19 +9,25 @@ and e-mail addresses use example.org, so no real person can be reached by mistak
 from __future__ import annotations
 
 import random
+import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.choices import CareTeamRole, Role
 from accounts.models import Site, Staff, Team
 from audit import services as audit
 from audit.choices import Action
+from measures.choices import RiskKind, Source
+from measures.instruments import get as instrument_get
+from measures.models import Administration, RiskEvent
 from patients.choices import DiagnosisRank, Language, TreatmentKind
 from patients.models import CareTeamMember, ConcurrentTreatment, Diagnosis, Patient
 from patients.services import record_number_for
@@ -300,8 +306,152 @@ def _clinical_rows(
     return members, diagnoses, treatments
 
 
+# --- Rating scales: a PHQ-9 and a GAD-7 at each weekly session ----------------------
+# Hundreds of thousands of rows: they are written as plain tuples in one executemany per
+# batch (bulk_create would build a model instance per row and, on SQLite, split the batch
+# at 999 parameters, about 40 administrations a statement). The scores still come from
+# the pure scorer, once for each distinct set of answers.
+_ADMINISTRATION_COLUMNS = (
+    "id", "public_id", "series", "revision", "patient_id", "instrument_id",
+    "instrument_version", "answers", "extra_answers", "total", "band", "caseness",
+    "critical_items", "subscales", "flags", "incomplete_reason", "administered_at",
+    "entered_by_id", "source", "supersedes_id", "superseded_at", "correction_reason",
+    "created_at", "updated_at",
+)  # fmt: skip
+_RISK_EVENT_COLUMNS = (
+    "public_id", "patient_id", "administration_id", "kind", "instrument_id",
+    "item_number", "answer_position", "answer_score", "acknowledged_at",
+    "acknowledged_by_id", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def _json(value: object) -> object:
+    return connection.ops.adapt_json_value(value, None)
+
+
+@cache
+def _scored(instrument_id: str, answers: tuple[int, ...]) -> tuple[object, ...]:
+    """The score columns of an administration, ready for the database."""
+    score = instrument_get(instrument_id).score(list(answers))
+    return (
+        _json(list(answers)),
+        _json([]),
+        score.total,
+        score.band or "",
+        score.caseness,
+        _json(list(score.critical)),
+        _json(dict(score.subscales)),
+        _json(list(score.flags)),
+        score.reason or "",
+    )
+
+
+def _answers_for(rng: random.Random, total: int, items: int) -> tuple[int, ...]:
+    """Item answers (0–3) adding up to ``total``, spread evenly, the remainder at random."""
+    total = max(0, min(total, 3 * items))
+    base, extra = divmod(total, items)
+    answers = [base] * items
+    for index in rng.sample(range(items), extra):
+        answers[index] += 1
+    return tuple(answers)
+
+
+def _measure_rows(
+    rng: random.Random,
+    patients: list[Patient],
+    members: list[CareTeamMember],
+    first_id: int,
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Three patients in four have been measured weekly for 1–12 weeks: most improve,
+    some stay where they started, a few get worse; a few answer PHQ-9 item 9 above 0 early
+    on, and each such answer has its risk event (acknowledged unless it is recent)."""
+    ops = connection.ops
+    uuid_hex = not connection.features.has_native_uuid_field
+    now = timezone.now()
+    today = timezone.localdate()
+    version = {i: instrument_get(i).version for i in ("phq9", "gad7")}
+
+    def new_uuid() -> object:
+        value = uuid.UUID(int=rng.getrandbits(128), version=4)
+        return value.hex if uuid_hex else value
+
+    administrations: list[tuple[Any, ...]] = []
+    events: list[tuple[Any, ...]] = []
+    next_id = first_id
+    for patient, member in zip(patients, members, strict=True):
+        if rng.random() >= 0.75:
+            continue
+        weeks = rng.randint(1, 12)
+        first_day = today - timedelta(days=7 * (weeks - 1) + rng.randint(0, 6))
+        first_at = timezone.make_aware(
+            datetime.combine(
+                first_day, time(rng.randint(9, 16), rng.choice([0, 15, 30, 45]))
+            )
+        )
+        start = rng.randint(5, 9) if rng.random() < 0.15 else rng.randint(10, 24)
+        outcome = rng.random()
+        if outcome < 0.55:
+            end = start * rng.uniform(0.15, 0.55)
+        elif outcome < 0.85:
+            end = start + rng.uniform(-3, 2)
+        else:
+            end = start + rng.uniform(2, 6)
+        anxiety = min(1.0, max(0.2, rng.gauss(0.7, 0.15)))
+        risk_weeks = rng.randint(1, 2) if start >= 15 and rng.random() < 0.12 else 0
+        staff_id = member.staff_id
+        for week in range(weeks):
+            when = min(first_at + timedelta(weeks=week), now - timedelta(minutes=30))
+            level = start + (end - start) * min(1.0, week / 12) + rng.gauss(0, 1.5)
+            item9 = 1 if week < risk_weeks else 0
+            phq = (*_answers_for(rng, round(level) - item9, 8), item9)
+            gad = _answers_for(rng, round(level * anxiety + rng.gauss(0, 1)), 7)
+            for offset, (instrument_id, answers) in enumerate(
+                (("phq9", phq), ("gad7", gad))
+            ):
+                at = ops.adapt_datetimefield_value(when + timedelta(minutes=2 * offset))
+                administrations.append(
+                    (
+                        next_id, new_uuid(), new_uuid(), 1, patient.pk, instrument_id,
+                        version[instrument_id], *_scored(instrument_id, answers), at,
+                        staff_id, Source.CLINICIAN.value, None, None, "", at, at,
+                    )
+                )  # fmt: skip
+                if instrument_id == "phq9" and item9:
+                    recent = now - when < timedelta(days=2)
+                    acknowledged = ops.adapt_datetimefield_value(
+                        when + timedelta(hours=3)
+                    )
+                    events.append(
+                        (
+                            new_uuid(), patient.pk, next_id, RiskKind.SUICIDE_RISK.value,
+                            "phq9", 9, item9, item9, None if recent else acknowledged,
+                            None if recent else staff_id, at, at,
+                        )
+                    )  # fmt: skip
+                next_id += 1
+    return administrations, events
+
+
+def _insert_rows(
+    model: type[models.Model], columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> None:
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    placeholders = ", ".join(["%s"] * len(columns))
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608 - our own names
+            rows,
+        )
+
+
 def _reset_sequences() -> None:
-    statements = connection.ops.sequence_reset_sql(no_style(), [Patient])
+    statements = connection.ops.sequence_reset_sql(
+        no_style(), [Patient, Administration, RiskEvent]
+    )
     if statements:
         with connection.cursor() as cursor:
             for statement in statements:
@@ -328,6 +478,11 @@ def load_demo_clinic(*, seed: int, patient_count: int, batch_size: int = 2000) -
     first_id = (
         Patient.objects.order_by("-id").values_list("id", flat=True).first() or 0
     ) + 1
+    # Scores have their own generator: the patients are the same with or without them.
+    measures_rng = random.Random(f"measures-{seed}")
+    next_id = (
+        Administration.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    ) + 1
     created = 0
     for start in range(0, patient_count, batch_size):
         size = min(batch_size, patient_count - start)
@@ -338,6 +493,12 @@ def load_demo_clinic(*, seed: int, patient_count: int, batch_size: int = 2000) -
         CareTeamMember.objects.bulk_create(members, batch_size=batch_size)
         Diagnosis.objects.bulk_create(diagnoses, batch_size=batch_size)
         ConcurrentTreatment.objects.bulk_create(treatments, batch_size=batch_size)
+        administrations, events = _measure_rows(
+            measures_rng, patients, members, next_id
+        )
+        _insert_rows(Administration, _ADMINISTRATION_COLUMNS, administrations)
+        _insert_rows(RiskEvent, _RISK_EVENT_COLUMNS, events)
+        next_id += len(administrations)
         created += size
     _reset_sequences()
     audit.record(

@@ -312,3 +312,6 @@ IPTCARE_CRISIS_TEXT = env_str(
     "or the 988 Suicide & Crisis Lifeline in the US.",
 )
 IPTCARE_PAGE_SIZE = env_int("IPTCARE_PAGE_SIZE", 25)
+# A licensed clinic's own wording for instruments whose wording may not ship
+# (docs/instruments.md); empty: those items show as "Item N".
+IPTCARE_LICENSED_WORDING_FILE = env_str("IPTCARE_LICENSED_WORDING_FILE", "")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("health", views.health, name="health"),
     path("", include("accounts.urls")),
     path("", include("patients.urls")),
+    path("", include("measures.urls")),
     # One sign-in page for everyone, with lock-out and the second factor.
     path("admin/login/", views.admin_sign_in),
     path("admin/", admin.site.urls),

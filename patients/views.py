@@ -15,6 +15,7 @@ from accounts import access
 from accounts.access import Basis
 from accounts.choices import Role
 from accounts.models import Staff
+from measures import selectors as measures_selectors
 from patients import selectors, services
 from patients.forms import CareTeamForm, DiagnosisForm, PatientForm, TreatmentForm
 from patients.models import CareTeamMember
@@ -57,6 +58,7 @@ def patient_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if patient_access.clinical:
         context["diagnoses"] = list(patient.diagnoses.all())
         context["treatments"] = list(patient.concurrent_treatments.all())
+        context["measures"] = measures_selectors.patient_measures(patient=patient)
     context["care_team"] = list(patient.care_team.select_related("staff"))
     return render(request, "patients/patient_detail.html", context)
 

@@ -71,6 +71,18 @@ def care_team_member_kwargs(clinic: Any) -> dict[str, Any]:
     return {"public_id": clinic.patient.public_id, "member_id": member.pk}
 
 
+def administration_kwargs(clinic: Any) -> dict[str, Any]:
+    from measures.tests.factories import AdministrationFactory
+
+    administration = AdministrationFactory(
+        patient=clinic.patient, entered_by=clinic.therapist_on_team
+    )
+    return {
+        "public_id": clinic.patient.public_id,
+        "administration_id": administration.public_id,
+    }
+
+
 CLINICAL = {"coordinator": 404}
 
 ROUTES: dict[str, Route] = {
@@ -114,6 +126,19 @@ ROUTES: dict[str, Route] = {
     "patients:audit": Route(
         expect=patient_route(coordinator=404, therapist_on_team=404, break_glass=404),
         kwargs=patient_kwargs,
+        patient_data=True,
+    ),
+    "measures:record": Route(
+        expect=patient_route(**CLINICAL), kwargs=patient_kwargs, patient_data=True
+    ),
+    "measures:detail": Route(
+        expect=patient_route(**CLINICAL),
+        kwargs=administration_kwargs,
+        patient_data=True,
+    ),
+    "measures:correct": Route(
+        expect=patient_route(**CLINICAL),
+        kwargs=administration_kwargs,
         patient_data=True,
     ),
 }
