@@ -23,14 +23,18 @@ from django.utils import timezone
 
 from accounts.choices import CareTeamRole, Role
 from accounts.models import Site, Staff, Team
+from alerts import demo as alerts_demo
 from audit import services as audit
 from audit.choices import Action
+from ipt import demo as ipt_demo
 from measures.choices import RiskKind, Source
 from measures.instruments import get as instrument_get
 from measures.models import Administration, RiskEvent
 from patients.choices import DiagnosisRank, Language, TreatmentKind
 from patients.models import CareTeamMember, ConcurrentTreatment, Diagnosis, Patient
 from patients.services import record_number_for
+from referrals import demo as referrals_demo
+from scheduling import demo as scheduling_demo
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed to every demo user on purpose
 
@@ -483,6 +487,8 @@ def load_demo_clinic(*, seed: int, patient_count: int, batch_size: int = 2000) -
     next_id = (
         Administration.objects.order_by("-id").values_list("id", flat=True).first() or 0
     ) + 1
+    # Courses too: the IPT app's own generator (ipt/demo.py).
+    ipt_rng = random.Random(f"ipt-{seed}")
     created = 0
     for start in range(0, patient_count, batch_size):
         size = min(batch_size, patient_count - start)
@@ -499,8 +505,21 @@ def load_demo_clinic(*, seed: int, patient_count: int, batch_size: int = 2000) -
         _insert_rows(Administration, _ADMINISTRATION_COLUMNS, administrations)
         _insert_rows(RiskEvent, _RISK_EVENT_COLUMNS, events)
         next_id += len(administrations)
+        ipt_demo.load_courses(ipt_rng, patients, members)
         created += size
+    ipt_demo.finish(ipt_rng, teams)
+    # Calendars from the courses: appointments, attendance, bookings (scheduling/demo.py).
+    scheduling_demo.load_appointments(
+        random.Random(f"scheduling-{seed}"), batch_size=batch_size
+    )
+    # Alerts last, from the risk answers and courses above (alerts/demo.py).
+    alerts_demo.load_alerts(random.Random(f"alerts-{seed}"))
     _reset_sequences()
+    # Intake: the queue, the waiting lists, and a referral behind each course of the
+    # past year (referrals/demo.py); last, as it reads the courses above.
+    referrals_demo.load_referrals(
+        random.Random(f"referrals-{seed}"), batch_size=batch_size
+    )
     audit.record(
         actor=None, action=Action.CREATE, category="demo", detail=f"patients={created}"
     )

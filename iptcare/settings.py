@@ -89,6 +89,11 @@ INSTALLED_APPS = [
     "accounts",
     "patients",
     "measures",
+    "ipt",
+    "scheduling",
+    "referrals",
+    "outcomes",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -315,3 +320,83 @@ IPTCARE_PAGE_SIZE = env_int("IPTCARE_PAGE_SIZE", 25)
 # A licensed clinic's own wording for instruments whose wording may not ship
 # (docs/instruments.md); empty: those items show as "Item N".
 IPTCARE_LICENSED_WORDING_FILE = env_str("IPTCARE_LICENSED_WORDING_FILE", "")
+
+# --- Scheduling: reminders, questionnaire invitations, calendar feeds (docs/scheduling.md)
+# The address links in messages and calendar feeds start with (no trailing slash).
+IPTCARE_BASE_URL = env_str("IPTCARE_BASE_URL", "http://127.0.0.1:8000")
+# The patient portal's address for questionnaires: the portal issue serves it; until
+# then the invitation links here (the seam, docs/scheduling.md).
+SCHEDULING_PORTAL_PATH = env_str("IPTCARE_PORTAL_PATH", "/portal/")
+SCHEDULING_REMINDER_HOURS = env_int("IPTCARE_REMINDER_HOURS", 24)
+SCHEDULING_INVITATION_HOURS = env_int("IPTCARE_INVITATION_HOURS", 48)
+# Who messages to patients come from: no clinical words (not "IPT", not "therapy").
+SCHEDULING_SENDER_NAME = env_str("IPTCARE_MESSAGE_SENDER", "Your appointments team")
+SCHEDULING_FROM_EMAIL = env_str(
+    "IPTCARE_MESSAGE_FROM_EMAIL", "Appointments <no-reply@localhost>"
+)
+# The SMS adapter: console (prints) for the demo, locmem (an outbox) for tests, or a
+# provider's class path in production.
+SCHEDULING_SMS_BACKEND = env_str(
+    "IPTCARE_SMS_BACKEND",
+    "scheduling.messaging.LocmemSmsBackend"
+    if IPTCARE_ENV == "test"
+    else "scheduling.messaging.ConsoleSmsBackend",
+)
+SCHEDULING_DEFAULT_DURATION_MINUTES = env_int("IPTCARE_SESSION_MINUTES", 50)
+
+# --- Intake: the public callback form and the intake queue (docs/intake.md) --------
+# Public form: at most this many submissions per address in the window (then 429).
+IPTCARE_CALLBACK_RATE_LIMIT = env_int("IPTCARE_CALLBACK_RATE_LIMIT", 5)
+IPTCARE_CALLBACK_RATE_WINDOW_SECONDS = env_int(
+    "IPTCARE_CALLBACK_RATE_WINDOW_SECONDS", 3600
+)
+# Behind N reverse proxies that append to X-Forwarded-For, the client's address is the
+# Nth entry from the right; 0 uses the connection's own address (REMOTE_ADDR).
+IPTCARE_CALLBACK_PROXY_COUNT = env_int("IPTCARE_CALLBACK_PROXY_COUNT", 0)
+# The same request sent again (same contact, name and message) within this many
+# minutes is not stored twice.
+IPTCARE_CALLBACK_RESUBMIT_MINUTES = env_int("IPTCARE_CALLBACK_RESUBMIT_MINUTES", 60)
+# The acknowledgement e-mail: a neutral sender, no clinical words (a phone may be shared).
+IPTCARE_CALLBACK_FROM_EMAIL = env_str(
+    "IPTCARE_MESSAGE_FROM_EMAIL", "Appointments <no-reply@localhost>"
+)
+IPTCARE_CALLBACK_SIGNATURE = env_str(
+    "IPTCARE_CALLBACK_SIGNATURE", "The appointments team"
+)
+# With more than one site the form asks which; "not sure" goes to this site (by name;
+# empty: the first site by name).
+IPTCARE_INTAKE_DEFAULT_SITE = env_str("IPTCARE_INTAKE_DEFAULT_SITE", "")
+# First contact within this many working days (Monday to Friday, minus closed days).
+IPTCARE_INTAKE_CONTACT_WORKING_DAYS = env_int("IPTCARE_INTAKE_CONTACT_WORKING_DAYS", 1)
+IPTCARE_INTAKE_CLOSED_DAYS = env_list("IPTCARE_INTAKE_CLOSED_DAYS", [])  # 2026-12-25,…
+# After this many calls in a row that reach no one, the request is unreachable.
+IPTCARE_INTAKE_FAILED_ATTEMPTS = env_int("IPTCARE_INTAKE_FAILED_ATTEMPTS", 3)
+IPTCARE_INTAKE_SCREENING = env_list(
+    "IPTCARE_INTAKE_SCREENING", ["phq9", "gad7", "auditc", "taps1"]
+)
+IPTCARE_INTAKE_PROGRAMS = env_list(
+    "IPTCARE_INTAKE_PROGRAMS", ["ipt16", "ipt12", "brief8", "group"]
+)
+
+# --- Alerts and outcomes (docs/alerts.md, docs/outcomes.md) -------------------------
+# An urgent alert nobody has acknowledged after this long goes to the team's supervisor.
+IPTCARE_ALERT_ESCALATE_AFTER_MINUTES = env_int(
+    "IPTCARE_ALERT_ESCALATE_AFTER_MINUTES", 120
+)
+# Diary: use reported after at least this many days reported without use is a relapse.
+IPTCARE_ALERT_ABSTINENT_DAYS = env_int("IPTCARE_ALERT_ABSTINENT_DAYS", 14)
+# Engagement: questionnaires due and not returned for this many sessions in a row.
+IPTCARE_ALERT_MISSING_QUESTIONNAIRE_SESSIONS = env_int(
+    "IPTCARE_ALERT_MISSING_QUESTIONNAIRE_SESSIONS", 3
+)
+# Not on track: an expected trajectory replaces the stated rule once a starting band
+# has this many finished courses; the stated rule expects reliable improvement by this
+# session.
+IPTCARE_OUTCOMES_MIN_REFERENCE_COURSES = env_int(
+    "IPTCARE_OUTCOMES_MIN_REFERENCE_COURSES", 50
+)
+IPTCARE_OUTCOMES_STATED_RULE_SESSION = env_int(
+    "IPTCARE_OUTCOMES_STATED_RULE_SESSION", 6
+)
+# Scores up to this many days before a course opens count as its baseline (intake).
+IPTCARE_OUTCOMES_BASELINE_DAYS = env_int("IPTCARE_OUTCOMES_BASELINE_DAYS", 28)

@@ -10,7 +10,12 @@ urlpatterns = [
     path("health", views.health, name="health"),
     path("", include("accounts.urls")),
     path("", include("patients.urls")),
+    path("", include("ipt.urls")),
     path("", include("measures.urls")),
+    path("", include("scheduling.urls")),
+    path("", include("referrals.urls")),
+    path("", include("outcomes.urls")),
+    path("", include("alerts.urls")),
     # One sign-in page for everyone, with lock-out and the second factor.
     path("admin/login/", views.admin_sign_in),
     path("admin/", admin.site.urls),

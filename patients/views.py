@@ -36,16 +36,18 @@ def caseload(request: HttpRequest) -> HttpResponse:
     if staff.role == Role.ADMINISTRATOR:
         return render(request, "patients/caseload_administrator.html")
     query = request.GET.get("q", "")[:100]
+    sort = request.GET.get("sort", "")[:20]
     page = selectors.caseload_page(
         staff=staff,
         query=query,
         page_number=request.GET.get("page", 1),
         per_page=settings.IPTCARE_PAGE_SIZE,
+        sort=sort,
     )
     template = "patients/caseload.html"
     if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
         template += "#caseload-table"
-    return render(request, template, {"page": page, "query": query})
+    return render(request, template, {"page": page, "query": query, "sort": sort})
 
 
 @require_http_methods(["GET"])

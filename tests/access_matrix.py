@@ -83,7 +83,70 @@ def administration_kwargs(clinic: Any) -> dict[str, Any]:
     }
 
 
+def ipt_kwargs(name: str) -> Callable[[Any], dict[str, Any]]:
+    """URL arguments for an IPT route (ipt/tests/matrix.py, imported when called)."""
+
+    def kwargs(clinic: Any) -> dict[str, Any]:
+        from ipt.tests import matrix
+
+        return dict(getattr(matrix, name)(clinic))
+
+    return kwargs
+
+
+def alert_kwargs(clinic: Any) -> dict[str, Any]:
+    from alerts.tests.factories import AlertFactory
+
+    alert = AlertFactory(patient=clinic.patient)
+    return {"public_id": clinic.patient.public_id, "alert_id": alert.public_id}
+
+
+def referral_kwargs(name: str) -> Callable[[Any], dict[str, Any]]:
+    """URL arguments for an intake route (referrals/tests/matrix.py)."""
+
+    def kwargs(clinic: Any) -> dict[str, Any]:
+        from referrals.tests import matrix
+
+        return dict(getattr(matrix, name)(clinic))
+
+    return kwargs
+
+
+def scheduling_kwargs(name: str) -> Callable[[Any], dict[str, Any]]:
+    """URL arguments for a scheduling route (scheduling/tests/matrix.py)."""
+
+    def kwargs(clinic: Any) -> dict[str, Any]:
+        from scheduling.tests import matrix
+
+        return dict(getattr(matrix, name)(clinic))
+
+    return kwargs
+
+
+# Calendars are for clinicians and supervisors (403 for the other roles); a group's
+# pages for its facilitators and the supervisors of its team.
+CALENDARS = everyone(200, coordinator=403, administrator=403)
+GROUP_PAGES = {
+    **dict.fromkeys(PERSONAS, 404),
+    "anonymous": LOGIN,
+    "therapist_on_team": 200,
+    "supervisor": 200,
+}
+
+
+def referral_route(**overrides: int) -> dict[str, int]:
+    """A callback request of site A: its coordinator and the supervisor of a site-A
+    team work on it; for everyone else it does not exist."""
+    expect = dict.fromkeys(PERSONAS, 404)
+    expect.update(anonymous=LOGIN, coordinator=200, supervisor=200)
+    expect.update(overrides)
+    return expect
+
+
+INTAKE_LISTS = everyone(403, coordinator=200, supervisor=200, supervisor_other_team=200)
+REQUEST = referral_kwargs("request")
 CLINICAL = {"coordinator": 404}
+IPT_WRITERS = ["therapist_on_team", "supervisor", "break_glass"]
 
 ROUTES: dict[str, Route] = {
     "health": Route(expect=dict.fromkeys(PERSONAS, 200)),
@@ -140,6 +203,162 @@ ROUTES: dict[str, Route] = {
         expect=patient_route(**CLINICAL),
         kwargs=administration_kwargs,
         patient_data=True,
+    ),
+    # --- IPT courses (ipt): pages 200 for clinical access; an empty POST re-renders its
+    # form (200) or, for an action, redirects with the refusal or the result (302).
+    **{
+        f"ipt:{name}": Route(
+            expect=patient_route(**CLINICAL),
+            kwargs=ipt_kwargs(helper),
+            patient_data=True,
+        )
+        for name, helper in [
+            ("course-detail", "course_kwargs"),
+            ("inventory", "course_kwargs"),
+            ("person-edit", "person_kwargs"),
+            ("timeline", "course_kwargs"),
+            ("problem-area", "course_kwargs"),
+            ("contract", "course_kwargs"),
+            ("session-record", "course_kwargs"),
+            ("note", "session_kwargs"),
+            ("extension", "course_kwargs"),
+            ("termination", "course_kwargs"),
+            ("course-end", "course_kwargs"),
+        ]
+    },
+    "ipt:course-open": Route(
+        expect=patient_route(**CLINICAL), kwargs=patient_kwargs, patient_data=True
+    ),
+    **{
+        f"ipt:{name}": Route(
+            method="post",
+            expect=patient_route(**CLINICAL, **dict.fromkeys(IPT_WRITERS, status)),
+            kwargs=ipt_kwargs(helper),
+        )
+        for name, helper, status in [
+            ("phase-middle", "course_kwargs", 302),
+            ("goal-rate", "goal_kwargs", 302),
+            ("person-remove", "person_kwargs", 302),
+            ("timeline-remove", "entry_kwargs", 302),
+            ("formulation", "course_kwargs", 200),
+            ("formulation-agree", "course_kwargs", 200),
+            ("goal-add", "course_kwargs", 200),
+            ("goal-remove", "goal_kwargs", 302),
+            ("contract-agree", "course_kwargs", 200),
+            ("note-addendum", "session_kwargs", 302),
+            ("relapse-plan", "course_kwargs", 302),
+            ("termination-decide", "course_kwargs", 200),
+        ]
+    },
+    # Groups: the facilitator (therapist_on_team) and the team's supervisor.
+    "ipt:group-list": Route(expect=everyone(200, coordinator=404, administrator=404)),
+    "ipt:group-create": Route(expect=everyone(200, coordinator=404, administrator=404)),
+    "ipt:group-detail": Route(
+        expect=everyone(404, therapist_on_team=200, supervisor=200),
+        kwargs=ipt_kwargs("group_kwargs"),
+        patient_data=True,
+    ),
+    "ipt:group-session-record": Route(
+        expect=everyone(404, therapist_on_team=200, supervisor=200),
+        kwargs=ipt_kwargs("group_kwargs"),
+        patient_data=True,
+    ),
+    # --- Outcomes and alerts: clinical content; the inbox lists only visible patients.
+    "outcomes:progress": Route(
+        expect=patient_route(**CLINICAL), kwargs=patient_kwargs, patient_data=True
+    ),
+    "outcomes:summary": Route(
+        expect=patient_route(**CLINICAL), kwargs=patient_kwargs, patient_data=True
+    ),
+    "alerts:inbox": Route(expect=everyone(200, coordinator=404, administrator=404)),
+    "alerts:count": Route(expect=everyone(200, coordinator=404, administrator=404)),
+    "alerts:detail": Route(
+        expect=patient_route(**CLINICAL), kwargs=alert_kwargs, patient_data=True
+    ),
+    # An empty POST: no action taken, so the page again with the error (200).
+    "alerts:acknowledge": Route(
+        method="post",
+        expect=patient_route(**CLINICAL),
+        kwargs=alert_kwargs,
+        patient_data=True,
+    ),
+    # Public: anyone, signed in or not (the callback form and its confirmation).
+    "referrals:callback": Route(expect=dict.fromkeys(PERSONAS, 200)),
+    "referrals:callback-thanks": Route(expect=dict.fromkeys(PERSONAS, 200)),
+    "referrals:queue": Route(expect=INTAKE_LISTS),
+    "referrals:waiting-list": Route(expect=INTAKE_LISTS),
+    "referrals:waiting-times": Route(expect=INTAKE_LISTS),
+    "referrals:detail": Route(expect=referral_route(), kwargs=REQUEST),
+    "referrals:attempt": Route(expect=referral_route(), kwargs=REQUEST),
+    "referrals:person": Route(expect=referral_route(), kwargs=REQUEST),
+    "referrals:screening": Route(expect=referral_route(), kwargs=REQUEST),
+    "referrals:screening-result": Route(
+        expect=referral_route(), kwargs=referral_kwargs("screening")
+    ),
+    "referrals:accept": Route(expect=referral_route(), kwargs=REQUEST),
+    "referrals:close": Route(expect=referral_route(), kwargs=REQUEST),
+    "referrals:letter": Route(
+        method="post",
+        expect=referral_route(coordinator=302, supervisor=302),
+        kwargs=REQUEST,
+    ),
+    "referrals:link": Route(
+        method="post",
+        expect=referral_route(coordinator=302, supervisor=302),
+        kwargs=REQUEST,
+    ),
+    "referrals:book": Route(
+        expect=referral_route(), kwargs=referral_kwargs("waiting_request")
+    ),
+    "referrals:priority": Route(
+        expect=referral_route(), kwargs=referral_kwargs("waiting_request")
+    ),
+    "scheduling:today": Route(expect=CALENDARS),
+    "scheduling:week": Route(expect=CALENDARS),
+    "scheduling:feed-settings": Route(expect=CALENDARS),
+    "scheduling:feed": Route(
+        expect=dict.fromkeys(PERSONAS, 200), kwargs=scheduling_kwargs("feed_kwargs")
+    ),
+    "scheduling:patient-sessions": Route(
+        expect=patient_route(), kwargs=patient_kwargs, patient_data=True
+    ),
+    "scheduling:book": Route(
+        expect=patient_route(), kwargs=patient_kwargs, patient_data=True
+    ),
+    "scheduling:book-series": Route(
+        expect=patient_route(**CLINICAL), kwargs=patient_kwargs, patient_data=True
+    ),
+    "scheduling:patient-ics": Route(
+        expect=patient_route(), kwargs=patient_kwargs, patient_data=True
+    ),
+    "scheduling:move": Route(
+        expect=patient_route(),
+        kwargs=scheduling_kwargs("appointment_kwargs"),
+        patient_data=True,
+    ),
+    "scheduling:cancel": Route(
+        expect=patient_route(),
+        kwargs=scheduling_kwargs("appointment_kwargs"),
+        patient_data=True,
+    ),
+    "scheduling:attendance": Route(
+        expect=patient_route(**CLINICAL),
+        kwargs=scheduling_kwargs("appointment_kwargs"),
+        patient_data=True,
+    ),
+    "scheduling:group-book": Route(
+        expect=GROUP_PAGES, kwargs=scheduling_kwargs("group_kwargs")
+    ),
+    "scheduling:group-attendance": Route(
+        expect=GROUP_PAGES,
+        kwargs=scheduling_kwargs("group_session_kwargs"),
+        patient_data=True,
+    ),
+    "scheduling:group-move": Route(
+        expect=GROUP_PAGES, kwargs=scheduling_kwargs("group_session_kwargs")
+    ),
+    "scheduling:group-cancel": Route(
+        expect=GROUP_PAGES, kwargs=scheduling_kwargs("group_session_kwargs")
     ),
 }
 

@@ -18,7 +18,9 @@ IPTCARE = Path(sys.executable).parent / "iptcare"
 
 
 def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
+    # the browser fixture allows async-unsafe ORM calls in its own process only
+    dropped = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(
         IPTCARE_ENV="production",
         SECRET_KEY="k" * 20 + "-production-test-key-" + "q" * 30,

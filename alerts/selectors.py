@@ -1,0 +1,167 @@
+"""Reads of alerts, already access-filtered (``accounts.access``) and audited.
+
+The inbox lists only alerts of patients the user may see (``patients_visible_to``),
+and only for clinicians and supervisors: alerts are clinical content, which intake
+coordinators' registration-level access does not reach.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from accounts import access
+from accounts.choices import CLINICAL_ROLES
+from alerts.choices import AlertKind, SourceType
+from alerts.models import Alert, AlertQuerySet
+from audit import services as audit
+from audit.choices import Action
+from measures.models import RiskEvent
+
+if TYPE_CHECKING:
+    from accounts.models import Staff
+    from patients.models import Patient
+
+OPEN, CLOSED = "open", "closed"
+STATES = (OPEN, CLOSED)
+PATIENT_ALERTS = 10
+
+
+def may_use_inbox(staff: Any) -> bool:
+    return bool(
+        staff is not None
+        and staff.is_authenticated
+        and staff.is_active
+        and staff.role in CLINICAL_ROLES
+    )
+
+
+def _visible(staff: Staff) -> AlertQuerySet:
+    if not may_use_inbox(staff):
+        return Alert.objects.none()
+    return Alert.objects.filter(patient__in=access.patients_visible_to(staff))
+
+
+def _state(alerts: AlertQuerySet, state: str) -> QuerySet[Alert]:
+    if state == CLOSED:
+        return alerts.filter(acknowledged_at__isnull=False).order_by(
+            "-acknowledged_at", "-id"
+        )
+    return alerts.open().by_urgency()
+
+
+def open_count_for(staff: Any) -> int:
+    """Open alerts in this user's inbox: a number, no patient named (not audited)."""
+    if not may_use_inbox(staff):
+        return 0
+    return _visible(staff).open().count()
+
+
+def inbox_page(
+    *, staff: Staff, state: str, page_number: str | int, per_page: int
+) -> Page[Alert]:
+    """One page of the inbox, most urgent first, with one audit row per alert shown
+    (each names its patient). The query count does not depend on the number of alerts."""
+    alerts = _state(_visible(staff), state).select_related(
+        "patient", "course", "acknowledged_by", "escalated_to"
+    )
+    page: Page[Alert] = Paginator(alerts, per_page).get_page(page_number)
+    audit.record_many(
+        actor=staff,
+        entries=[
+            audit.Entry(
+                Action.LIST, "alert", alert.patient, str(alert.public_id), "inbox"
+            )
+            for alert in page.object_list
+        ],
+    )
+    return page
+
+
+def inbox_fingerprint(*, staff: Staff, state: str) -> str:
+    """Changes whenever an alert the inbox would list is raised, acknowledged or
+    escalated: the inbox's poll answers "no change" (204) while it stays the same, so
+    a page left open writes no audit rows and renders nothing."""
+    summary = (
+        _visible(staff)
+        .filter(acknowledged_at__isnull=state != CLOSED)
+        .aggregate(count=Count("id"), latest=Max("updated_at"), last=Max("id"))
+    )
+    text = f"{state}:{summary['count']}:{summary['latest']}:{summary['last']}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def alert_for_patient(*, patient: Patient, public_id: uuid.UUID) -> Alert:
+    """One alert of this patient (already got through ``accounts.access``); 404 for
+    anyone else's."""
+    return get_object_or_404(
+        Alert.objects.select_related(
+            "course", "acknowledged_by", "escalated_to", "patient"
+        ),
+        public_id=public_id,
+        patient=patient,
+    )
+
+
+def patient_alerts(*, patient: Patient, limit: int = PATIENT_ALERTS) -> list[Alert]:
+    """The patient's open alerts, most urgent first (one query)."""
+    return list(
+        Alert.objects.filter(patient=patient)
+        .open()
+        .by_urgency()
+        .select_related("escalated_to")[:limit]
+    )
+
+
+def alert_source_url(alert: Alert) -> str:
+    """Where the alert came from, for a link: a risk answer's questionnaire (one query,
+    through the alert's patient), else nothing."""
+    if alert.source_type != SourceType.RISK_EVENT or not alert.source_key.isdigit():
+        return ""
+    administration = (
+        RiskEvent.objects.filter(pk=alert.source_key, patient=alert.patient_id)
+        .values_list("administration__public_id", flat=True)
+        .first()
+    )
+    if administration is None:
+        return ""
+    return reverse("measures:detail", args=[alert.patient.public_id, administration])
+
+
+FLAG_KINDS = {
+    "flag_risk": AlertKind.RISK,
+    "flag_relapse": AlertKind.RELAPSE,
+    "flag_engagement": AlertKind.ENGAGEMENT,
+    "flag_not_on_track": AlertKind.NOT_ON_TRACK,
+}
+
+
+PatientsQuerySet = TypeVar("PatientsQuerySet", bound="QuerySet[Any]")
+
+
+def with_flags(patients: PatientsQuerySet) -> PatientsQuerySet:
+    """Each patient with their open-alert flags, as annotations on the same query (no
+    extra query whatever the number of alerts): ``alert_urgency`` (the highest open
+    urgency, 0 for none) to sort on, and one boolean per kind."""
+    open_alerts = Alert.objects.filter(
+        patient=OuterRef("pk"), acknowledged_at__isnull=True
+    )
+    return patients.annotate(
+        alert_urgency=Coalesce(
+            Subquery(
+                open_alerts.order_by("-urgency").values("urgency")[:1],
+            ),
+            Value(0),
+        ),
+        **{
+            name: Exists(open_alerts.filter(kind=kind))
+            for name, kind in FLAG_KINDS.items()
+        },
+    )

@@ -1,0 +1,124 @@
+"""The alert inbox, an alert's page and its acknowledgement. Each view: the access
+check (``accounts.access`` for a patient's alert; the inbox lists only patients the
+user may see), a form or a selector, a render."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import access
+from accounts.models import Staff
+from alerts import selectors, services
+from alerts.forms import AcknowledgeForm
+from alerts.models import Alert
+
+POLL_SECONDS = 60  # never more often: QUALITY.md B3
+
+
+def _staff(request: HttpRequest) -> Staff:
+    return request.user  # type: ignore[return-value]
+
+
+@require_http_methods(["GET"])
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Open alerts (or acknowledged ones) of the user's patients, most urgent first.
+    The list re-polls every minute and is re-rendered only when it has changed."""
+    staff = _staff(request)
+    if not selectors.may_use_inbox(staff):
+        raise Http404("Alerts are for clinicians and supervisors.")
+    state = request.GET.get("state", selectors.OPEN)
+    state = state if state in selectors.STATES else selectors.OPEN
+    fingerprint = selectors.inbox_fingerprint(staff=staff, state=state)
+    partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
+    if partial and request.GET.get("seen") == fingerprint:
+        return HttpResponse(status=204)  # nothing new: htmx keeps the list as it is
+    page = selectors.inbox_page(
+        staff=staff,
+        state=state,
+        page_number=request.GET.get("page", 1),
+        per_page=settings.IPTCARE_PAGE_SIZE,
+    )
+    template = "alerts/alert_inbox.html" + ("#alert-list" if partial else "")
+    context = {
+        "page": page,
+        "state": state,
+        "fingerprint": fingerprint,
+        "poll_seconds": POLL_SECONDS,
+        "escalate_minutes": settings.IPTCARE_ALERT_ESCALATE_AFTER_MINUTES,
+    }
+    return render(request, template, context)
+
+
+@require_http_methods(["GET"])
+def inbox_count(request: HttpRequest) -> HttpResponse:
+    """The open-alert count in the navigation, loaded by htmx after the page and again
+    every minute: pages pay nothing for it. A number, no patient named: not audited."""
+    staff = _staff(request)
+    if not selectors.may_use_inbox(staff):
+        raise Http404("Alerts are for clinicians and supervisors.")
+    count = selectors.open_count_for(staff)
+    return render(request, "alerts/alert_count.html", {"count": count})
+
+
+def _alert(
+    request: HttpRequest, public_id: UUID, alert_id: UUID, detail: str
+) -> tuple[access.PatientAccess, Alert]:
+    patient_access = access.patient_get_for_user(
+        staff=_staff(request), public_id=public_id, category="alert", detail=detail
+    )
+    access.require_clinical(patient_access)
+    alert = selectors.alert_for_patient(
+        patient=patient_access.patient, public_id=alert_id
+    )
+    return patient_access, alert
+
+
+@require_http_methods(["GET"])
+def alert_detail(request: HttpRequest, public_id: UUID, alert_id: UUID) -> HttpResponse:
+    patient_access, alert = _alert(request, public_id, alert_id, "alert")
+    context = {
+        "patient": patient_access.patient,
+        "alert": alert,
+        "form": AcknowledgeForm(),
+        "source_url": selectors.alert_source_url(alert),
+    }
+    return render(request, "alerts/alert_detail.html", context)
+
+
+@require_POST
+def alert_acknowledge(
+    request: HttpRequest, public_id: UUID, alert_id: UUID
+) -> HttpResponse:
+    """Acknowledge with the action taken; without one, the page again with the error
+    and nothing changed."""
+    patient_access, alert = _alert(request, public_id, alert_id, "acknowledge")
+    form = AcknowledgeForm(request.POST)
+    if not alert.is_open:
+        form.add_error(None, "This alert has been acknowledged already.")
+    elif form.is_valid():
+        try:
+            services.alert_acknowledge(
+                alert=alert,
+                by=_staff(request),
+                action=form.cleaned_data["action_taken"],
+                note=form.cleaned_data["action_note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Alert acknowledged.")
+            return redirect("alerts:inbox")
+    context = {
+        "patient": patient_access.patient,
+        "alert": alert,
+        "form": form,
+        "source_url": selectors.alert_source_url(alert),
+    }
+    return render(request, "alerts/alert_detail.html", context)

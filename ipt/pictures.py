@@ -1,0 +1,409 @@
+"""The closeness circle and the timeline, drawn by matplotlib as SVG (no hand-drawn SVG,
+no Django imports): one definition for the pages and for the reports
+(docs/decisions/0005-ipt-course-model.md says why matplotlib).
+
+Colours are the Okabe–Ito palette, readable with the common colour-vision deficiencies,
+and every colour is doubled by a shape, so the picture does not rely on colour alone;
+pages give a table alternative for screen readers beside it.
+
+Text stays text in the SVG (``svg.fonttype: none``): it scales, and a test can find the
+labels. Output is deterministic for the same input (fixed ids, no date stamp).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
+
+import matplotlib
+import matplotlib.dates as mdates
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Circle
+
+# The Figure API draws without pyplot's global state; Agg for anything that asks.
+matplotlib.use("Agg")
+
+_RC: dict[Any, Any] = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "iptcare",
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+}
+# rcParams are process-global: one drawing at a time.
+_DRAWING = threading.Lock()
+
+QUALITY_COLOURS = {"good": "#009E73", "mixed": "#E69F00", "difficult": "#D55E00"}
+QUALITY_MARKERS = {"good": "o", "mixed": "D", "difficult": "s"}
+QUALITY_WORDS = {
+    "good": "Mostly good",
+    "mixed": "Mixed",
+    "difficult": "Mostly difficult",
+}
+UNKNOWN_COLOUR = "#999999"
+RECOVERY_EDGE = "#0072B2"
+RISK_EDGE = "#000000"
+
+KIND_STYLE = {  # life events: colour, marker, words
+    "loss": ("#000000", "v", "Death or loss"),
+    "conflict": ("#D55E00", "X", "Conflict"),
+    "life_change": ("#0072B2", "^", "Life change"),
+    "isolation": ("#999999", "o", "Isolation"),
+    "other": ("#009E73", "D", "Other"),
+}
+LANES = {"substance_use": 0, "symptoms": 1, "events": 2}
+LANE_COLOURS = {"symptoms": "#CC79A7", "substance_use": "#56B4E9"}
+LABEL_CHARACTERS = 24
+
+
+@dataclass(frozen=True)
+class CirclePerson:
+    """One person of the interpersonal inventory, as the circle needs them."""
+
+    name: str
+    closeness: int  # 5 closest … 1 least close
+    quality: str  # "good", "mixed", "difficult" or "" (not known)
+    supports_recovery: bool = False
+    uses_with_patient: bool = False
+    is_trigger: bool = False
+    deceased: bool = False
+
+    @property
+    def flags(self) -> list[str]:
+        flags = []
+        if self.supports_recovery:
+            flags.append("+ recovery")
+        if self.uses_with_patient:
+            flags.append("! uses with")
+        if self.is_trigger:
+            flags.append("! trigger")
+        return flags
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    title: str
+    kind: str
+    on: date
+    approximate: bool = False
+
+
+@dataclass(frozen=True)
+class TimelinePeriod:
+    title: str
+    lane: str  # "symptoms" or "substance_use"
+    started: date
+    ended: date | None = None  # None while ongoing
+    approximate: bool = False
+
+
+def _num(day: date) -> float:
+    """A date as matplotlib's number of days."""
+    return float(mdates.date2num(day))  # type: ignore[no-untyped-call]
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= LABEL_CHARACTERS:
+        return text
+    return text[: LABEL_CHARACTERS - 1].rstrip() + "…"
+
+
+def _to_svg(figure: Figure) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def svg_data_uri(svg: str) -> str:
+    """The SVG as a ``data:`` URI for ``<img src>``: the picture's own styling stays
+    inside the image, so the page's strict CSP (no inline style) still holds."""
+    encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return f"data:image/svg+xml;base64,{encoded}"
+
+
+# --- The closeness circle -----------------------------------------------------------
+
+_CENTRE = 0.7
+_RING = 1.0  # width of each ring
+
+
+def _ring_radius(closeness: int) -> float:
+    """Closeness 5 is the innermost ring, 1 the outermost."""
+    closeness = min(5, max(1, closeness))
+    return _CENTRE + _RING * (5 - closeness) + _RING * 0.6
+
+
+def circle_svg(people: Sequence[CirclePerson], *, centre_label: str = "Patient") -> str:
+    """The inventory as concentric rings around the patient (inner = closest)."""
+    return _circle_svg(tuple(people), centre_label)
+
+
+@lru_cache(maxsize=64)
+def _circle_svg(people: tuple[CirclePerson, ...], centre_label: str) -> str:
+    with _DRAWING, matplotlib.rc_context(_RC):
+        crowded = len(people) > 20
+        size = 9.0 if crowded else 7.0
+        font = 9 if crowded else (10 if len(people) > 12 else 12)
+        figure = Figure(figsize=(size, size + 0.9))
+        axes = figure.add_axes((0.02, 0.12, 0.96, 0.86))
+        axes.set_aspect("equal")
+        axes.axis("off")
+        outer = _CENTRE + 5 * _RING + 0.2
+        limit = outer + 0.4  # labels beyond it are kept by the tight bounding box
+        axes.set_xlim(-limit, limit)
+        axes.set_ylim(-limit, limit)
+        for ring in range(1, 6):
+            axes.add_patch(
+                Circle(
+                    (0, 0),
+                    _CENTRE + ring * _RING + 0.2,
+                    fill=False,
+                    edgecolor="#c4cad4",
+                    linestyle="--",
+                    linewidth=0.8,
+                )
+            )
+        axes.add_patch(Circle((0, 0), _CENTRE, facecolor="#1f5f8b", edgecolor="none"))
+        axes.text(
+            0,
+            0,
+            _short(centre_label),
+            ha="center",
+            va="center",
+            color="white",
+            fontsize=font,
+            fontweight="bold",
+        )
+        if not people:
+            axes.text(
+                0,
+                -outer - 0.8,
+                "No one in the inventory yet",
+                ha="center",
+                va="center",
+                fontsize=10,
+                color="#5b6475",
+            )
+        by_ring: dict[int, list[CirclePerson]] = {}
+        for person in people:
+            by_ring.setdefault(min(5, max(1, person.closeness)), []).append(person)
+        for closeness, members in sorted(by_ring.items()):
+            radius = _ring_radius(closeness)
+            offset = math.pi / 2 + closeness * 0.61  # rings do not line up their people
+            for index, person in enumerate(members):
+                angle = offset + 2 * math.pi * index / len(members)
+                _draw_person(axes, person, radius, angle, font)
+        figure.legend(
+            handles=_circle_legend(),
+            loc="lower center",
+            ncol=3,
+            frameon=False,
+            fontsize=10,
+            title="Inner ring: closest (5) · outer ring: least close (1)",
+            title_fontsize=10,
+        )
+        return _to_svg(figure)
+
+
+def _draw_person(
+    axes: object, person: CirclePerson, radius: float, angle: float, font: int
+) -> None:
+    x, y = radius * math.cos(angle), radius * math.sin(angle)
+    colour = QUALITY_COLOURS.get(person.quality, UNKNOWN_COLOUR)
+    risky = person.uses_with_patient or person.is_trigger
+    edge = (
+        RISK_EDGE if risky else (RECOVERY_EDGE if person.supports_recovery else "white")
+    )
+    axes.plot(  # type: ignore[attr-defined]
+        [x],
+        [y],
+        marker=QUALITY_MARKERS.get(person.quality, "o"),
+        markersize=15,
+        markerfacecolor="white" if person.deceased else colour,
+        markeredgecolor=colour if person.deceased and not risky else edge,
+        markeredgewidth=2.6 if (risky or person.supports_recovery) else 1.2,
+        linestyle="none",
+    )
+    label = _short(person.name) + (" (died)" if person.deceased else "")
+    lines = [label, *person.flags]
+    lx, ly = (radius + 0.45) * math.cos(angle), (radius + 0.45) * math.sin(angle)
+    cos, sin = math.cos(angle), math.sin(angle)
+    ha = "left" if cos > 0.25 else ("right" if cos < -0.25 else "center")
+    va = "bottom" if sin > 0.25 else ("top" if sin < -0.25 else "center")
+    axes.text(  # type: ignore[attr-defined]
+        lx, ly, "\n".join(lines), ha=ha, va=va, fontsize=font, color="#1d2433"
+    )
+
+
+def _circle_legend() -> list[Line2D]:
+    def handle(label: str, **style: object) -> Line2D:
+        return Line2D([], [], linestyle="none", markersize=9, label=label, **style)  # type: ignore[arg-type]
+
+    handles = [
+        handle(
+            words,
+            marker=QUALITY_MARKERS[quality],
+            markerfacecolor=QUALITY_COLOURS[quality],
+            markeredgecolor="white",
+        )
+        for quality, words in QUALITY_WORDS.items()
+    ]
+    handles += [
+        handle(
+            "Supports recovery (+)",
+            marker="o",
+            markerfacecolor="#dddddd",
+            markeredgecolor=RECOVERY_EDGE,
+            markeredgewidth=2.6,
+        ),
+        handle(
+            "Uses with the patient or a trigger (!)",
+            marker="o",
+            markerfacecolor="#dddddd",
+            markeredgecolor=RISK_EDGE,
+            markeredgewidth=2.6,
+        ),
+        handle(
+            "Has died (hollow)",
+            marker="o",
+            markerfacecolor="white",
+            markeredgecolor="#5b6475",
+        ),
+    ]
+    return handles
+
+
+# --- The timeline -------------------------------------------------------------------
+
+
+def timeline_svg(
+    events: Sequence[TimelineEvent], periods: Sequence[TimelinePeriod], *, today: date
+) -> str:
+    """Life events above symptom episodes above periods of substance use, on one axis
+    of time."""
+    return _timeline_svg(tuple(events), tuple(periods), today)
+
+
+@lru_cache(maxsize=64)
+def _timeline_svg(
+    events: tuple[TimelineEvent, ...], periods: tuple[TimelinePeriod, ...], today: date
+) -> str:
+    with _DRAWING, matplotlib.rc_context(_RC):
+        figure = Figure(figsize=(10, 4.6))
+        axes = figure.add_axes((0.16, 0.22, 0.8, 0.7))
+        axes.set_yticks(
+            [LANES["substance_use"], LANES["symptoms"], LANES["events"]],
+            ["Substance use", "Symptom episodes", "Life events"],
+        )
+        axes.set_ylim(-0.6, 3.2)
+        for side in ("top", "right", "left"):
+            axes.spines[side].set_visible(False)
+        axes.tick_params(axis="y", length=0)
+        for lane in LANES.values():
+            axes.axhline(lane, color="#e3e7ee", linewidth=0.8, zorder=0)
+        dates = [event.on for event in events]
+        dates += [period.started for period in periods]
+        dates += [period.ended or today for period in periods]
+        if not dates:
+            axes.set_xlim(
+                _num(today - timedelta(days=365)),
+                _num(today + timedelta(days=30)),
+            )
+            axes.text(
+                0.5,
+                0.55,
+                "Nothing on the timeline yet",
+                transform=axes.transAxes,
+                ha="center",
+                fontsize=11,
+                color="#5b6475",
+            )
+        else:
+            first, last = min(dates), max([*dates, today])
+            margin = timedelta(days=max(30, (last - first).days // 12))
+            axes.set_xlim(_num(first - margin), _num(last + margin))
+        for period in sorted(periods, key=lambda p: (p.lane, p.started)):
+            _draw_period(axes, period, today)
+        for index, event in enumerate(sorted(events, key=lambda e: (e.on, e.title))):
+            _draw_event(axes, event, index)
+        axes.axvline(_num(today), color="#1f5f8b", linewidth=1, linestyle=":")
+        axes.text(
+            _num(today),
+            -0.55,
+            "today",
+            ha="center",
+            va="bottom",
+            fontsize=7,
+            color="#1f5f8b",
+        )
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+        if events:
+            kinds = sorted({event.kind for event in events if event.kind in KIND_STYLE})
+            figure.legend(
+                handles=[
+                    Line2D(
+                        [],
+                        [],
+                        linestyle="none",
+                        marker=KIND_STYLE[kind][1],
+                        color=KIND_STYLE[kind][0],
+                        label=KIND_STYLE[kind][2],
+                    )
+                    for kind in kinds
+                ],
+                loc="lower center",
+                ncol=5,
+                frameon=False,
+                fontsize=8,
+            )
+        return _to_svg(figure)
+
+
+def _draw_period(axes: object, period: TimelinePeriod, today: date) -> None:
+    lane = LANES.get(period.lane, LANES["symptoms"])
+    end = period.ended or today
+    start_num = _num(period.started)
+    width = max(_num(end) - start_num, 3)
+    colour = LANE_COLOURS.get(period.lane, "#CC79A7")
+    axes.barh(  # type: ignore[attr-defined]
+        lane,
+        width,
+        left=start_num,
+        height=0.32,
+        color=colour,
+        edgecolor="#1d2433",
+        linewidth=0.6,
+        hatch="//" if period.ended is None else None,
+    )
+    label = ("~" if period.approximate else "") + _short(period.title)
+    if period.ended is None:
+        label += " (ongoing)"
+    axes.text(start_num, lane + 0.22, label, fontsize=7.5, va="bottom")  # type: ignore[attr-defined]
+
+
+def _draw_event(axes: object, event: TimelineEvent, index: int) -> None:
+    colour, marker, _words = KIND_STYLE.get(event.kind, KIND_STYLE["other"])
+    x = _num(event.on)
+    lane = LANES["events"]
+    axes.plot(  # type: ignore[attr-defined]
+        [x],
+        [lane],
+        marker=marker,
+        markersize=9,
+        color=colour,
+        markerfacecolor="white" if event.approximate else colour,
+        linestyle="none",
+    )
+    height = lane + 0.18 + 0.28 * (index % 3)  # staggered so neighbours do not collide
+    label = ("~" if event.approximate else "") + _short(event.title)
+    axes.text(x, height, label, fontsize=7.5, rotation=18, ha="left", va="bottom")  # type: ignore[attr-defined]

@@ -1,0 +1,144 @@
+"""The closeness circle and the timeline render as valid SVG, with their labels as
+text, for an empty, a typical and a crowded inventory."""
+
+from __future__ import annotations
+
+import base64
+import xml.etree.ElementTree as ET
+from datetime import date
+
+import pytest
+
+from ipt import pictures
+from ipt.pictures import CirclePerson, TimelineEvent, TimelinePeriod
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def texts(svg: str) -> str:
+    """All the text of an SVG document, joined (labels may span lines)."""
+    root = ET.fromstring(svg)  # noqa: S314 - our own output, not untrusted input
+    assert root.tag == f"{SVG}svg"
+    return " ".join("".join(node.itertext()) for node in root.iter(f"{SVG}text"))
+
+
+TYPICAL = [
+    CirclePerson("Mum", 5, "good", supports_recovery=True),
+    CirclePerson("Partner", 4, "difficult", is_trigger=True),
+    CirclePerson("Dad", 2, "mixed", deceased=True),
+    CirclePerson("Jay from the pub", 3, "good", uses_with_patient=True),
+    CirclePerson("Sponsor", 4, "good", supports_recovery=True),
+]
+
+
+def test_an_empty_inventory_draws_the_rings_and_says_so() -> None:
+    svg = pictures.circle_svg([], centre_label="Ana")
+    text = texts(svg)
+    assert "Ana" in text
+    assert "No one in the inventory yet" in text
+    assert "Inner ring: closest (5)" in text
+
+
+def test_a_typical_inventory_shows_each_person_and_their_marks() -> None:
+    text = texts(pictures.circle_svg(TYPICAL, centre_label="Ana"))
+    for name in ("Mum", "Partner", "Dad (died)", "Jay from the pub", "Sponsor"):
+        assert name in text
+    assert "+ recovery" in text
+    assert "! trigger" in text
+    assert "! uses with" in text
+    # the legend explains colour and shape, so colour is never the only cue
+    for words in ("Mostly good", "Mixed", "Mostly difficult", "Supports recovery"):
+        assert words in text
+
+
+def test_a_crowded_inventory_of_35_people_still_renders_every_label() -> None:
+    people = [
+        CirclePerson(
+            f"Person {index:02d}",
+            1 + index % 5,
+            ["good", "mixed", "difficult"][index % 3],
+        )
+        for index in range(35)
+    ]
+    text = texts(pictures.circle_svg(people))
+    for index in range(35):
+        assert f"Person {index:02d}" in text
+
+
+def test_long_names_are_shortened_in_the_picture() -> None:
+    person = CirclePerson(
+        "A very long description of a person in the inventory", 3, "good"
+    )
+    text = texts(pictures.circle_svg([person]))
+    assert "A very long description…" in text
+
+
+def test_the_same_inventory_draws_the_same_picture() -> None:
+    assert pictures.circle_svg(TYPICAL) == pictures._circle_svg.__wrapped__(  # type: ignore[attr-defined]
+        tuple(TYPICAL), "Patient"
+    )
+
+
+def test_names_are_escaped_in_the_svg() -> None:
+    svg = pictures.circle_svg([CirclePerson("<Tom & Jerry>", 3, "good")])
+    assert "<Tom" not in svg
+    assert "<Tom & Jerry>" in texts(svg)
+
+
+TODAY = date(2026, 6, 1)
+
+
+def test_an_empty_timeline_says_so() -> None:
+    assert "Nothing on the timeline yet" in texts(
+        pictures.timeline_svg([], [], today=TODAY)
+    )
+
+
+def test_a_timeline_shows_events_episodes_and_substance_use() -> None:
+    svg = pictures.timeline_svg(
+        [
+            TimelineEvent("Mother died", "loss", date(2026, 3, 12)),
+            TimelineEvent(
+                "Lost job", "life_change", date(2025, 11, 1), approximate=True
+            ),
+        ],
+        [
+            TimelinePeriod("Depressive episode", "symptoms", date(2026, 5, 1)),
+            TimelinePeriod(
+                "Alcohol", "substance_use", date(2023, 1, 1), date(2026, 2, 1)
+            ),
+        ],
+        today=TODAY,
+    )
+    text = texts(svg)
+    for words in (
+        "Life events",
+        "Symptom episodes",
+        "Substance use",
+        "Mother died",
+        "~Lost job",
+        "Depressive episode (ongoing)",
+        "Alcohol",
+        "Death or loss",
+        "today",
+    ):
+        assert words in text
+
+
+@pytest.mark.parametrize("count", [1, 40])
+def test_a_busy_timeline_renders(count: int) -> None:
+    events = [
+        TimelineEvent(
+            f"Event {index}", "other", date(2020 + index % 6, 1 + index % 12, 1)
+        )
+        for index in range(count)
+    ]
+    text = texts(pictures.timeline_svg(events, [], today=TODAY))
+    assert f"Event {count - 1}" in text
+
+
+def test_the_data_uri_carries_the_svg_unchanged() -> None:
+    svg = pictures.circle_svg(TYPICAL)
+    uri = pictures.svg_data_uri(svg)
+    assert uri.startswith("data:image/svg+xml;base64,")
+    assert base64.b64decode(uri.split(",", 1)[1]).decode() == svg

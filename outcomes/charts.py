@@ -1,0 +1,456 @@
+"""The progress chart: one definition for the clinician's page, the patient portal and
+the PDF report, drawn on the server by matplotlib (Agg) as SVG.
+
+What it draws (``ChartData``): the scores over time; the instrument's severity bands
+and its caseness cut-off; the course's phases as a shaded strip along the top; life
+events (dotted lines, numbered) and missed sessions (crosses on the time axis); the
+expected trajectory — the fitted band, or the stated rule's on-track limit.
+``chart_table`` gives the same facts as rows for the table printed beside the chart,
+which is what screen readers read.
+
+The SVG is made safe to place inline under the strict content-security policy: no
+``<style>`` element and no ``style=`` attribute (each CSS declaration matplotlib writes
+becomes the SVG presentation attribute of the same name), no XML prolog, and every id
+prefixed with the chart's key so that several charts can share a page.
+
+No Django here either: the portal and the reports call it with the same data.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from io import StringIO
+from typing import TYPE_CHECKING
+
+from outcomes.calculations import (
+    InstrumentRules,
+    ScorePoint,
+    TrackMethod,
+    Trajectory,
+    number,
+    signed,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+# Severity bands, mildest first: pale enough for the line and text to read on top.
+BAND_COLOURS = ("#e3f1e6", "#eef5dc", "#fbf3d5", "#fbe5cf", "#f8d7d5", "#f3c9c9")
+PHASE_COLOURS = {
+    "initial": "#c9d8e6",
+    "middle": "#9fbdd6",
+    "termination": "#7a9fc0",
+}
+INK = "#1d2433"
+MUTED = "#5b6475"
+ACCENT = "#1f5f8b"
+DANGER = "#a4262c"
+EXPECTED = "#5a7fa8"
+
+
+@dataclass(frozen=True)
+class PhaseSpan:
+    """A phase of the course, from its first to its last day (inclusive)."""
+
+    phase: str
+    label: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class Marker:
+    day: date
+    label: str
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """Everything the chart shows; hashable, so a drawn chart can be reused."""
+
+    key: str
+    rules: InstrumentRules
+    scores: tuple[ScorePoint, ...] = ()
+    phases: tuple[PhaseSpan, ...] = ()
+    life_events: tuple[Marker, ...] = ()
+    missed_sessions: tuple[Marker, ...] = ()
+    trajectory: Trajectory | None = None
+    start: date | None = None
+    end: date | None = None
+    compact: bool = False
+
+    @property
+    def title(self) -> str:
+        return f"{self.rules.name} over time"
+
+    @property
+    def description(self) -> str:
+        """One sentence for ``aria-label``: the chart's gist without the table."""
+        points = sorted(self.scores, key=lambda s: s.day)
+        if not points:
+            return f"{self.rules.name}: no scores recorded yet."
+        first, last = points[0], points[-1]
+        if len(points) == 1:
+            return (
+                f"{self.rules.name}: one score, {number(first.value)} on "
+                f"{first.day:%-d %B %Y}."
+            )
+        return (
+            f"{self.rules.name}: {len(points)} scores from {number(first.value)} on "
+            f"{first.day:%-d %B %Y} to {number(last.value)} on {last.day:%-d %B %Y} "
+            f"({signed(last.value - first.value)})."
+        )
+
+
+@dataclass(frozen=True)
+class TableRow:
+    day: date
+    session: int | None
+    score: float
+    band: str | None
+    change: float | None
+    expected: str
+
+
+@dataclass(frozen=True)
+class ChartTable:
+    """The chart as data, for the table beside it."""
+
+    rows: tuple[TableRow, ...]
+    phases: tuple[PhaseSpan, ...]
+    life_events: tuple[Marker, ...]
+    missed_sessions: tuple[Marker, ...]
+    cut_off: str | None
+    expected_label: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def chart_table(data: ChartData) -> ChartTable:
+    points = sorted(data.scores, key=lambda s: (s.day, s.session or 0))
+    expected: dict[tuple[date, int], str] = {}
+    if data.trajectory is not None:
+        for point in data.trajectory.points:
+            if data.trajectory.method is TrackMethod.EXPECTED_TRAJECTORY:
+                text = f"{number(point.low)}–{number(point.high)}"
+            else:
+                text = f"on track at or below {number(point.high)}"
+                if not data.rules.higher_is_worse:
+                    text = f"on track at or above {number(point.high)}"
+            expected[(point.when, point.session)] = text
+    baseline = points[0].value if points else None
+    rows = tuple(
+        TableRow(
+            day=point.day,
+            session=point.session,
+            score=point.value,
+            band=data.rules.band_for(point.value),
+            change=None
+            if baseline is None or index == 0
+            else round(point.value - baseline, 2),
+            expected=expected.get((point.day, point.session or 0), ""),
+        )
+        for index, point in enumerate(points)
+    )
+    caseness = data.rules.caseness
+    return ChartTable(
+        rows=rows,
+        phases=data.phases,
+        life_events=data.life_events,
+        missed_sessions=data.missed_sessions,
+        cut_off=f"{data.rules.name} {caseness.label}" if caseness else None,
+        expected_label=data.trajectory.label if data.trajectory else "",
+    )
+
+
+def render_svg(data: ChartData) -> str:
+    """The chart as an SVG element, safe to place inline (see the module docstring)."""
+    return _render(data)
+
+
+@lru_cache(maxsize=256)
+def _render(data: ChartData) -> str:
+    # Imported here: matplotlib takes a while to import, and most requests draw nothing.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: selectable, small
+    matplotlib.rcParams["svg.hashsalt"] = "iptcare"  # the same data, the same bytes
+
+    width, height = (5.6, 2.4) if data.compact else (8.0, 3.6)
+    figure = Figure(figsize=(width, height), dpi=72)
+    axes = figure.add_axes((0.08, 0.2 if not data.compact else 0.16, 0.78, 0.68))
+    _draw(axes, data)
+    buffer = StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return _inline_safe(buffer.getvalue(), data)
+
+
+def _x_range(data: ChartData) -> tuple[date, date]:
+    days = [s.day for s in data.scores]
+    days += [p.start for p in data.phases] + [p.end for p in data.phases]
+    days += [m.day for m in (*data.life_events, *data.missed_sessions)]
+    start = data.start or (min(days) if days else date.today())  # noqa: DTZ011 - a placeholder axis
+    end = data.end or (max(days) if days else start)
+    if end <= start:
+        start, end = start - timedelta(days=7), start + timedelta(days=7)
+    pad = max(timedelta(days=2), (end - start) / 30)
+    return start - pad, end + pad
+
+
+def _y_range(data: ChartData) -> tuple[float, float]:
+    rules = data.rules
+    top = rules.score_max
+    if top is None:
+        values = [s.value for s in data.scores] or [rules.score_min + 1]
+        top = max(values) * 1.1
+    return rules.score_min, top
+
+
+def _x(day: date) -> float:
+    """Matplotlib's number for a day (days since its epoch)."""
+    from matplotlib.dates import date2num
+
+    return float(date2num(day))  # type: ignore[no-untyped-call]
+
+
+def _value(value: float | None) -> float:
+    return math.nan if value is None else value
+
+
+def _draw(axes: Axes, data: ChartData) -> None:
+    from matplotlib.dates import AutoDateLocator, DateFormatter
+
+    rules = data.rules
+    x_min, x_max = (_x(day) for day in _x_range(data))
+    y_min, y_max = _y_range(data)
+    span = y_max - y_min
+    font = 8 if data.compact else 9
+
+    # Severity bands, with their names at the right edge.
+    bands = list(rules.bands)
+    colours = list(BAND_COLOURS[: len(bands)])
+    if not rules.higher_is_worse:
+        colours.reverse()
+    for band, colour in zip(bands, colours, strict=False):
+        low = band.low - 0.5 if band.low > y_min else y_min
+        high = band.high + 0.5 if band.high < y_max else y_max
+        axes.axhspan(low, high, color=colour, zorder=0, linewidth=0)
+        if not data.compact:
+            axes.text(
+                1.01,
+                (max(low, y_min) + min(high, y_max)) / 2,
+                band.label,
+                transform=axes.get_yaxis_transform(),
+                fontsize=font - 1,
+                color=MUTED,
+                va="center",
+                ha="left",
+            )
+
+    # Phases as a strip along the top.
+    strip = (0.93, 1.0)
+    for phase in data.phases:
+        axes.axvspan(
+            _x(phase.start),
+            _x(phase.end + timedelta(days=1)),
+            ymin=strip[0],
+            ymax=strip[1],
+            color=PHASE_COLOURS.get(phase.phase, "#cccccc"),
+            zorder=1,
+            linewidth=0,
+        )
+        middle = (_x(phase.start) + _x(phase.end + timedelta(days=1))) / 2
+        axes.text(
+            middle,
+            y_max - span * 0.035,
+            phase.label,
+            fontsize=font - 1,
+            color=INK,
+            ha="center",
+            va="center",
+            zorder=2,
+            clip_on=True,
+        )
+
+    # The caseness cut-off.
+    caseness = rules.caseness
+    if caseness is not None:
+        axes.axhline(caseness.value, color=INK, linestyle="--", linewidth=1, zorder=2)
+        axes.text(
+            x_min,
+            caseness.value + span * 0.015,
+            f" cut-off {caseness.label}",
+            fontsize=font - 1,
+            color=INK,
+            va="bottom",
+            ha="left",
+            zorder=3,
+        )
+
+    # The expected trajectory.
+    trajectory = data.trajectory
+    if trajectory is not None and trajectory.points:
+        days = [_x(p.when) for p in trajectory.points]
+        lows = [_value(p.low) for p in trajectory.points]
+        highs = [_value(p.high) for p in trajectory.points]
+        centre = [_value(p.expected) for p in trajectory.points]
+        if trajectory.method is TrackMethod.EXPECTED_TRAJECTORY:
+            axes.fill_between(
+                days,
+                lows,
+                highs,
+                color=EXPECTED,
+                alpha=0.22,
+                linewidth=0,
+                zorder=2,
+                label="expected range",
+            )
+            axes.plot(
+                days,
+                centre,
+                color=EXPECTED,
+                linestyle=":",
+                linewidth=1.2,
+                zorder=3,
+                label="expected",
+            )
+        else:
+            axes.step(
+                days,
+                highs,
+                where="post",
+                color=EXPECTED,
+                linestyle="-.",
+                linewidth=1.2,
+                zorder=3,
+                label="on-track limit",
+            )
+
+    # Life events and missed sessions.
+    for index, event in enumerate(data.life_events, start=1):
+        axes.axvline(
+            _x(event.day),
+            color=MUTED,
+            linestyle=":",
+            linewidth=1,
+            zorder=2,
+            label="life event (numbered)" if index == 1 else None,
+        )
+        axes.text(
+            _x(event.day),
+            y_max - span * 0.11,
+            str(index),
+            fontsize=font - 1,
+            color=INK,
+            ha="center",
+            va="center",
+            zorder=4,
+            bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": MUTED, "lw": 0.8},
+        )
+    if data.missed_sessions:
+        axes.plot(
+            [_x(m.day) for m in data.missed_sessions],
+            [y_min + span * 0.03] * len(data.missed_sessions),
+            linestyle="none",
+            marker="x",
+            markersize=6,
+            markeredgewidth=1.6,
+            color=DANGER,
+            zorder=4,
+            clip_on=False,
+            label="missed session",
+        )
+
+    # The scores.
+    points = sorted(data.scores, key=lambda s: s.day)
+    if points:
+        axes.plot(
+            [_x(p.day) for p in points],
+            [p.value for p in points],
+            color=ACCENT,
+            linewidth=2,
+            marker="o",
+            markersize=4.5,
+            zorder=5,
+            label=rules.name,
+        )
+    else:
+        axes.text(
+            0.5,
+            0.5,
+            "No scores yet",
+            transform=axes.transAxes,
+            fontsize=font + 1,
+            color=MUTED,
+            ha="center",
+            va="center",
+        )
+
+    axes.set_xlim(x_min, x_max)
+    axes.set_ylim(y_min, y_max)
+    axes.set_ylabel(rules.name, fontsize=font, color=INK)
+    axes.xaxis.set_major_locator(
+        AutoDateLocator(minticks=3, maxticks=6 if data.compact else 9)  # type: ignore[no-untyped-call]
+    )
+    axes.xaxis.set_major_formatter(DateFormatter("%-d %b"))  # type: ignore[no-untyped-call]
+    axes.tick_params(labelsize=font - 1, colors=MUTED)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    handles, labels = axes.get_legend_handles_labels()
+    if handles and not data.compact:
+        axes.legend(
+            handles,
+            labels,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.12),
+            ncol=min(4, len(handles)),
+            fontsize=font - 1,
+            frameon=False,
+        )
+
+
+_STYLE = re.compile(r'\sstyle="([^"]*)"')
+_ID = re.compile(r'\bid="([^"]+)"')
+_REFERENCE = re.compile(r'(url\(#|xlink:href="#|href="#)([^)"]+)')
+_PROLOG = re.compile(r"^.*?(?=<svg\b)", re.S)
+_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
+_STYLE_ELEMENT = re.compile(r"\s*<style[^>]*>.*?</style>", re.S)
+_EMPTY_DEFS = re.compile(r"\s*<defs>\s*</defs>", re.S)
+_SIZE = re.compile(r'<svg([^>]*?)\swidth="[^"]*"\sheight="[^"]*"')
+
+
+def _attributes(match: re.Match[str]) -> str:
+    declarations = [d for d in match.group(1).split(";") if d.strip()]
+    pairs = []
+    for declaration in declarations:
+        name, _, value = declaration.partition(":")
+        pairs.append(f' {name.strip()}="{html.escape(value.strip(), quote=True)}"')
+    return "".join(pairs)
+
+
+def _inline_safe(svg: str, data: ChartData) -> str:
+    prefix = re.sub(r"[^A-Za-z0-9_-]", "-", data.key)
+    svg = _PROLOG.sub("", svg, count=1)
+    svg = _METADATA.sub("", svg)
+    svg = _STYLE_ELEMENT.sub("", svg)
+    svg = _EMPTY_DEFS.sub("", svg)
+    svg = _STYLE.sub(_attributes, svg)
+    svg = _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', svg)
+    svg = _REFERENCE.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
+    # The stylesheet's ``*{stroke-linejoin: round; stroke-linecap: butt}``, inherited.
+    svg = _SIZE.sub(r"<svg\1", svg, count=1)
+    title = html.escape(data.description, quote=True)
+    return svg.replace(
+        "<svg ",
+        f'<svg role="img" aria-label="{title}" class="progress-chart-svg" '
+        'stroke-linejoin="round" stroke-linecap="butt" '
+        'preserveAspectRatio="xMidYMid meet" ',
+        1,
+    ).strip()

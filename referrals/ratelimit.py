@@ -1,0 +1,51 @@
+"""A per-address limit on public submissions (docs/decisions/0006).
+
+Counted in Django's cache (Redis when ``REDIS_URL`` is set, so every worker shares the
+count): the first submission from an address opens a window of
+``IPTCARE_CALLBACK_RATE_WINDOW_SECONDS``; within it at most
+``IPTCARE_CALLBACK_RATE_LIMIT`` submissions pass. The address is kept only as a keyed
+hash, and only for the length of the window.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address: the connection's, or — behind
+    ``IPTCARE_CALLBACK_PROXY_COUNT`` proxies — the one the outermost proxy saw."""
+    hops = settings.IPTCARE_CALLBACK_PROXY_COUNT
+    if hops > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= hops:
+            return str(forwarded[-hops])
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _key(scope: str, address: str) -> str:
+    digest = salted_hmac(f"iptcare.ratelimit.{scope}", address).hexdigest()
+    return f"ratelimit:{scope}:{digest}"
+
+
+def hit(request: HttpRequest, *, scope: str = "callback") -> bool:
+    """Count this request; ``True`` while the address is within its limit."""
+    limit = settings.IPTCARE_CALLBACK_RATE_LIMIT
+    window = settings.IPTCARE_CALLBACK_RATE_WINDOW_SECONDS
+    key = _key(scope, client_address(request))
+    # add() opens the window only if none is open; incr() is atomic in Redis and in
+    # the local-memory cache, and keeps the key's expiry.
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window closed between the two calls
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count <= limit

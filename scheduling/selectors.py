@@ -1,0 +1,548 @@
+"""Reads of appointments, access-filtered and audited.
+
+Patient pages have already got the patient through ``accounts.access`` (which wrote
+the audit row); what hangs off the patient is fetched *through* them here, so a foreign
+id is a 404. The clinician's day and week list patients only from
+``accounts.access.patients_visible_to`` and record the read with ``audit.record_many``.
+Every function here costs a fixed number of queries, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts import access
+from accounts.choices import Role
+from accounts.models import Staff
+from audit import services as audit
+from audit.choices import Action
+from ipt.choices import Phase
+from ipt.models import Course, Group, SessionNote
+from measures.instruments import REGISTRY
+from measures.models import Administration, RiskEvent
+from scheduling import ical, recurrence
+from scheduling.choices import AppointmentStatus
+from scheduling.models import (
+    Appointment,
+    AppointmentQuerySet,
+    Attendee,
+    EngagementEvent,
+)
+from scheduling.services import with_session_number
+
+if TYPE_CHECKING:
+    from patients.models import Patient
+
+PATIENT_PAGE_UPCOMING = 5
+PATIENT_LIST_ROWS = 100
+FEED_PAST_DAYS = 30
+FEED_FUTURE_DAYS = 180
+# A questionnaire answered in the week before a session counts as done for it.
+DONE_WITHIN = timedelta(days=7)
+ENGAGEMENT_RECENT = timedelta(days=30)
+
+
+class Scope:
+    MINE = "mine"
+    TEAM = "team"
+
+
+def staff_time_zone(staff: Staff) -> str:
+    """The clocks a clinician's day and week are read on: their site's."""
+    site = staff.site
+    return str(site.time_zone) if site else str(settings.TIME_ZONE)
+
+
+def may_have_calendar(staff: Staff) -> bool:
+    return staff.is_active and staff.role in {Role.CLINICIAN, Role.SUPERVISOR}
+
+
+def scope_for(staff: Staff, asked: str) -> str:
+    """Supervisors see their teams' calendars by default; clinicians their own."""
+    if staff.role == Role.SUPERVISOR and asked != Scope.MINE:
+        return Scope.TEAM
+    return Scope.MINE
+
+
+def _calendar_of(staff: Staff, scope: str) -> AppointmentQuerySet:
+    if scope == Scope.TEAM and staff.role == Role.SUPERVISOR:
+        team_ids = staff.teams.values("id")
+        colleagues = Staff.objects.filter(teams__in=team_ids).values("id")
+        return Appointment.objects.filter(
+            Q(clinician_id__in=colleagues)
+            | Q(group__team_id__in=team_ids)
+            | Q(group__in=Group.objects.filter(facilitators=staff.pk))
+        )
+    return Appointment.objects.for_clinician(staff.pk)
+
+
+def _audit_listed(staff: Staff, patients: list[Patient], detail: str) -> None:
+    seen: dict[int, Patient] = {}
+    for patient in patients:
+        seen.setdefault(patient.pk, patient)
+    audit.record_many(
+        actor=staff,
+        entries=[
+            audit.Entry(Action.LIST, "appointment", p, str(p.public_id), detail)
+            for p in seen.values()
+        ],
+    )
+
+
+# --- The patient's own appointments -------------------------------------------------
+def patient_upcoming(
+    *, patient: Patient, limit: int = PATIENT_PAGE_UPCOMING
+) -> list[Attendee]:
+    """The patient's next booked sessions, soonest first (one query)."""
+    return list(
+        Attendee.objects.filter(patient=patient)
+        .filter(
+            appointment__status=AppointmentStatus.SCHEDULED,
+            appointment__ends_at__gt=timezone.now(),
+            attendance="",
+        )
+        .select_related("appointment__clinician", "appointment__group")
+        .order_by("appointment__starts_at", "pk")[:limit]
+    )
+
+
+def patient_appointments(*, patient: Patient) -> list[Attendee]:
+    """The patient's appointments, past and future, newest first (one query)."""
+    return list(
+        Attendee.objects.filter(patient=patient)
+        .select_related("appointment__clinician", "appointment__group", "course")
+        .order_by("-appointment__starts_at", "-pk")[:PATIENT_LIST_ROWS]
+    )
+
+
+def open_course(patient: Patient) -> Course | None:
+    """The patient's open IPT course, if any (a patient has at most one)."""
+    return (
+        Course.objects.filter(patient=patient)
+        .exclude(phase=Phase.ENDED)
+        .select_related("program", "clinician")
+        .first()
+    )
+
+
+def appointment_for_patient(*, patient: Patient, public_id: uuid.UUID) -> Appointment:
+    """One of this patient's appointments; 404 for anyone else's."""
+    return get_object_or_404(
+        Appointment.objects.select_related("clinician", "group"),
+        public_id=public_id,
+        attendees__patient=patient,
+    )
+
+
+def attendee_for(*, patient: Patient, appointment: Appointment) -> Attendee:
+    return get_object_or_404(
+        Attendee.objects.select_related("course", "appointment"),
+        appointment=appointment,
+        patient=patient,
+    )
+
+
+def next_session_at() -> Subquery:
+    """For a ``Patient`` queryset: the start of their next booked session (caseload)."""
+    return Subquery(
+        Attendee.objects.filter(
+            patient=OuterRef("pk"),
+            attendance="",
+            appointment__status=AppointmentStatus.SCHEDULED,
+            appointment__starts_at__gte=timezone.now(),
+        )
+        .order_by("appointment__starts_at")
+        .values("appointment__starts_at")[:1]
+    )
+
+
+def next_session_time_zone() -> Subquery:
+    return Subquery(
+        Attendee.objects.filter(
+            patient=OuterRef("pk"),
+            attendance="",
+            appointment__status=AppointmentStatus.SCHEDULED,
+            appointment__starts_at__gte=timezone.now(),
+        )
+        .order_by("appointment__starts_at")
+        .values("appointment__time_zone")[:1]
+    )
+
+
+# --- The clinician's day ------------------------------------------------------------
+@dataclass
+class Preparation:
+    """What to prepare for one patient at a session."""
+
+    session_number: int | None = None
+    due: list[tuple[str, bool]] = field(default_factory=list)  # (short name, done)
+    open_alerts: int = 0
+    open_risk_events: int = 0
+    missed_in_a_row: int = 0
+    last_plan: str = ""
+
+
+@dataclass
+class DayRow:
+    appointment: Appointment
+    attendees: list[Attendee]
+    preparation: dict[int, Preparation]  # by attendee pk
+
+    @property
+    def items(self) -> list[tuple[Attendee, Preparation]]:
+        return [(a, self.preparation[a.pk]) for a in self.attendees]
+
+
+@dataclass
+class DaySheet:
+    day: date
+    time_zone: str
+    scope: str
+    rows: list[DayRow]
+
+    @property
+    def previous_day(self) -> date:
+        return self.day - timedelta(days=1)
+
+    @property
+    def next_day(self) -> date:
+        return self.day + timedelta(days=1)
+
+
+def _open_alerts() -> Coalesce | Value:
+    """Open alerts of the attendee's patient (the alerts app's inbox), when installed."""
+    if not apps.is_installed("alerts"):
+        return Value(0)
+    from alerts.models import Alert
+
+    count = (
+        Alert.objects.filter(patient=OuterRef("patient"), acknowledged_at__isnull=True)
+        .order_by()
+        .values("patient")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
+
+
+def _attendee_rows(staff: Staff) -> QuerySet[Attendee]:
+    """Attendees of patients this user may see, with what a day sheet shows."""
+    last_plan = (
+        SessionNote.objects.filter(session__course=OuterRef("course"))
+        .exclude(plan="")
+        .order_by("-session__held_on", "-id")
+        .values("plan")[:1]
+    )
+    open_risks = (
+        RiskEvent.objects.filter(
+            patient=OuterRef("patient"), acknowledged_at__isnull=True
+        )
+        .order_by()
+        .values("patient")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    since = timezone.now() - ENGAGEMENT_RECENT
+    missed = (
+        EngagementEvent.objects.filter(
+            patient=OuterRef("patient"), created_at__gte=since
+        )
+        .order_by("-missed_in_a_row")
+        .values("missed_in_a_row")[:1]
+    )
+    return (
+        with_session_number(
+            Attendee.objects.filter(patient__in=access.patients_visible_to(staff))
+        )
+        .annotate(
+            open_alerts=_open_alerts(),
+            last_plan=Subquery(last_plan),
+            open_risk_events=Coalesce(
+                Subquery(open_risks, output_field=IntegerField()), Value(0)
+            ),
+            missed_in_a_row=Coalesce(
+                Subquery(missed, output_field=IntegerField()), Value(0)
+            ),
+        )
+        .select_related("patient", "course__program")
+        .order_by("patient__family_name", "patient__given_name", "pk")
+    )
+
+
+def _appointments_between(
+    staff: Staff,
+    scope: str,
+    start: datetime,
+    end: datetime,
+    attendees: QuerySet[Attendee],
+) -> list[Appointment]:
+    return list(
+        _calendar_of(staff, scope)
+        .between(start, end)
+        .select_related("clinician", "group")
+        .prefetch_related(
+            Prefetch("attendees", queryset=attendees, to_attr="visible_attendees"),
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def day_sheet(*, staff: Staff, day: date, scope: str) -> DaySheet:
+    """The day's sessions with, for each patient, what to prepare: questionnaires due
+    before the session (and whether answered in the week before), open alerts and risk
+    events,
+    recent runs of missed sessions, and the plan in the last session note. A fixed
+    number of queries; one audit row per patient shown."""
+    zone = staff_time_zone(staff)
+    start, end = recurrence.day_bounds(day, zone)
+    appointments = _appointments_between(
+        staff,
+        scope,
+        start,
+        end,
+        _attendee_rows(staff).prefetch_related("course__program__measures"),
+    )
+    attendees = [a for appt in appointments for a in appt.visible_attendees]  # type: ignore[attr-defined]
+    done = _answered(attendees, since=start - DONE_WITHIN)
+    rows = []
+    for appointment in appointments:
+        visible: list[Attendee] = appointment.visible_attendees  # type: ignore[attr-defined]
+        rows.append(
+            DayRow(
+                appointment=appointment,
+                attendees=visible,
+                preparation={a.pk: _preparation(a, done) for a in visible},
+            )
+        )
+    _audit_listed(staff, [a.patient for a in attendees], f"day {day:%Y-%m-%d}")
+    return DaySheet(day=day, time_zone=zone, scope=scope, rows=rows)
+
+
+def _answered(attendees: list[Attendee], *, since: datetime) -> set[tuple[int, str]]:
+    patient_ids = {a.patient_id for a in attendees if a.course_id}
+    if not patient_ids:
+        return set()
+    return set(
+        Administration.objects.filter(
+            patient_id__in=patient_ids,
+            superseded_at__isnull=True,
+            administered_at__gte=since,
+        ).values_list("patient_id", "instrument_id")
+    )
+
+
+def _preparation(attendee: Attendee, done: set[tuple[int, str]]) -> Preparation:
+    preparation = Preparation(
+        open_alerts=attendee.open_alerts,  # type: ignore[attr-defined]
+        open_risk_events=attendee.open_risk_events,  # type: ignore[attr-defined]
+        missed_in_a_row=attendee.missed_in_a_row,  # type: ignore[attr-defined]
+        last_plan=attendee.last_plan or "",  # type: ignore[attr-defined]
+    )
+    course = attendee.course
+    if course is None or attendee.is_recorded:
+        return preparation
+    number: int = attendee.session_number  # type: ignore[attr-defined]
+    preparation.session_number = number
+    for instrument_id in course.program.instruments_before_session(number):
+        instrument = REGISTRY.get(instrument_id)
+        name = instrument.short_name if instrument else instrument_id
+        preparation.due.append((name, (attendee.patient_id, instrument_id) in done))
+    return preparation
+
+
+# --- The clinician's week -----------------------------------------------------------
+@dataclass
+class WeekDay:
+    day: date
+    appointments: list[Appointment]
+
+
+@dataclass
+class Week:
+    start: date
+    time_zone: str
+    scope: str
+    days: list[WeekDay]
+
+    @property
+    def previous_week(self) -> date:
+        return self.start - timedelta(days=7)
+
+    @property
+    def next_week(self) -> date:
+        return self.start + timedelta(days=7)
+
+    @property
+    def end(self) -> date:
+        return self.start + timedelta(days=6)
+
+
+def week_calendar(*, staff: Staff, day: date, scope: str) -> Week:
+    """The week (Monday to Sunday) around ``day``, on the clinician's clocks."""
+    zone = staff_time_zone(staff)
+    monday = recurrence.week_start(day)
+    start, _ = recurrence.day_bounds(monday, zone)
+    _, end = recurrence.day_bounds(monday + timedelta(days=6), zone)
+    visible = (
+        Attendee.objects.filter(patient__in=access.patients_visible_to(staff))
+        .select_related("patient")
+        .order_by("patient__family_name", "patient__given_name", "pk")
+    )
+    appointments = _appointments_between(staff, scope, start, end, visible)
+    by_day: dict[date, list[Appointment]] = defaultdict(list)
+    for appointment in appointments:
+        by_day[recurrence.local(appointment.starts_at, zone).date()].append(appointment)
+    days = [
+        WeekDay(
+            day=monday + timedelta(days=n),
+            appointments=by_day[monday + timedelta(days=n)],
+        )
+        for n in range(7)
+    ]
+    _audit_listed(
+        staff,
+        [a.patient for appt in appointments for a in appt.visible_attendees],  # type: ignore[attr-defined]
+        f"week {monday:%Y-%m-%d}",
+    )
+    return Week(start=monday, time_zone=zone, scope=scope, days=days)
+
+
+def facilitated_groups(staff: Staff) -> list[Group]:
+    """Groups this clinician facilitates, or (supervisors) their teams' groups."""
+    groups = Group.objects.filter(facilitators=staff.pk)
+    if staff.role == Role.SUPERVISOR:
+        groups = Group.objects.filter(
+            Q(facilitators=staff.pk) | Q(team__in=staff.teams.values("id"))
+        )
+    return list(groups.select_related("team").distinct().order_by("name")[:20])
+
+
+def group_for_staff(*, staff: Staff, public_id: uuid.UUID) -> Group:
+    """A group this user runs (a facilitator) or supervises; 404 otherwise."""
+    groups = Group.objects.filter(facilitators=staff.pk)
+    if staff.role == Role.SUPERVISOR:
+        groups = Group.objects.filter(
+            Q(facilitators=staff.pk) | Q(team__in=staff.teams.values("id"))
+        )
+    return get_object_or_404(
+        groups.select_related("team__site", "program").distinct(), public_id=public_id
+    )
+
+
+def group_appointment_for_staff(*, staff: Staff, public_id: uuid.UUID) -> Appointment:
+    """A group session of a group this user runs or supervises; 404 otherwise."""
+    appointment = get_object_or_404(
+        Appointment.objects.select_related("group", "clinician").filter(
+            group__isnull=False
+        ),
+        public_id=public_id,
+    )
+    group = appointment.group
+    if group is None:  # pragma: no cover - filtered above
+        raise Http404("No such session.")
+    group_for_staff(staff=staff, public_id=group.public_id)
+    return appointment
+
+
+def audit_group_roll(
+    *, staff: Staff, appointment: Appointment, patients: list[Patient]
+) -> None:
+    """A group's attendance page shows its members: one audit row for each."""
+    visible = set(
+        access.patients_visible_to(staff)
+        .filter(pk__in=[p.pk for p in patients])
+        .values_list("pk", flat=True)
+    )
+    if len(visible) != len({p.pk for p in patients}):
+        # A member this user may not see: the page is not for them.
+        raise Http404("No such session.")
+    _audit_listed(staff, patients, f"group session {appointment.public_id}")
+
+
+# --- Calendars ----------------------------------------------------------------------
+def _event(appointment: Appointment, summary: str, host: str) -> ical.CalendarEvent:
+    return ical.CalendarEvent(
+        uid=f"{appointment.public_id}@{host}",
+        starts_at=appointment.starts_at,
+        ends_at=appointment.ends_at,
+        summary=summary,
+        location=appointment.place,
+        url=appointment.video_link,
+        cancelled=appointment.is_cancelled,
+        sequence=int(appointment.updated_at.timestamp()) % 2_000_000_000,
+        stamp=appointment.updated_at,
+    )
+
+
+def feed_events(*, staff: Staff, host: str) -> list[ical.CalendarEvent]:
+    """The clinician's sessions from a month ago to six months ahead, for their private
+    feed: "Session A.B." or "Group session (6)" — initials, never names. Two queries."""
+    now = timezone.now()
+    appointments = (
+        Appointment.objects.for_clinician(staff.pk)
+        .scheduled()
+        .between(
+            now - timedelta(days=FEED_PAST_DAYS), now + timedelta(days=FEED_FUTURE_DAYS)
+        )
+        .prefetch_related(
+            Prefetch(
+                "attendees",
+                queryset=Attendee.objects.select_related("patient").only(
+                    "appointment_id", "patient__given_name", "patient__family_name"
+                ),
+            )
+        )
+        .order_by("starts_at", "pk")
+    )
+    events = []
+    for appointment in appointments:
+        attendees = list(appointment.attendees.all())
+        if appointment.is_group:
+            summary = f"Group session ({len(attendees)})"
+        else:
+            who = " ".join(
+                recurrence.initials(a.patient.given_name, a.patient.family_name)
+                for a in attendees
+            )
+            summary = f"Session {who}".strip()
+        events.append(_event(appointment, summary, host))
+    return events
+
+
+def patient_events(*, patient: Patient, host: str) -> list[ical.CalendarEvent]:
+    """The patient's booked sessions (from a month ago), for a downloadable .ics."""
+    return [
+        _event(
+            attendee.appointment,
+            "Group session" if attendee.appointment.is_group else "Session",
+            host,
+        )
+        for attendee in Attendee.objects.filter(patient=patient)
+        .select_related("appointment")
+        .filter(
+            appointment__status=AppointmentStatus.SCHEDULED,
+            appointment__ends_at__gt=timezone.now() - timedelta(days=FEED_PAST_DAYS),
+        )
+        .order_by("appointment__starts_at", "pk")
+    ]
