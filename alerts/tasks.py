@@ -15,6 +15,13 @@ def alerts_raise_from_events() -> int:
     return services.alerts_from_risk_events() + services.alerts_from_engagement_events()
 
 
+@db_task()  # type: ignore[untyped-decorator]
+def alerts_raise_for_new_risk() -> int:
+    """Queued after a risk answer is committed, so its alert exists at once; the
+    every-minute scan stays as the safety net if the queue was down."""
+    return services.alerts_from_risk_events()
+
+
 @db_periodic_task(crontab(minute="*/5"))  # type: ignore[untyped-decorator]
 def alerts_escalate() -> int:
     """Every five minutes: urgent alerts left unacknowledged too long go to the

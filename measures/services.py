@@ -200,7 +200,13 @@ def administration_record(
                 f"superseded_by={administration.public_id}",
             )
         )
-    for event in _risk_events(administration, supersedes):
+    risk_events = _risk_events(administration, supersedes)
+    if risk_events:
+        # Alerts read measures, not the other way round: import here, queue on commit.
+        from alerts.tasks import alerts_raise_for_new_risk
+
+        transaction.on_commit(alerts_raise_for_new_risk)
+    for event in risk_events:
         entries.append(
             audit.Entry(
                 Action.CREATE,
