@@ -178,3 +178,15 @@ def test_every_model_change_has_its_migration() -> None:
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_an_expired_form_shows_the_crisis_resources(settings: object) -> None:
+    """Someone in crisis whose public form expired must still see where to get help."""
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/sign-in/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    from django.utils.html import escape
+
+    crisis = escape(settings.IPTCARE_CRISIS_TEXT)  # type: ignore[attr-defined]
+    assert crisis in response.content.decode()
