@@ -68,7 +68,12 @@ def _lock_chain_head() -> str:
     return last or GENESIS
 
 
-def record_many(*, actor: Staff | None, entries: Iterable[Entry]) -> list[AuditEvent]:
+def record_many(
+    *, actor: Staff | None, entries: Iterable[Entry], actor_label: str = ""
+) -> list[AuditEvent]:
+    """Append events to the trail. ``actor_label`` names an actor who is not staff
+    (``"patient"`` for the portal); otherwise the staff member's username or
+    ``"system"``."""
     entries = list(entries)
     if not entries:
         return []
@@ -81,7 +86,8 @@ def record_many(*, actor: Staff | None, entries: Iterable[Entry]) -> list[AuditE
             event = AuditEvent(
                 occurred_at=now,
                 actor=actor,
-                actor_label=actor.get_username() if actor else "system",
+                actor_label=actor_label
+                or (actor.get_username() if actor else "system"),
                 patient=entry.patient,
                 action=entry.action,
                 category=entry.category,
@@ -104,10 +110,11 @@ def record(
     patient: Patient | None = None,
     object_id: str = "",
     detail: str = "",
+    actor_label: str = "",
 ) -> AuditEvent:
     """Append one event to the trail (inside the caller's transaction, if any)."""
     entry = Entry(action, category, patient, object_id, detail)
-    return record_many(actor=actor, entries=[entry])[0]
+    return record_many(actor=actor, entries=[entry], actor_label=actor_label)[0]
 
 
 @dataclass(frozen=True)

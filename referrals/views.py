@@ -21,9 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import access as patient_access
 from accounts.models import Site, Staff
 from audit.choices import Action
+from iptcare.lib import ratelimit
 from measures.forms import InstrumentForm
 from measures.instruments import REGISTRY
-from referrals import access, ratelimit, selectors, services
+from referrals import access, selectors, services
 from referrals.choices import NextStep, Status
 from referrals.forms import (
     AcceptForm,

@@ -16,8 +16,6 @@ A refused change raises ``Refused`` with reasons a clinician reads; nothing is c
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -38,6 +36,7 @@ from ipt import services as ipt_services
 from ipt.choices import Attendance as CourseAttendance
 from ipt.choices import Phase
 from ipt.models import Course, CourseSession, Group
+from iptcare.lib.tokens import token_digest, token_new
 from measures.instruments import REGISTRY
 from measures.instruments.base import Respondent
 from scheduling import messaging, recurrence
@@ -853,17 +852,13 @@ def group_attendance_record(
 
 
 # --- Calendar feeds -----------------------------------------------------------------
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transaction.atomic
 def feed_create(*, staff: Staff) -> str:
     """A new private feed for the clinician; any older one stops working. Returns the
     token, shown once: only its digest is kept."""
     feed_revoke(staff=staff, record=False)
-    token = secrets.token_urlsafe(32)
-    CalendarFeed.objects.create(staff=staff, token_hash=_token_hash(token))
+    token = token_new()
+    CalendarFeed.objects.create(staff=staff, token_hash=token_digest(token))
     audit.record(
         actor=staff, action=Action.CREATE, category="calendar_feed", detail="token made"
     )
@@ -892,7 +887,7 @@ def feed_for_token(token: str) -> CalendarFeed | None:
         return None
     feed = (
         CalendarFeed.objects.select_related("staff")
-        .filter(token_hash=_token_hash(token), revoked_at__isnull=True)
+        .filter(token_hash=token_digest(token), revoked_at__isnull=True)
         .first()
     )
     if feed is None or not feed.staff.is_active:

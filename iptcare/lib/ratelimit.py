@@ -1,9 +1,10 @@
-"""A per-address limit on public submissions (docs/decisions/0006).
+"""A per-address limit on public submissions: the callback form, the portal's
+sign-in and its link requests (docs/decisions/0006).
 
 Counted in Django's cache (Redis when ``REDIS_URL`` is set, so every worker shares the
-count): the first submission from an address opens a window of
-``IPTCARE_CALLBACK_RATE_WINDOW_SECONDS``; within it at most
-``IPTCARE_CALLBACK_RATE_LIMIT`` submissions pass. The address is kept only as a keyed
+count): the first submission from an address opens a window of ``window`` seconds
+(``IPTCARE_CALLBACK_RATE_WINDOW_SECONDS`` unless given); within it at most ``limit``
+(``IPTCARE_CALLBACK_RATE_LIMIT``) submissions pass. The address is kept only as a keyed
 hash, and only for the length of the window.
 """
 
@@ -35,10 +36,16 @@ def _key(scope: str, address: str) -> str:
     return f"ratelimit:{scope}:{digest}"
 
 
-def hit(request: HttpRequest, *, scope: str = "callback") -> bool:
+def hit(
+    request: HttpRequest,
+    *,
+    scope: str = "callback",
+    limit: int | None = None,
+    window: int | None = None,
+) -> bool:
     """Count this request; ``True`` while the address is within its limit."""
-    limit = settings.IPTCARE_CALLBACK_RATE_LIMIT
-    window = settings.IPTCARE_CALLBACK_RATE_WINDOW_SECONDS
+    limit = settings.IPTCARE_CALLBACK_RATE_LIMIT if limit is None else limit
+    window = settings.IPTCARE_CALLBACK_RATE_WINDOW_SECONDS if window is None else window
     key = _key(scope, client_address(request))
     # add() opens the window only if none is open; incr() is atomic in Redis and in
     # the local-memory cache, and keeps the key's expiry.
