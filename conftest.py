@@ -88,6 +88,15 @@ def clinic(db: None) -> Clinic:
     return clinic
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Rate limits count in the cache: each test starts with none counted against its
+    address (the test client's is always 127.0.0.1)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def signed_in(client: Client, staff: Staff | None) -> Client:
     if staff is not None:
         client.force_login(staff)

@@ -14,7 +14,7 @@ never the reason or the note. E-mails carry no patient details, only a link.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -147,6 +147,29 @@ def alerts_from_risk_events(*, limit: int = SCAN_BATCH) -> int:
         )
         raised += alert is not None
     return raised
+
+
+def alerts_adopt_risk_events(
+    *, administration: Administration, draft_keys: Mapping[int, str]
+) -> int:
+    """The portal raised an alert for a risk answer the moment it was given, before
+    the questionnaire was sent. Now that it is stored, point that alert at the stored
+    answer's ``RiskEvent``, so the scan does not raise a second alert for the same
+    answer. ``draft_keys`` maps item numbers to the draft alerts' source keys.
+    Returns the number of alerts re-pointed."""
+    adopted = 0
+    for event in administration.risk_events.all():
+        key = draft_keys.get(event.item_number)
+        if key is None:
+            continue
+        adopted += Alert.objects.filter(
+            source_type=SourceType.PORTAL_ANSWER, source_key=key
+        ).update(
+            source_type=SourceType.RISK_EVENT,
+            source_key=str(event.pk),
+            updated_at=timezone.now(),
+        )
+    return adopted
 
 
 def _course(course_id: int | None) -> Course | None:

@@ -2,6 +2,7 @@
 ``ipt.suggestion``) are the same strings; ``test_choices`` keeps them in step."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Phase(models.TextChoices):
@@ -51,32 +52,32 @@ class DisputeStage(models.TextChoices):
 
 
 class Relationship(models.TextChoices):
-    PARTNER = "partner", "Partner or spouse"
-    EX_PARTNER = "ex_partner", "Former partner"
-    PARENT = "parent", "Parent"
-    CHILD = "child", "Child"
-    SIBLING = "sibling", "Brother or sister"
-    FAMILY = "family", "Other family"
-    FRIEND = "friend", "Friend"
-    COLLEAGUE = "colleague", "Colleague or manager"
-    NEIGHBOUR = "neighbour", "Neighbour"
-    RECOVERY_PEER = "recovery_peer", "Sponsor or recovery peer"
-    PROFESSIONAL = "professional", "Professional"
-    OTHER = "other", "Other"
+    PARTNER = "partner", _("Partner or spouse")
+    EX_PARTNER = "ex_partner", _("Former partner")
+    PARENT = "parent", _("Parent")
+    CHILD = "child", _("Child")
+    SIBLING = "sibling", _("Brother or sister")
+    FAMILY = "family", _("Other family")
+    FRIEND = "friend", _("Friend")
+    COLLEAGUE = "colleague", _("Colleague or manager")
+    NEIGHBOUR = "neighbour", _("Neighbour")
+    RECOVERY_PEER = "recovery_peer", _("Sponsor or recovery peer")
+    PROFESSIONAL = "professional", _("Professional")
+    OTHER = "other", _("Other")
 
 
 class ContactFrequency(models.TextChoices):
-    DAILY = "daily", "Daily"
-    WEEKLY = "weekly", "Weekly"
-    MONTHLY = "monthly", "Monthly"
-    RARELY = "rarely", "A few times a year or less"
-    NONE = "none", "No contact"
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+    RARELY = "rarely", _("A few times a year or less")
+    NONE = "none", _("No contact")
 
 
 class Quality(models.TextChoices):
-    GOOD = "good", "Mostly good"
-    MIXED = "mixed", "Mixed"
-    DIFFICULT = "difficult", "Mostly difficult"
+    GOOD = "good", _("Mostly good")
+    MIXED = "mixed", _("Mixed")
+    DIFFICULT = "difficult", _("Mostly difficult")
 
 
 class ExpectationsMet(models.TextChoices):

@@ -407,3 +407,75 @@ def _draw_event(axes: object, event: TimelineEvent, index: int) -> None:
     height = lane + 0.18 + 0.28 * (index % 3)  # staggered so neighbours do not collide
     label = ("~" if event.approximate else "") + _short(event.title)
     axes.text(x, height, label, fontsize=7.5, rotation=18, ha="left", va="bottom")  # type: ignore[attr-defined]
+
+
+# --- The diary's week (portal diary, for the session preparation) -----------------
+
+
+@dataclass(frozen=True)
+class DiaryPoint:
+    """One day of the patient's diary, as the week's picture needs it. ``moment`` is
+    the number of the day's interpersonal moment in the table beside the picture (the
+    picture never draws what the patient wrote)."""
+
+    day: date
+    mood: int | None
+    craving: int | None
+    moment: int | None = None
+    used: bool = False
+
+
+MOOD_COLOUR = "#0072B2"
+CRAVING_COLOUR = "#D55E00"
+
+
+def diary_week_svg(points: Sequence[DiaryPoint]) -> str:
+    """Mood (circles, solid) and cravings (squares, dashed) 0–10 over the days, the
+    interpersonal moments as numbered markers on the day, use as a cross."""
+    return _diary_week_svg(tuple(points))
+
+
+@lru_cache(maxsize=64)
+def _diary_week_svg(points: tuple[DiaryPoint, ...]) -> str:
+    with _DRAWING, matplotlib.rc_context(_RC):
+        figure = Figure(figsize=(7.0, 2.8))
+        axes = figure.add_axes((0.08, 0.22, 0.9, 0.7))
+        days = [_num(point.day) for point in points]
+        for attribute, colour, marker, style, label in (
+            ("mood", MOOD_COLOUR, "o", "-", "Mood"),
+            ("craving", CRAVING_COLOUR, "s", "--", "Cravings"),
+        ):
+            xs = [
+                d
+                for d, p in zip(days, points, strict=True)
+                if getattr(p, attribute) is not None
+            ]
+            ys = [
+                getattr(p, attribute)
+                for p in points
+                if getattr(p, attribute) is not None
+            ]
+            axes.plot(xs, ys, color=colour, marker=marker, linestyle=style, label=label)
+        for x, point in zip(days, points, strict=True):
+            if point.moment is not None:
+                axes.annotate(
+                    str(point.moment),
+                    (x, 10.4),
+                    ha="center",
+                    va="bottom",
+                    fontsize=9,
+                    bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "#333333"},
+                )
+            if point.used:
+                axes.plot([x], [-0.4], marker="X", color="#000000", linestyle="none")
+        axes.set_ylim(-1, 11.5)
+        axes.set_yticks([0, 5, 10])
+        if days:
+            axes.set_xlim(min(days) - 0.5, max(days) + 0.5)
+            axes.set_xticks(days)
+            axes.set_xticklabels([f"{p.day:%a} {p.day.day}" for p in points])
+        axes.grid(axis="y", color="#e0e0e0")
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+        axes.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=2, frameon=False)
+        return _to_svg(figure)

@@ -33,6 +33,7 @@ from measures.models import Administration, RiskEvent
 from patients.choices import DiagnosisRank, Language, TreatmentKind
 from patients.models import CareTeamMember, ConcurrentTreatment, Diagnosis, Patient
 from patients.services import record_number_for
+from portal import demo as portal_demo
 from referrals import demo as referrals_demo
 from scheduling import demo as scheduling_demo
 
@@ -512,6 +513,8 @@ def load_demo_clinic(*, seed: int, patient_count: int, batch_size: int = 2000) -
     scheduling_demo.load_appointments(
         random.Random(f"scheduling-{seed}"), batch_size=batch_size
     )
+    # The portal: diary weeks and homework for courses in their middle phase.
+    portal_demo.load_portal(random.Random(f"portal-{seed}"))
     # Alerts last, from the risk answers and courses above (alerts/demo.py).
     alerts_demo.load_alerts(random.Random(f"alerts-{seed}"))
     _reset_sequences()

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "referrals",
     "outcomes",
     "alerts",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +127,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
@@ -289,6 +291,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
 USE_I18N = True
+# One catalog for the whole project (portal pages, the choices patients read).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 # --- Logging: operational only; patient data never goes here (the audit log is separate)
@@ -324,9 +328,24 @@ IPTCARE_LICENSED_WORDING_FILE = env_str("IPTCARE_LICENSED_WORDING_FILE", "")
 # --- Scheduling: reminders, questionnaire invitations, calendar feeds (docs/scheduling.md)
 # The address links in messages and calendar feeds start with (no trailing slash).
 IPTCARE_BASE_URL = env_str("IPTCARE_BASE_URL", "http://127.0.0.1:8000")
-# The patient portal's address for questionnaires: the portal issue serves it; until
-# then the invitation links here (the seam, docs/scheduling.md).
+# Where the patient portal is served; invitation and sign-in links start with it.
 SCHEDULING_PORTAL_PATH = env_str("IPTCARE_PORTAL_PATH", "/portal/")
+# --- The patient portal (docs/portal.md) ---------------------------------------------
+# A link sent by e-mail or text works once, for this long; a QR code shown for a clinic
+# tablet for minutes only. Wrong dates of birth before a link is revoked.
+IPTCARE_PORTAL_LINK_HOURS = env_int("IPTCARE_PORTAL_LINK_HOURS", 48)
+IPTCARE_PORTAL_TABLET_LINK_MINUTES = env_int("IPTCARE_PORTAL_TABLET_LINK_MINUTES", 10)
+IPTCARE_PORTAL_DOB_ATTEMPTS = env_int("IPTCARE_PORTAL_DOB_ATTEMPTS", 5)
+IPTCARE_PORTAL_IDLE_MINUTES = env_int("IPTCARE_PORTAL_IDLE_MINUTES", 15)
+IPTCARE_PORTAL_ABSOLUTE_HOURS = env_int("IPTCARE_PORTAL_ABSOLUTE_HOURS", 4)
+# Sign-in attempts and link requests per address and hour.
+IPTCARE_PORTAL_RATE_LIMIT = env_int("IPTCARE_PORTAL_RATE_LIMIT", 10)
+# Crisis lines the portal offers as one-tap calls: "label=number" pairs, ";"-separated.
+IPTCARE_CRISIS_LINES = env_str(
+    "IPTCARE_CRISIS_LINES",
+    "Emergency services=999;NHS 111, option 2=111;Samaritans=116123;"
+    "988 Suicide & Crisis Lifeline (US)=988",
+)
 SCHEDULING_REMINDER_HOURS = env_int("IPTCARE_REMINDER_HOURS", 24)
 SCHEDULING_INVITATION_HOURS = env_int("IPTCARE_INVITATION_HOURS", 48)
 # Who messages to patients come from: no clinical words (not "IPT", not "therapy").

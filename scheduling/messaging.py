@@ -133,3 +133,16 @@ def compose_invitation(*, local_start: datetime, link: str) -> Message:
     return Message(
         subject="A few questions before your appointment", body=body, sms=sms
     )
+
+
+def compose_portal_link(*, link: str, hours: int) -> Message:
+    """'Here is your link to sign in … it works once, for N hours.'"""
+    sender = settings.SCHEDULING_SENDER_NAME
+    body = (
+        f"Hello,\n\nHere is your personal link to sign in:\n{link}\n\n"
+        f"It works once, for the next {hours} hours. You will be asked for your date "
+        "of birth. If you did not expect this message, you can ignore it.\n\n"
+        f"{sender}\n"
+    )
+    sms = f"Your sign-in link (works once, for {hours} hours): {link} {sender}"
+    return Message(subject="Your sign-in link", body=body, sms=sms)

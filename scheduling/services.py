@@ -1095,9 +1095,13 @@ def reminder_send(
     return True
 
 
-def portal_link() -> str:
-    """Where an invitation sends the patient: the portal (a later issue) serves it."""
-    return settings.IPTCARE_BASE_URL.rstrip("/") + settings.SCHEDULING_PORTAL_PATH
+def portal_link(patient: Patient) -> str:
+    """Where an invitation sends the patient: a fresh single-use sign-in link to the
+    portal, which opens on the questionnaires due (docs/portal.md)."""
+    from portal.choices import LinkChannel
+    from portal.services.links import link_issue
+
+    return link_issue(patient=patient, channel=LinkChannel.INVITATION, by=None).url
 
 
 @transaction.atomic
@@ -1143,7 +1147,8 @@ def invitation_send(
         channel,
         attendee.patient,
         messaging.compose_invitation(
-            local_start=attendee.appointment.local_starts_at, link=portal_link()
+            local_start=attendee.appointment.local_starts_at,
+            link=portal_link(attendee.patient),
         ),
     )
     _audit_sent(attendee, Purpose.INVITATION, channel)

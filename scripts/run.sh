@@ -13,6 +13,8 @@ bin=.venv/bin
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
 echo "IPT Care is running at http://127.0.0.1:$port/  (Ctrl-C stops it)"
+echo "A demo patient's portal link (works once):"
+IPTCARE_BASE_URL="http://127.0.0.1:$port" "$bin/iptcare" portal_link --demo || true
 exec_status=0
 "$bin/iptcare" runserver "127.0.0.1:$port" --noreload || exec_status=$?
 exit $exec_status

@@ -22,6 +22,11 @@ PERSONAS = [
     "break_glass",
 ]
 
+# A patient signed in to the portal (``patient_self`` is the clinic's ``patient``). On
+# a staff page they are anonymous: where a route declares no patient persona, they get
+# what ``anonymous`` gets.
+PATIENT_PERSONAS = ["patient_self", "patient_other"]
+
 LOGIN = 302  # anonymous users are sent to sign in
 
 
@@ -110,6 +115,32 @@ def referral_kwargs(name: str) -> Callable[[Any], dict[str, Any]]:
         return dict(getattr(matrix, name)(clinic))
 
     return kwargs
+
+
+def portal_kwargs(name: str) -> Callable[[Any], dict[str, Any]]:
+    """URL arguments for a portal route (portal/tests/matrix.py)."""
+
+    def kwargs(clinic: Any) -> dict[str, Any]:
+        from portal.tests import matrix
+
+        return dict(getattr(matrix, name)(clinic))
+
+    return kwargs
+
+
+def portal_page(**overrides: int) -> dict[str, int]:
+    """A patient's own portal page: the signed-in patient sees it; a staff sign-in is
+    not a portal sign-in, so staff are sent to the portal's start like anyone else."""
+    expect = dict.fromkeys(PERSONAS, LOGIN)
+    expect.update(patient_self=200, patient_other=200)
+    expect.update(overrides)
+    return expect
+
+
+def public_page(status: int = 200, **overrides: int) -> dict[str, int]:
+    expect = dict.fromkeys(PERSONAS + PATIENT_PERSONAS, status)
+    expect.update(overrides)
+    return expect
 
 
 def scheduling_kwargs(name: str) -> Callable[[Any], dict[str, Any]]:
@@ -359,6 +390,71 @@ ROUTES: dict[str, Route] = {
     ),
     "scheduling:group-cancel": Route(
         expect=GROUP_PAGES, kwargs=scheduling_kwargs("group_session_kwargs")
+    ),
+    # --- The patient portal (portal): pages of the signed-in patient; an object of
+    # patient_self's is 404 for patient_other. Staff pages as for any patient page.
+    "portal:start": Route(expect=public_page(patient_self=302, patient_other=302)),
+    "portal:link": Route(expect=public_page(302), kwargs=portal_kwargs("token_kwargs")),
+    "portal:sign-in": Route(expect=public_page()),  # no link opened: "no longer works"
+    "portal:request-link": Route(expect=public_page()),
+    "portal:sign-out": Route(method="post", expect=public_page(302)),
+    "portal:language": Route(method="post", expect=public_page(302)),
+    "portal:help": Route(expect=public_page()),
+    **{
+        f"portal:{name}": Route(expect=portal_page(), patient_data=True)
+        for name in [
+            "home",
+            "diary",
+            "homework-list",
+            "progress",
+            "sessions",
+            "sessions-ics",
+            "plan",
+            "people",
+        ]
+    },
+    "portal:person-add": Route(expect=portal_page()),
+    "portal:questionnaire-start": Route(
+        method="post",
+        expect=portal_page(patient_self=302, patient_other=404),
+        kwargs=portal_kwargs("instrument_kwargs"),
+    ),
+    **{
+        f"portal:{name}": Route(
+            expect=portal_page(patient_other=404),
+            kwargs=portal_kwargs(helper),
+            patient_data=True,
+        )
+        for name, helper in [
+            ("question", "question_kwargs"),
+            ("questionnaire-review", "review_kwargs"),
+            ("questionnaire-done", "done_kwargs"),
+            ("homework", "homework_kwargs"),
+            ("person-edit", "person_kwargs"),
+        ]
+    },
+    "portal:staff-access": Route(
+        expect=patient_route(**CLINICAL), kwargs=patient_kwargs, patient_data=True
+    ),
+    "portal:staff-homework": Route(
+        expect=patient_route(**CLINICAL),
+        kwargs=ipt_kwargs("course_kwargs"),
+        patient_data=True,
+    ),
+    "portal:staff-session-prep": Route(
+        expect=patient_route(**CLINICAL),
+        kwargs=ipt_kwargs("course_kwargs"),
+        patient_data=True,
+    ),
+    "portal:staff-homework-reviewed": Route(
+        method="post",
+        expect=patient_route(**CLINICAL, **dict.fromkeys(IPT_WRITERS, 302)),
+        kwargs=portal_kwargs("staff_homework_kwargs"),
+    ),
+    "portal:staff-person-reviewed": Route(
+        method="post",
+        expect=patient_route(**CLINICAL, **dict.fromkeys(IPT_WRITERS, 302)),
+        kwargs=portal_kwargs("staff_person_kwargs"),
     ),
 }
 

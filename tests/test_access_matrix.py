@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts import access
 from audit.models import AuditEvent
 from conftest import Clinic
-from tests.access_matrix import ADMIN_INDEX, PERSONAS, ROUTES, Route
+from tests.access_matrix import ADMIN_INDEX, PATIENT_PERSONAS, PERSONAS, ROUTES, Route
 
 
 def _route_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
@@ -45,6 +45,11 @@ def test_every_unnamed_route_is_known() -> None:
 def _client_for(client: Client, clinic: Clinic, persona: str) -> Client:
     if persona == "anonymous":
         return client
+    if persona in PATIENT_PERSONAS:
+        from portal.tests.conftest import sign_in_patient
+
+        own = clinic.patient if persona == "patient_self" else clinic.patient_other_site
+        return sign_in_patient(client, own)
     if persona == "break_glass":
         staff = clinic.therapist_off_team
         access.break_glass(
@@ -64,7 +69,16 @@ def _call(client: Client, clinic: Clinic, name: str, route: Route) -> int:
     return int(response.status_code)
 
 
-CASES = [(name, persona) for name in sorted(ROUTES) for persona in PERSONAS]
+CASES = [
+    (name, persona)
+    for name in sorted(ROUTES)
+    for persona in PERSONAS + PATIENT_PERSONAS
+]
+
+
+def _expected(route: Route, persona: str) -> int:
+    """A patient persona on a route that does not name one gets what anonymous gets."""
+    return route.expect.get(persona, route.expect["anonymous"])
 
 
 @pytest.mark.parametrize(("name", "persona"), CASES)
@@ -74,14 +88,15 @@ def test_route_answers_each_persona_as_declared(
     # given
     route = ROUTES[name]
     client = _client_for(client, clinic, persona)
-    before = AuditEvent.objects.filter(patient=clinic.patient).count()
+    whose = clinic.patient_other_site if persona == "patient_other" else clinic.patient
+    before = AuditEvent.objects.filter(patient=whose).count()
     # when
     status = _call(client, clinic, name, route)
     # then
-    assert status == route.expect[persona], f"{name} as {persona}"
+    assert status == _expected(route, persona), f"{name} as {persona}"
     if route.patient_data and status == 200:
         # every read of patient data leaves exactly one row naming the patient
-        after = AuditEvent.objects.filter(patient=clinic.patient).count()
+        after = AuditEvent.objects.filter(patient=whose).count()
         assert after - before == 1
 
 

@@ -63,6 +63,11 @@ class InventoryPerson(models.Model):
     uses_with_patient = models.BooleanField("uses with the patient", default=False)
     is_trigger = models.BooleanField("is a trigger", default=False)
     deceased = models.BooleanField("has died", default=False)
+    # The patient may add people in the portal; the clinician reviews them.
+    added_by_patient = models.BooleanField(default=False)
+    patient_reviewed_at = models.DateTimeField(
+        "reviewed with the patient", null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -79,6 +84,11 @@ class InventoryPerson(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def awaits_review(self) -> bool:
+        """Added or changed by the patient in the portal and not yet reviewed."""
+        return self.added_by_patient and self.patient_reviewed_at is None
 
     @property
     def flags(self) -> list[str]:

@@ -142,3 +142,22 @@ def test_the_data_uri_carries_the_svg_unchanged() -> None:
     uri = pictures.svg_data_uri(svg)
     assert uri.startswith("data:image/svg+xml;base64,")
     assert base64.b64decode(uri.split(",", 1)[1]).decode() == svg
+
+
+def test_the_diary_week_draws_mood_and_cravings_with_numbered_moments() -> None:
+    from datetime import date, timedelta
+
+    from ipt.pictures import DiaryPoint, diary_week_svg
+
+    monday = date(2026, 11, 16)
+    points = [
+        DiaryPoint(day=monday + timedelta(days=n), mood=None, craving=None)
+        for n in range(7)
+    ]
+    points[2] = DiaryPoint(day=points[2].day, mood=3, craving=8, moment=1, used=True)
+    points[5] = DiaryPoint(day=points[5].day, mood=7, craving=2, moment=2)
+    svg = diary_week_svg(points)
+    assert svg.startswith("<?xml") and "Mood" in svg and "Cravings" in svg
+    assert ">1<" in svg and ">2<" in svg  # the moments' numbers, as text
+    assert "Mon 16" in svg
+    assert diary_week_svg(points) == svg  # the same picture for the same week

@@ -22,6 +22,23 @@ PUBLIC = {
 # Not public pages but capability URLs: a clinician's calendar feed answers only to its
 # secret, revocable token (scheduling, issue 6); without it there is nothing.
 BY_SECRET_TOKEN = {"scheduling:feed"}
+# The patient portal has its own sign-in (a single-use link and the date of birth,
+# portal.session): its pages are exempt from the staff sign-in and send anyone not
+# signed in to the portal to the portal's start page instead.
+PORTAL_PUBLIC = {
+    "portal:start",
+    "portal:link",
+    "portal:sign-in",
+    "portal:request-link",
+    "portal:sign-out",
+    "portal:language",
+    "portal:help",
+}
+PORTAL = {
+    name
+    for name in ROUTES
+    if name.startswith("portal:") and not name.startswith("portal:staff-")
+}
 
 
 def _views(
@@ -46,7 +63,7 @@ def test_only_the_public_pages_are_exempt_from_signing_in() -> None:
         and not name.startswith("admin:")
     }
     # admin/login/ only redirects to the one sign-in page
-    assert exempt == PUBLIC | BY_SECRET_TOKEN | {"admin/login/"}
+    assert exempt == PUBLIC | BY_SECRET_TOKEN | PORTAL | {"admin/login/"}
 
 
 @pytest.mark.django_db
@@ -60,7 +77,11 @@ def test_an_anonymous_visitor_gets_nothing_from_any_other_page(
         if name in PUBLIC:
             assert response.status_code == 200, name
             continue
-        if name in BY_SECRET_TOKEN:
+        if name in BY_SECRET_TOKEN or name in PORTAL_PUBLIC:
+            continue
+        if name in PORTAL:
+            assert response.status_code == 302, name
+            assert response["Location"] == reverse("portal:start"), name
             continue
         assert response.status_code == 302, name
         assert response["Location"].startswith(sign_in), name

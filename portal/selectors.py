@@ -1,0 +1,64 @@
+"""What the patient's own pages read: upcoming sessions, the relapse-prevention
+plan, their people. Each takes the signed-in patient; nothing here takes an id from
+the request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from ipt.choices import Phase
+from ipt.models import Course, InventoryPerson
+from ipt.models.termination import RelapsePreventionPlan
+from ipt.selectors import circle_picture
+from patients.models import Patient
+from portal.services.questionnaires import current_course
+from scheduling.choices import AppointmentStatus
+from scheduling.ical import to_ics
+from scheduling.models import Attendee
+from scheduling.selectors import patient_events
+
+
+def next_sessions(patient: Patient, *, limit: int = 12) -> list[Attendee]:
+    """The patient's coming appointments, soonest first."""
+    return list(
+        Attendee.objects.filter(
+            patient=patient,
+            appointment__starts_at__gte=timezone.now(),
+            appointment__status=AppointmentStatus.SCHEDULED,
+        )
+        .select_related("appointment")
+        .order_by("appointment__starts_at")[:limit]
+    )
+
+
+def sessions_ics(patient: Patient, *, host: str) -> bytes:
+    """The patient's sessions as an iCalendar file for their own calendar: the same
+    events as the clinician's download for them (``scheduling.selectors``) —
+    "Session", the time and the place, nothing clinical."""
+    return to_ics(patient_events(patient=patient, host=host), name="Appointments")
+
+
+def relapse_plan_of(patient: Patient) -> RelapsePreventionPlan | None:
+    """The plan of the latest course that has one."""
+    return (
+        RelapsePreventionPlan.objects.filter(course__patient=patient)
+        .order_by("-course__opened_on", "-course_id")
+        .first()
+    )
+
+
+def patient_people(patient: Patient) -> dict[str, Any]:
+    course: Course | None = current_course(patient)
+    people = (
+        list(InventoryPerson.objects.filter(course=course))
+        if course is not None
+        else []
+    )
+    return {
+        "course": course,
+        "people": people,
+        "circle": circle_picture(people, centre_label="You") if people else "",
+        "may_add": course is not None and course.phase != Phase.ENDED,
+    }
