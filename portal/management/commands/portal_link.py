@@ -40,9 +40,10 @@ class Command(BaseCommand):
             patient = Patient.objects.filter(record_number=record_number).first()
         if patient is None:
             raise CommandError("No patient has that record number.")
-        if options["demo"]:
+        issued = link_issue(patient=patient, channel=LinkChannel.EMAIL, by=None)
+        self.stdout.write(issued.url)
+        self.stdout.flush()
+        if options["demo"]:  # on stderr: stdout stays the link alone, for scripts
             self.stderr.write(
                 f"Date of birth to confirm: {patient.date_of_birth:%d %m %Y}"
             )
-        issued = link_issue(patient=patient, channel=LinkChannel.EMAIL, by=None)
-        self.stdout.write(issued.url)
