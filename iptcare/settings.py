@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "outcomes",
     "alerts",
     "portal",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -307,6 +308,8 @@ LOGGING = {
     "loggers": {
         # Axes would log user names and addresses of failed sign-ins at INFO.
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs each step of every PDF at INFO (reports/pdf.py).
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
 

@@ -13,3 +13,16 @@ fi
 # compat mode puts the checkout itself on the path, so a new app needs no reinstall.
 "$venv/bin/python" -m pip install --quiet -e ".[dev]" --config-settings editable_mode=compat
 echo "Installed IPT Care into $venv"
+
+# PDF reports (WeasyPrint) need Pango at run time. Debian's packages, installed here
+# when missing and possible (root with apt-get); otherwise everything but the PDFs works.
+if ! "$venv/bin/python" -c 'import weasyprint' >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Pango (Debian packages) for the PDF reports…"
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0; } >/tmp/iptcare-pango-install.log 2>&1; then
+      echo "Could not install Pango (see /tmp/iptcare-pango-install.log): PDF reports will not be available."
+    fi
+  else
+    echo "Pango is not installed and this user cannot install it: PDF reports will not be available (docs/reports.md)."
+  fi
+fi

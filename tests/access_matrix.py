@@ -301,6 +301,12 @@ ROUTES: dict[str, Route] = {
     "outcomes:summary": Route(
         expect=patient_route(**CLINICAL), kwargs=patient_kwargs, patient_data=True
     ),
+    # --- Reports: the course report PDF, clinical content like the progress page.
+    "reports:course-report": Route(
+        expect=patient_route(**CLINICAL),
+        kwargs=ipt_kwargs("course_kwargs"),
+        patient_data=True,
+    ),
     "alerts:inbox": Route(expect=everyone(200, coordinator=404, administrator=404)),
     "alerts:count": Route(expect=everyone(200, coordinator=404, administrator=404)),
     "alerts:detail": Route(
