@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from measures.instruments.base import Instrument
+from measures.instruments.translations import wording_for
 
 
 @dataclass(frozen=True)
@@ -28,21 +29,28 @@ class Screens:
 
 
 def question_screens(instrument: Instrument, language: str) -> Screens:
+    """The screens in ``language`` where the licence provides it, else in English."""
+    wording = wording_for(instrument, language)
+    translated = wording is not None
+    if wording is None:
+        wording = wording_for(instrument, "en")
+    if wording is None:  # restricted wording: the portal never offers these
+        raise ValueError(f"{instrument.id} has no wording a patient may read")
     items = instrument.items + instrument.extra_items
     questions = tuple(
         Screen(
             number=n,
-            text=item.text or item.label,
-            options=tuple(option.label for option in item.options),
+            text=wording.items[item.number],
+            options=wording.options[item.number],
         )
         for n, item in enumerate(items, start=1)
     )
     return Screens(
         instrument_id=instrument.id,
         name=instrument.name,
-        stem=instrument.instructions or "",
-        language="en",
-        translated=language == "en",
-        attribution=instrument.licence.attribution,
+        stem=wording.stem,
+        language=wording.language,
+        translated=translated,
+        attribution=wording.attribution,
         questions=questions,
     )

@@ -29,6 +29,7 @@ from measures import services as measures
 from measures.choices import Source
 from measures.instruments import REGISTRY
 from measures.instruments.base import Instrument, Item, Respondent
+from measures.instruments.translations import wording_for
 from measures.models import risk_kind_for
 from portal.models import QuestionnaireResponse
 from portal.occasions import Occasion, occasions_due
@@ -46,8 +47,9 @@ class AnswerRefused(ValidationError):
 
 def offered_in_portal(instrument: Instrument) -> bool:
     """Self-report questionnaires whose every item's wording may be shown."""
-    return instrument.respondent == Respondent.SELF_REPORT and all(
-        item.text for item in instrument.items
+    return (
+        instrument.respondent == Respondent.SELF_REPORT
+        and wording_for(instrument, "en") is not None
     )
 
 

@@ -173,3 +173,31 @@ def test_a_questionnaire_that_is_not_due_cannot_be_started(
         == 404
     )
     assert not QuestionnaireResponse.objects.exists()
+
+
+def test_a_spanish_reader_answers_the_phq9_in_spanish_and_it_scores_the_same(
+    as_patient: Client, clinic: Clinic, course: Course
+) -> None:
+    as_patient.post(
+        reverse("portal:language"), {"language": "es", "next": "/portal/home/"}
+    )
+    draft = _start(as_patient)
+    assert draft.language == "es"
+    page = as_patient.get(reverse("portal:question", args=[draft.public_id, 9]))
+    text = page.content.decode()
+    assert "Pensamientos de que estaría mejor muerto(a)" in text
+    assert "Varios días" in text and 'lang="es"' in text
+    _answer_all(as_patient, draft, [0, 0, 0, 0, 0, 0, 0, 0, 1, 0])
+    as_patient.post(reverse("portal:questionnaire-review", args=[draft.public_id]))
+    stored = Administration.objects.get(patient=clinic.patient, instrument_id="phq9")
+    assert stored.total == 1 and stored.critical_items == [9]
+
+
+def test_a_questionnaire_without_a_spanish_version_says_so(
+    as_patient: Client, clinic: Clinic, course: Course
+) -> None:
+    from measures.instruments import REGISTRY
+    from portal.wording import question_screens
+
+    screens = question_screens(REGISTRY["core10"], "es")
+    assert not screens.translated and screens.language == "en"
