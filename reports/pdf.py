@@ -1,7 +1,8 @@
 """HTML to PDF with WeasyPrint, fetching nothing: no Django here.
 
-A report is a self-contained HTML document (its CSS in a ``<style>`` element, its chart
-an inline SVG), so the converter never needs to fetch a resource. The URL fetcher it
+A report is a self-contained HTML document (its chart an inline SVG) with its print
+CSS handed over as a string — templates never carry inline ``<style>``, the rule every
+page keeps for the CSP — so the converter never needs to fetch a resource. The URL fetcher it
 is given refuses every scheme but ``data:``: a stray ``<img src="https://…">`` or
 ``<link href="file:///…">`` in a template is not fetched (WeasyPrint logs that it was
 refused and leaves it out), so making a report cannot call out to the network or read
@@ -34,15 +35,17 @@ def url_fetcher() -> Any:
     )
 
 
-def html_to_pdf(html: str) -> bytes:
-    """The PDF of a self-contained HTML document, tagged for screen readers (headings,
-    tables and the figures' text are in the PDF's structure tree)."""
+def html_to_pdf(html: str, css: str = "") -> bytes:
+    """The PDF of a self-contained HTML document styled by ``css``, tagged for screen
+    readers (headings, tables and the figures' text are in the PDF's structure tree)."""
     try:
-        from weasyprint import HTML
+        from weasyprint import CSS, HTML
     except (ImportError, OSError) as error:
         raise PdfUnavailable(str(error)) from error
-    document = HTML(string=html, base_url=None, url_fetcher=url_fetcher())
-    pdf = document.write_pdf(pdf_tags=True)
+    fetcher = url_fetcher()
+    document = HTML(string=html, base_url=None, url_fetcher=fetcher)
+    stylesheets = [CSS(string=css, url_fetcher=fetcher)] if css else []
+    pdf = document.write_pdf(stylesheets=stylesheets, pdf_tags=True)
     if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf() without a target
         raise TypeError("WeasyPrint returned no bytes.")
     return pdf
