@@ -345,36 +345,23 @@ def series_book(
             f"({course.sessions_planned} planned, {course.sessions_attended} held, the "
             "rest already booked)."
         )
-    zone = site_time_zone(patient)
-    slots = _slots(
-        first=first_date,
+    series, appointments = _series_save(
+        by=by,
+        kind=AppointmentKind.INDIVIDUAL,
+        clinician=clinician,
+        course=course,
+        patient=patient,
+        staff_ids=[clinician.pk],
+        time_zone=site_time_zone(patient),
+        first_date=first_date,
         at=at,
         duration_minutes=duration_minutes,
-        time_zone=zone,
-        count=sessions,
-        frequency=frequency,
-        second_weekday=second_weekday,
-    )
-    _require_future(slots)
-    _refuse_clashes(staff_ids=[clinician.pk], slots=slots, patient=patient)
-    series = AppointmentSeries(
-        kind=AppointmentKind.INDIVIDUAL,
-        course=course,
-        clinician=clinician,
-        frequency=frequency,
-        first_date=first_date,
-        local_time=at,
-        second_weekday=second_weekday,
-        duration_minutes=duration_minutes,
         sessions=sessions,
-        time_zone=zone,
-        place=place.strip(),
-        video_link=video_link.strip(),
-        booked_by=by,
+        frequency=frequency,
+        second_weekday=second_weekday,
+        place=place,
+        video_link=video_link,
     )
-    _full_clean(series)
-    series.save()
-    appointments = _bulk_appointments(series, slots, AppointmentKind.INDIVIDUAL, None)
     Attendee.objects.bulk_create(
         Attendee(appointment=appointment, patient=patient, course=course)
         for appointment in appointments
@@ -391,17 +378,71 @@ def series_book(
     return series
 
 
-def _bulk_appointments(
-    series: AppointmentSeries,
-    slots: Sequence[recurrence.Slot],
+def _series_save(
+    *,
+    by: Staff,
     kind: AppointmentKind,
-    group: Group | None,
+    clinician: Staff,
+    staff_ids: Sequence[int],
+    time_zone: str,
+    first_date: date,
+    at: time,
+    duration_minutes: int,
+    sessions: int,
+    frequency: str,
+    second_weekday: int | None,
+    place: str,
+    video_link: str,
+    course: Course | None = None,
+    group: Group | None = None,
+    patient: Patient | None = None,
+) -> tuple[AppointmentSeries, list[Appointment]]:
+    """What booking a contract and booking a group's meetings share, once: expand the
+    terms into sessions, refuse a time past or a clash (on ``staff_ids``' calendars,
+    and the patient's when one is given), then save the series and its appointments.
+    The caller has checked who may book and adds the attendees and the audit rows,
+    which are what differ between an individual and a group series."""
+    slots = _slots(
+        first=first_date,
+        at=at,
+        duration_minutes=duration_minutes,
+        time_zone=time_zone,
+        count=sessions,
+        frequency=frequency,
+        second_weekday=second_weekday,
+    )
+    _require_future(slots)
+    _refuse_clashes(staff_ids=staff_ids, slots=slots, patient=patient)
+    series = AppointmentSeries(
+        kind=kind,
+        course=course,
+        group=group,
+        clinician=clinician,
+        frequency=frequency,
+        first_date=first_date,
+        local_time=at,
+        second_weekday=second_weekday,
+        duration_minutes=duration_minutes,
+        sessions=sessions,
+        time_zone=time_zone,
+        place=place.strip(),
+        video_link=video_link.strip(),
+        booked_by=by,
+    )
+    _full_clean(series)
+    series.save()
+    return series, _bulk_appointments(series, slots)
+
+
+def _bulk_appointments(
+    series: AppointmentSeries, slots: Sequence[recurrence.Slot]
 ) -> list[Appointment]:
+    """One appointment per slot, inserted at once, carrying the series' terms."""
     appointments = [
         Appointment(
-            kind=kind,
+            kind=series.kind,
             clinician=series.clinician,
-            group=group,
+            group=series.group,
             series=series,
             starts_at=slot.starts_at,
             ends_at=slot.ends_at,
@@ -441,36 +482,22 @@ def group_series_book(
     facilitators = _facilitator_ids(group)
     if clinician.pk not in facilitators:
         raise Refused("The clinician leading the sessions facilitates the group.")
-    zone = str(group.team.site.time_zone)
-    slots = _slots(
-        first=first_date,
+    series, appointments = _series_save(
+        by=by,
+        kind=AppointmentKind.GROUP,
+        clinician=clinician,
+        group=group,
+        staff_ids=facilitators,
+        time_zone=str(group.team.site.time_zone),
+        first_date=first_date,
         at=at,
         duration_minutes=duration_minutes,
-        time_zone=zone,
-        count=sessions,
-        frequency=frequency,
-        second_weekday=second_weekday,
-    )
-    _require_future(slots)
-    _refuse_clashes(staff_ids=facilitators, slots=slots)
-    series = AppointmentSeries(
-        kind=AppointmentKind.GROUP,
-        group=group,
-        clinician=clinician,
-        frequency=frequency,
-        first_date=first_date,
-        local_time=at,
-        second_weekday=second_weekday,
-        duration_minutes=duration_minutes,
         sessions=sessions,
-        time_zone=zone,
-        place=place.strip(),
-        video_link=video_link.strip(),
-        booked_by=by,
+        frequency=frequency,
+        second_weekday=second_weekday,
+        place=place,
+        video_link=video_link,
     )
-    _full_clean(series)
-    series.save()
-    appointments = _bulk_appointments(series, slots, AppointmentKind.GROUP, group)
     members = list(
         group.members.exclude(course__phase=Phase.ENDED).select_related("course")
     )
