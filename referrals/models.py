@@ -125,13 +125,23 @@ class Referral(models.Model):
         "ipt.Course", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     accepted_at = models.DateTimeField(null=True, blank=True)
-    first_appointment_at = models.DateTimeField(
-        "first appointment (until scheduling exists)",
+    first_appointment = models.ForeignKey(
+        "scheduling.Appointment",
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
-        help_text="The first treatment appointment, booked at acceptance or from the "
-        "waiting list. Until the scheduling app records attendance, the waiting-time "
-        "report counts treatment as started on this day.",
+        related_name="+",
+        help_text="The first session, booked on the clinician's calendar at acceptance "
+        "or from the waiting list (none on requests booked before intake booked "
+        "through scheduling).",
+    )
+    first_appointment_at = models.DateTimeField(
+        "first appointment",
+        null=True,
+        blank=True,
+        help_text="When the first session was booked for, as booked (the appointment "
+        "itself may move later). Until attendance is recorded on the course, the "
+        "waiting-time report counts treatment as started on this day.",
     )
     booked_at = models.DateTimeField(null=True, blank=True)
     priority_reason = models.TextField(

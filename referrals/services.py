@@ -38,6 +38,7 @@ from referrals.models import (
     Referral,
     ScreeningAdministration,
 )
+from scheduling import services as scheduling
 
 if TYPE_CHECKING:
     from accounts.models import Site, Staff, Team
@@ -477,6 +478,54 @@ def _require_future(when: datetime) -> None:
         raise Refused("The first appointment's time has passed already.")
 
 
+def _first_appointment_book(
+    *,
+    by: Staff,
+    referral: Referral,
+    patient: Patient,
+    program: Program,
+    clinician: Staff,
+    when: datetime,
+    now: datetime,
+) -> list[str]:
+    """Open the course with ``clinician`` and book its first session on their calendar
+    through scheduling, so that intake's booking is an ordinary appointment: the
+    clinician's and the patient's calendars are checked for clashes, scheduling audits
+    it and the patient is reminded. Then mark the request booked; returns the fields
+    set. A refusal from scheduling reaches the coordinator as it is worded there; the
+    caller's transaction undoes the course (and the record) with it."""
+    course = _course_open(by=by, patient=patient, program=program, clinician=clinician)
+    # The form's instant, on the clocks of the patient's site, as scheduling books.
+    local = timezone.localtime(when, ZoneInfo(scheduling.site_time_zone(patient)))
+    try:
+        appointment = scheduling.appointment_book(
+            by=by,
+            patient=patient,
+            clinician=clinician,
+            course=course,
+            day=local.date(),
+            at=local.time(),
+            duration_minutes=settings.SCHEDULING_DEFAULT_DURATION_MINUTES,
+        )
+    except scheduling.Refused as error:
+        raise Refused(" ".join(error.reasons)) from error
+    referral.course, referral.clinician = course, clinician
+    referral.first_appointment = appointment
+    referral.first_appointment_at, referral.booked_at = appointment.starts_at, now
+    referral.status = Status.BOOKED
+    referral.closed_at, referral.closed_by = now, by
+    return [
+        "course",
+        "clinician",
+        "first_appointment",
+        "first_appointment_at",
+        "booked_at",
+        "status",
+        "closed_at",
+        "closed_by",
+    ]
+
+
 @transaction.atomic
 def referral_accept(
     *,
@@ -489,8 +538,9 @@ def referral_accept(
 ) -> Referral:
     """Accept the person into ``program``, in one transaction: make the patient record
     (or use the linked one), give the screening scales their patient, and either open
-    the course with ``clinician`` and book the first appointment, or — without a
-    clinician — place the person on the waiting list. Any failure undoes all of it."""
+    the course with ``clinician`` and book the first appointment (an appointment on
+    their calendar), or — without a clinician — place the person on the waiting list.
+    Any failure, a clash included, undoes all of it."""
     referral = _locked(referral)
     _require(referral, Status.IN_CONTACT, doing="Accepting")
     if program.code not in settings.IPTCARE_INTAKE_PROGRAMS or not program.is_active:
@@ -510,25 +560,20 @@ def referral_accept(
     referral.patient, referral.program = patient, program
     referral.team_id = patient.team_id
     referral.accepted_at = now
-    fields = ["patient", "program", "team", "accepted_at", "status"]
+    fields = ["patient", "program", "team", "accepted_at"]
     if clinician is not None and first_appointment_at is not None:
-        referral.course = _course_open(
-            by=by, patient=patient, program=program, clinician=clinician
+        fields += _first_appointment_book(
+            by=by,
+            referral=referral,
+            patient=patient,
+            program=program,
+            clinician=clinician,
+            when=first_appointment_at,
+            now=now,
         )
-        referral.clinician = clinician
-        referral.first_appointment_at, referral.booked_at = first_appointment_at, now
-        referral.status = Status.BOOKED
-        referral.closed_at, referral.closed_by = now, by
-        fields += [
-            "course",
-            "clinician",
-            "first_appointment_at",
-            "booked_at",
-            "closed_at",
-            "closed_by",
-        ]
     else:
         referral.status = Status.WAITING
+        fields.append("status")
     referral.full_clean()
     referral.save(update_fields=[*fields, "updated_at"])
     _record(
@@ -549,32 +594,22 @@ def referral_book(
     first_appointment_at: datetime,
 ) -> Referral:
     """From the waiting list to a clinician: open the course and book the first
-    appointment, in one transaction."""
+    appointment on their calendar, in one transaction."""
     referral = _locked(referral)
     _require(referral, Status.WAITING, doing="Booking")
     _require_future(first_appointment_at)
     if referral.patient is None or referral.program is None:  # pragma: no cover
         raise Refused("The request was never accepted.")
-    now = timezone.now()
-    referral.course = _course_open(
-        by=by, patient=referral.patient, program=referral.program, clinician=clinician
+    fields = _first_appointment_book(
+        by=by,
+        referral=referral,
+        patient=referral.patient,
+        program=referral.program,
+        clinician=clinician,
+        when=first_appointment_at,
+        now=timezone.now(),
     )
-    referral.clinician = clinician
-    referral.first_appointment_at, referral.booked_at = first_appointment_at, now
-    referral.status = Status.BOOKED
-    referral.closed_at, referral.closed_by = now, by
-    referral.save(
-        update_fields=[
-            "course",
-            "clinician",
-            "first_appointment_at",
-            "booked_at",
-            "status",
-            "closed_at",
-            "closed_by",
-            "updated_at",
-        ]
-    )
+    referral.save(update_fields=[*fields, "updated_at"])
     _record(
         by=by,
         action=Action.UPDATE,

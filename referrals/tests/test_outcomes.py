@@ -25,6 +25,7 @@ from referrals import services
 from referrals.choices import Status
 from referrals.models import PriorityChange, Referral
 from referrals.tests.factories import ReferralFactory, in_contact, program, waiting
+from scheduling.models import Appointment
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +65,7 @@ def _snapshot() -> tuple[int, ...]:
         Administration.objects.filter(patient__isnull=False).count(),
         RiskEvent.objects.filter(patient__isnull=False).count(),
         Referral.objects.filter(status=Status.IN_CONTACT).count(),
+        Appointment.objects.count(),
         AuditEvent.objects.count(),
     )
 
@@ -233,6 +235,7 @@ ACCEPT_STEPS = [
     "referrals.services.patient_services.patient_create",
     "referrals.services.measures_services.administrations_link_patient",
     "referrals.services.ipt_services.course_open",
+    "referrals.services.scheduling.appointment_book",
     "referrals.services._record",  # after the request's own row is saved
 ]
 
