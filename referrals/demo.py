@@ -1,6 +1,7 @@
-"""The intake part of the demo clinic: callback requests in every state of the queue,
-a waiting list at each site, and a year of past referrals behind the demo's courses,
-so that the waiting-time report has figures.
+"""The intake part of the demo clinic: callback requests in every state of the queue
+(screened ones among them, one urgent at each site), a waiting list at each site, and a
+year of past referrals behind the demo's courses, so that the waiting-time report has
+figures.
 
 Deterministic for a given random generator (public ids too) and bulk-inserted. Names
 are invented; numbers are from Ofcom's drama range (07700 900000–900999) and addresses
@@ -24,6 +25,9 @@ from accounts.choices import Role
 from accounts.models import Site, Staff, Team
 from ipt.models import Course, Program
 from iptcare.lib.phone import phone_digits
+from measures.choices import Source
+from measures.models import Administration, RiskEvent, risk_kind_for
+from measures.services import answers_score, instrument_get
 from patients.models import Patient
 from referrals import waiting
 from referrals.choices import AttemptOutcome, CallTime, RequestFor, Status
@@ -31,6 +35,7 @@ from referrals.models import (
     ContactAttempt,
     PriorityChange,
     Referral,
+    ScreeningAdministration,
 )
 
 _GIVEN = [
@@ -115,7 +120,8 @@ def _request(
     rng = ctx.rng
     given, family, phone, email = person or _person(rng, serial)
     for_self = rng.random() < 0.8
-    phone = phone if rng.random() < 0.9 else ""
+    # Some leave out the telephone number, never when it is their only contact.
+    phone = phone if (rng.random() < 0.9 or not email) else ""
     email = email if (rng.random() < 0.7 or not phone) else ""
     zone = ZoneInfo(site.time_zone)
     received_on = timezone.localtime(received, zone).date()
@@ -174,10 +180,9 @@ def _attempts(
 
 def _queue(ctx: _Context, site: Site, serial: int) -> dict[str, list[object]]:
     """One site's queue: new (some overdue, one a likely duplicate of a patient), called
-    without an answer, in contact (details confirmed), unreachable, and closed.
-
-    No screening scales here: the measures app's demo owns every administration in the
-    demo database (its tests check them), so screening is left for the visitor to try."""
+    without an answer, in contact (details confirmed, not yet screened: left for the
+    visitor to try), unreachable, and closed. The screened requests are
+    ``_screened``'s."""
     rng, now = ctx.rng, ctx.now
     by = ctx.coordinators[site.pk]
     rows: dict[str, list[object]] = {"referrals": [], "attempts": []}
@@ -289,6 +294,115 @@ def _queue(ctx: _Context, site: Site, serial: int) -> dict[str, list[object]]:
         referral.closed_by = by
         rows["referrals"].append(referral)
     return rows
+
+
+@dataclass
+class _Screened:
+    """The rows of the screened requests, in the order they are inserted: each list
+    points at rows of the lists before it."""
+
+    referrals: list[Referral]
+    attempts: list[ContactAttempt]
+    administrations: list[Administration]
+    risk_events: list[RiskEvent]
+    screenings: list[ScreeningAdministration]
+
+
+def _screening(
+    ctx: _Context,
+    referral: Referral,
+    instrument_id: str,
+    answers: list[int],
+    *,
+    at: datetime,
+    by: Staff,
+    rows: _Screened,
+) -> Administration:
+    """One scale given on the call, scored by the real scorer and stored as the
+    measures library stores an intake screening (no patient yet); a critical answer
+    has its risk event, open, as the library records it."""
+    instrument = instrument_get(instrument_id)
+    score = answers_score(instrument, answers)
+    administration = Administration(
+        public_id=_uuid(ctx.rng),
+        series=_uuid(ctx.rng),
+        instrument_id=instrument.id,
+        instrument_version=instrument.version,
+        answers=answers,
+        total=score.total,
+        band=score.band or "",
+        caseness=score.caseness,
+        critical_items=list(score.critical),
+        subscales=dict(score.subscales),
+        flags=list(score.flags),
+        incomplete_reason=score.reason or "",
+        administered_at=at,
+        entered_by=by,
+        source=Source.INTAKE_SCREENING,
+    )
+    rows.administrations.append(administration)
+    rows.screenings.append(
+        ScreeningAdministration(referral=referral, administration=administration)
+    )
+    for number in administration.critical_items:
+        position = answers[number - 1]
+        rows.risk_events.append(
+            RiskEvent(
+                public_id=_uuid(ctx.rng),
+                administration=administration,
+                kind=risk_kind_for(instrument.id, number),
+                instrument_id=instrument.id,
+                item_number=number,
+                answer_position=position,
+                answer_score=instrument.item(number).options[position].score,
+            )
+        )
+    return administration
+
+
+def _answers(rng: random.Random, count: int, level: float) -> list[int]:
+    """``count`` answers (option positions 0–3) around ``level``."""
+    return [min(3, max(0, round(rng.gauss(level, 0.7)))) for _ in range(count)]
+
+
+def _screened(ctx: _Context, site: Site, serial: int, rows: _Screened) -> None:
+    """Requests spoken to and screened on the call (PHQ-9 and GAD-7): two with mild to
+    moderate scores, and one urgent — PHQ-9 item 9 above 0, so the request leads the
+    queue and its risk event waits for a clinician, as ``screening_record`` leaves
+    it."""
+    rng = ctx.rng
+    by = ctx.coordinators[site.pk]
+    for index, urgent in enumerate([False, False, True]):
+        given, family, phone, email = _person(rng, serial + index)
+        referral = _request(
+            ctx,
+            site,
+            serial + index,
+            received=ctx.now - timedelta(days=1 + index, hours=rng.randint(4, 9)),
+            status=Status.IN_CONTACT,
+            person=(given, family, phone, email),
+        )
+        if not referral.phone:
+            referral.phone, referral.phone_digits = phone, phone_digits(phone)
+        contact = _spoke(referral, given, family, rng)
+        rows.attempts.append(
+            ContactAttempt(
+                referral=referral,
+                attempted_at=contact,
+                outcome=AttemptOutcome.SPOKE,
+                by=by,
+            )
+        )
+        level = rng.uniform(1.6, 2.2) if urgent else rng.uniform(0.8, 1.6)
+        phq9 = [*_answers(rng, 8, level), rng.randint(1, 2) if urgent else 0]
+        gad7 = _answers(rng, 7, level * 0.8)
+        at = contact + timedelta(minutes=8)
+        first = _screening(ctx, referral, "phq9", phq9, at=at, by=by, rows=rows)
+        at += timedelta(minutes=6)
+        _screening(ctx, referral, "gad7", gad7, at=at, by=by, rows=rows)
+        if first.critical_items:
+            referral.urgent_since = first.administered_at
+        rows.referrals.append(referral)
 
 
 def _accepted(
@@ -456,6 +570,7 @@ def load_referrals(rng: random.Random, *, batch_size: int = 2000) -> int:
     referrals: list[Referral] = []
     attempts: list[ContactAttempt] = []
     changes: list[PriorityChange] = []
+    screened = _Screened([], [], [], [], [])
     serial = 1
     for site in sites:
         if site.pk not in coordinators or site.pk not in teams:
@@ -463,15 +578,23 @@ def load_referrals(rng: random.Random, *, batch_size: int = 2000) -> int:
         rows = _queue(ctx, site, serial)
         referrals += rows["referrals"]  # type: ignore[arg-type]
         attempts += rows["attempts"]  # type: ignore[arg-type]
+        _screened(ctx, site, serial + 50, screened)
         waiting_rows, priority_rows = _waiting_list(
             ctx, site, teams[site.pk], serial + 100, 6
         )
         referrals += waiting_rows
         changes += priority_rows
         serial += 200
+    referrals += screened.referrals
+    attempts += screened.attempts
     Referral.objects.bulk_create(referrals, batch_size=batch_size)
     booked = _booked(ctx, serial)
     _insert_plain(Referral, booked, batch_size)
     ContactAttempt.objects.bulk_create(attempts, batch_size=batch_size)
     PriorityChange.objects.bulk_create(changes, batch_size=batch_size)
+    Administration.objects.bulk_create(screened.administrations, batch_size=batch_size)
+    RiskEvent.objects.bulk_create(screened.risk_events, batch_size=batch_size)
+    ScreeningAdministration.objects.bulk_create(
+        screened.screenings, batch_size=batch_size
+    )
     return len(referrals) + len(booked)
