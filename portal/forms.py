@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ipt.models import InventoryPerson
 from portal.homework_templates import templates_for
+from portal.services.inventory import PATIENT_FIELDS
 
 SCALE = [(n, str(n)) for n in range(11)]
 
@@ -191,16 +192,7 @@ class PersonForm(forms.ModelForm[InventoryPerson]):
 
     class Meta:
         model = InventoryPerson
-        fields = [
-            "name",
-            "relationship",
-            "contact_frequency",
-            "closeness",
-            "quality",
-            "satisfying",
-            "unsatisfying",
-            "desired_change",
-        ]
+        fields = list(PATIENT_FIELDS)  # what the patient may change, said once
         labels = {
             "name": _("Their first name, or who they are to you"),
             "relationship": _("Who are they to you?"),
