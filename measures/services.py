@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -119,6 +119,33 @@ def _audit_detail(administration: Administration, extra: str = "") -> str:
     return f"{detail}; {extra}" if extra else detail
 
 
+def administration_scored(
+    instrument: Instrument,
+    answers: Sequence[int | None],
+    *,
+    extra_answers: Sequence[int | None] = (),
+    **fields: Any,
+) -> Administration:
+    """An unsaved administration with the pure scorer's results in its columns — the
+    one place that maps a ``Score`` onto the model (the demo builds its rows with it
+    too). ``fields`` are the rest: patient, when, who, source."""
+    score = answers_score(instrument, answers)
+    return Administration(
+        instrument_id=instrument.id,
+        instrument_version=instrument.version,
+        answers=list(answers),
+        extra_answers=list(extra_answers),
+        total=score.total,
+        band=score.band or "",
+        caseness=score.caseness,
+        critical_items=list(score.critical),
+        subscales=dict(score.subscales),
+        flags=list(score.flags),
+        incomplete_reason=score.reason or "",
+        **fields,
+    )
+
+
 @transaction.atomic
 def administration_record(
     *,
@@ -144,21 +171,11 @@ def administration_record(
     (the message names the item and the allowed options), or a bad source or date.
     """
     instrument = instrument_get(instrument_id)
-    score = answers_score(instrument, answers)
-    extra = _extra_answers_check(instrument, extra_answers)
-    administration = Administration(
+    administration = administration_scored(
+        instrument,
+        answers,
+        extra_answers=_extra_answers_check(instrument, extra_answers),
         patient=patient,
-        instrument_id=instrument.id,
-        instrument_version=instrument.version,
-        answers=list(answers),
-        extra_answers=extra,
-        total=score.total,
-        band=score.band or "",
-        caseness=score.caseness,
-        critical_items=list(score.critical),
-        subscales=dict(score.subscales),
-        flags=list(score.flags),
-        incomplete_reason=score.reason or "",
         administered_at=administered_at or timezone.now(),
         entered_by=by,
         source=source,

@@ -27,7 +27,7 @@ from ipt.models import Course, Program
 from iptcare.lib.phone import phone_digits
 from measures.choices import Source
 from measures.models import Administration, RiskEvent, risk_kind_for
-from measures.services import answers_score, instrument_get
+from measures.services import administration_scored, instrument_get
 from patients.models import Patient
 from referrals import waiting
 from referrals.choices import AttemptOutcome, CallTime, RequestFor, Status
@@ -322,20 +322,11 @@ def _screening(
     measures library stores an intake screening (no patient yet); a critical answer
     has its risk event, open, as the library records it."""
     instrument = instrument_get(instrument_id)
-    score = answers_score(instrument, answers)
-    administration = Administration(
+    administration = administration_scored(
+        instrument,
+        answers,
         public_id=_uuid(ctx.rng),
         series=_uuid(ctx.rng),
-        instrument_id=instrument.id,
-        instrument_version=instrument.version,
-        answers=answers,
-        total=score.total,
-        band=score.band or "",
-        caseness=score.caseness,
-        critical_items=list(score.critical),
-        subscales=dict(score.subscales),
-        flags=list(score.flags),
-        incomplete_reason=score.reason or "",
         administered_at=at,
         entered_by=by,
         source=Source.INTAKE_SCREENING,
