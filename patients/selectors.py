@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db import connections
+from django.db.models import F, Func, Prefetch, Q, QuerySet, TextField, Value
 
 from accounts import access
 from accounts.choices import CareTeamRole
@@ -22,20 +23,82 @@ if TYPE_CHECKING:
     from accounts.models import Staff
 
 
+class SearchText(Func):
+    """The three names joined by spaces, ``given || ' ' || family || ' ' || preferred``:
+    the text the caseload search matches each word against. A word has no whitespace
+    (``str.split``), so it matches the joined text exactly when it matches one of the
+    names; one ``UPPER`` per row instead of three, and one expression to index. On
+    PostgreSQL ``patients.0002_search_indexes`` indexes exactly this SQL (``||`` is
+    immutable, unlike ``CONCAT``, and Django's ``Concat`` adds a ``COALESCE`` per
+    part), with trigrams."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || "
+    output_field = TextField()
+
+    def __init__(self) -> None:
+        super().__init__(
+            F("given_name"),
+            Value(" "),
+            F("family_name"),
+            Value(" "),
+            F("preferred_name"),
+        )
+
+
+def _indexed(patients: QuerySet[Patient]) -> bool:
+    """Whether the search's indexes exist: on PostgreSQL only
+    (``patients.0002_search_indexes``)."""
+    return connections[patients.db].vendor == "postgresql"
+
+
 def _search(patients: QuerySet[Patient], query: str) -> QuerySet[Patient]:
+    """Patients whose record number is the query (any case), or each of whose words is
+    in one of their names (any case).
+
+    On PostgreSQL two indexes serve this (``patients.0002_search_indexes``): the
+    record numbers are looked up first, as a query of their own through the index on
+    ``UPPER(record_number)``, so that the scan upper-cases no row's record number
+    (43 ms at 100,000 patients); then words of three letters or more narrow the rows
+    through the trigram index on :class:`SearchText`, and shorter ones scan the names,
+    once per row. On SQLite, without those indexes, the one query is cheaper."""
     query = query.strip()
     if not query:
         return patients
-    words = query.split()
-    condition = Q(record_number__iexact=query)
-    name_match = Q()
-    for word in words:
-        name_match &= (
-            Q(given_name__icontains=word)
-            | Q(family_name__icontains=word)
-            | Q(preferred_name__icontains=word)
+    by_number = Q(record_number__iexact=query)
+    if _indexed(patients):
+        by_number = Q(
+            pk__in=list(
+                Patient.objects.using(patients.db)
+                .filter(by_number)
+                .values_list("pk", flat=True)
+            )
         )
-    return patients.filter(condition | name_match)
+    by_name = Q()
+    for word in query.split():
+        by_name &= Q(search_text__icontains=word)
+    return patients.alias(search_text=SearchText()).filter(by_name | by_number)
+
+
+class _SortedUnindexed(Func):
+    """``family_name || ''``: sorts exactly as the column does (same values, same
+    collation), but the index on the names cannot deliver the order."""
+
+    template = "(%(expressions)s || '')"
+    output_field = TextField()
+
+
+def _name_order(query: str, *, indexed: bool) -> tuple[Any, ...]:
+    """The caseload's order: family name, given name, id. When a word of the search
+    has three letters or more and the trigram index exists, PostgreSQL finds the
+    matches through it; the order must then not tempt the planner to walk the name
+    index instead, filtering row after row until it has a page: it expects matches
+    spread evenly through the alphabet, but a family name's are all in one place
+    (``?q=walsh`` read 90,000 rows for a page of 25, 68 ms). Sorting the matches costs
+    what counting them already did."""
+    if indexed and any(len(word) >= 3 for word in query.split()):
+        return (_SortedUnindexed(F("family_name")), "given_name", "id")
+    return ("family_name", "given_name", "id")
 
 
 SORT_FLAGS = "flags"
@@ -51,8 +114,9 @@ def caseload_page(
 ) -> Page[Patient]:
     """One page of the user's caseload with each row's primary clinician, and one audit
     row for each patient shown. The query count does not depend on the caseload size."""
+    caseload = access.caseload_for(staff)
     patients = (
-        _search(access.caseload_for(staff), query)
+        _search(caseload, query)
         .select_related("team")
         .prefetch_related(
             Prefetch(
@@ -74,7 +138,7 @@ def caseload_page(
             next_session_at=scheduling_selectors.next_session_at(),
             next_session_time_zone=scheduling_selectors.next_session_time_zone(),
         )
-        .order_by("family_name", "given_name", "id")
+        .order_by(*_name_order(query, indexed=_indexed(caseload)))
     )
     if staff.is_clinical:
         # Open-alert flags as annotations on the same query: no extra query per row or
