@@ -13,7 +13,10 @@ The SVG is made safe to place inline under the strict content-security policy: n
 becomes the SVG presentation attribute of the same name), no XML prolog, and every id
 prefixed with the chart's key so that several charts can share a page.
 
-No Django here either: the portal and the reports call it with the same data.
+No Django here either: the portal and the reports call it with the same data. The
+chart's own words (legend, cut-off, band names, dates, the ``aria-label`` sentence)
+come from ``ChartWording``: English unless the caller passes the reader's language
+(the portal does, from its catalog: ``portal.plain_words.chart_wording``).
 """
 
 from __future__ import annotations
@@ -53,6 +56,70 @@ DANGER = "#a4262c"
 EXPECTED = "#5a7fa8"
 
 
+ENGLISH_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+@dataclass(frozen=True)
+class ChartWording:
+    """The words the chart draws or says, in one language (English by default).
+
+    Templates use ``str.format`` fields; ``bands`` and ``phases`` map the instrument's
+    band label and the phase's id to the words shown (unmapped ones are shown as they
+    are). Frozen and hashable: part of ``ChartData``, so each language's chart is drawn
+    and cached on its own."""
+
+    over_time: str = "{name} over time"
+    no_scores_yet: str = "No scores yet"
+    cut_off: str = "cut-off {label}"
+    expected_range: str = "expected range"
+    expected: str = "expected"
+    on_track_limit: str = "on-track limit"
+    life_event: str = "life event (numbered)"
+    missed_session: str = "missed session"
+    no_scores_recorded: str = "{name}: no scores recorded yet."
+    one_score: str = "{name}: one score, {value} on {day}."
+    many_scores: str = (
+        "{name}: {count} scores from {first} on {first_day} to {last} on {last_day} "
+        "({change})."
+    )
+    day_format: str = "{day} {month} {year}"
+    months: tuple[str, ...] = ENGLISH_MONTHS
+    bands: tuple[tuple[str, str], ...] = ()
+    phases: tuple[tuple[str, str], ...] = ()
+
+    def band(self, label: str) -> str:
+        return dict(self.bands).get(label, label)
+
+    def phase(self, phase: str, label: str) -> str:
+        return dict(self.phases).get(phase, label)
+
+    def day(self, when: date) -> str:
+        """``3 March 2026``, or the language's own order and month name."""
+        return self.day_format.format(
+            day=when.day, month=self.months[when.month - 1], year=when.year
+        )
+
+    def short_day(self, when: date) -> str:
+        """The time axis's ticks: ``3 Mar``, the month's first three letters."""
+        return f"{when.day} {self.months[when.month - 1][:3]}"
+
+
+ENGLISH = ChartWording()
+
+
 @dataclass(frozen=True)
 class PhaseSpan:
     """A phase of the course, from its first to its last day (inclusive)."""
@@ -83,27 +150,33 @@ class ChartData:
     start: date | None = None
     end: date | None = None
     compact: bool = False
+    wording: ChartWording = ENGLISH
 
     @property
     def title(self) -> str:
-        return f"{self.rules.name} over time"
+        return self.wording.over_time.format(name=self.rules.name)
 
     @property
     def description(self) -> str:
         """One sentence for ``aria-label``: the chart's gist without the table."""
+        words = self.wording
+        name = self.rules.name
         points = sorted(self.scores, key=lambda s: s.day)
         if not points:
-            return f"{self.rules.name}: no scores recorded yet."
+            return words.no_scores_recorded.format(name=name)
         first, last = points[0], points[-1]
         if len(points) == 1:
-            return (
-                f"{self.rules.name}: one score, {number(first.value)} on "
-                f"{first.day:%-d %B %Y}."
+            return words.one_score.format(
+                name=name, value=number(first.value), day=words.day(first.day)
             )
-        return (
-            f"{self.rules.name}: {len(points)} scores from {number(first.value)} on "
-            f"{first.day:%-d %B %Y} to {number(last.value)} on {last.day:%-d %B %Y} "
-            f"({signed(last.value - first.value)})."
+        return words.many_scores.format(
+            name=name,
+            count=len(points),
+            first=number(first.value),
+            first_day=words.day(first.day),
+            last=number(last.value),
+            last_day=words.day(last.day),
+            change=signed(last.value - first.value),
         )
 
 
@@ -225,9 +298,11 @@ def _value(value: float | None) -> float:
 
 
 def _draw(axes: Axes, data: ChartData) -> None:
-    from matplotlib.dates import AutoDateLocator, DateFormatter
+    from matplotlib.dates import AutoDateLocator, num2date
+    from matplotlib.ticker import FuncFormatter
 
     rules = data.rules
+    words = data.wording
     x_min, x_max = (_x(day) for day in _x_range(data))
     y_min, y_max = _y_range(data)
     span = y_max - y_min
@@ -246,7 +321,7 @@ def _draw(axes: Axes, data: ChartData) -> None:
             axes.text(
                 1.01,
                 (max(low, y_min) + min(high, y_max)) / 2,
-                band.label,
+                words.band(band.label),
                 transform=axes.get_yaxis_transform(),
                 fontsize=font - 1,
                 color=MUTED,
@@ -270,7 +345,7 @@ def _draw(axes: Axes, data: ChartData) -> None:
         axes.text(
             middle,
             y_max - span * 0.035,
-            phase.label,
+            words.phase(phase.phase, phase.label),
             fontsize=font - 1,
             color=INK,
             ha="center",
@@ -286,7 +361,7 @@ def _draw(axes: Axes, data: ChartData) -> None:
         axes.text(
             x_min,
             caseness.value + span * 0.015,
-            f" cut-off {caseness.label}",
+            " " + words.cut_off.format(label=caseness.label),
             fontsize=font - 1,
             color=INK,
             va="bottom",
@@ -310,7 +385,7 @@ def _draw(axes: Axes, data: ChartData) -> None:
                 alpha=0.22,
                 linewidth=0,
                 zorder=2,
-                label="expected range",
+                label=words.expected_range,
             )
             axes.plot(
                 days,
@@ -319,7 +394,7 @@ def _draw(axes: Axes, data: ChartData) -> None:
                 linestyle=":",
                 linewidth=1.2,
                 zorder=3,
-                label="expected",
+                label=words.expected,
             )
         else:
             axes.step(
@@ -330,7 +405,7 @@ def _draw(axes: Axes, data: ChartData) -> None:
                 linestyle="-.",
                 linewidth=1.2,
                 zorder=3,
-                label="on-track limit",
+                label=words.on_track_limit,
             )
 
     # Life events and missed sessions.
@@ -341,7 +416,7 @@ def _draw(axes: Axes, data: ChartData) -> None:
             linestyle=":",
             linewidth=1,
             zorder=2,
-            label="life event (numbered)" if index == 1 else None,
+            label=words.life_event if index == 1 else None,
         )
         axes.text(
             _x(event.day),
@@ -365,7 +440,7 @@ def _draw(axes: Axes, data: ChartData) -> None:
             color=DANGER,
             zorder=4,
             clip_on=False,
-            label="missed session",
+            label=words.missed_session,
         )
 
     # The scores.
@@ -385,7 +460,7 @@ def _draw(axes: Axes, data: ChartData) -> None:
         axes.text(
             0.5,
             0.5,
-            "No scores yet",
+            words.no_scores_yet,
             transform=axes.transAxes,
             fontsize=font + 1,
             color=MUTED,
@@ -399,7 +474,9 @@ def _draw(axes: Axes, data: ChartData) -> None:
     axes.xaxis.set_major_locator(
         AutoDateLocator(minticks=3, maxticks=6 if data.compact else 9)  # type: ignore[no-untyped-call]
     )
-    axes.xaxis.set_major_formatter(DateFormatter("%-d %b"))  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_formatter(
+        FuncFormatter(lambda value, _: words.short_day(num2date(value).date()))  # type: ignore[no-untyped-call]
+    )
     axes.tick_params(labelsize=font - 1, colors=MUTED)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)

@@ -24,8 +24,10 @@ from ipt.models import Course, CourseSession, TimelineEntry
 from measures.models import Administration
 from outcomes import calculations as calc
 from outcomes.charts import (
+    ENGLISH,
     ChartData,
     ChartTable,
+    ChartWording,
     Marker,
     PhaseSpan,
     chart_table,
@@ -197,8 +199,10 @@ def instrument_progress(
     models: dict[tuple[str, str], calc.ExpectedModel],
     key: str,
     compact: bool = False,
+    wording: ChartWording = ENGLISH,
 ) -> InstrumentProgress:
-    """Outcome, not-on-track status and chart of one instrument (no query)."""
+    """Outcome, not-on-track status and chart of one instrument (no query); the
+    chart's own words in ``wording``'s language."""
     minimum = settings.IPTCARE_OUTCOMES_MIN_REFERENCE_COURSES
     by_session = settings.IPTCARE_OUTCOMES_STATED_RULE_SESSION
     outcome = calc.course_outcome(rules, scores)
@@ -222,6 +226,7 @@ def instrument_progress(
         start=window.course.opened_on if window.course else None,
         end=window.end if window.course else None,
         compact=compact,
+        wording=wording,
     )
     return InstrumentProgress(rules, outcome, status, chart, chart_table(chart))
 
@@ -261,6 +266,7 @@ def patient_progress(
     course_public_id: uuid.UUID | str | None = None,
     only: Sequence[str] | None = None,
     compact: bool = False,
+    wording: ChartWording = ENGLISH,
 ) -> Progress:
     """The progress of the patient's chosen course on each instrument with a score in
     it (the PHQ-9 always). Five queries: courses, sessions, life events, scores,
@@ -286,6 +292,7 @@ def patient_progress(
                 models=models,
                 key=f"{instrument_id}-{suffix}",
                 compact=compact,
+                wording=wording,
             )
         )
     by_id = {i.rules.instrument_id: i for i in instruments}

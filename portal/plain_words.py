@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from outcomes.calculations import Change, Outcome, number
+from outcomes.charts import ChartWording
 
 
 def progress_in_words(outcome: Outcome) -> str:
@@ -38,3 +39,53 @@ def progress_in_words(outcome: Outcome) -> str:
             "Your latest score is in the range most people without symptoms have."
         )
     return said
+
+
+def chart_wording() -> ChartWording:
+    """The progress chart's own words in the patient's language (the active one). The
+    band names are those of the portal's instruments (PHQ-9, GAD-7); a band without a
+    translation is drawn as the instrument names it."""
+    return ChartWording(
+        over_time=_("{name} over time"),
+        no_scores_yet=_("No scores yet"),
+        cut_off=_("cut-off {label}"),
+        expected_range=_("expected range"),
+        expected=_("expected"),
+        on_track_limit=_("on-track limit"),
+        life_event=_("life event (numbered)"),
+        missed_session=_("missed session"),
+        no_scores_recorded=_("{name}: no scores recorded yet."),
+        one_score=_("{name}: one score, {value} on {day}."),
+        many_scores=_(
+            "{name}: {count} scores from {first} on {first_day} to {last} on "
+            "{last_day} ({change})."
+        ),
+        # Translators: a date, as "3 March 2026"; keep the three fields.
+        day_format=_("{day} {month} {year}"),
+        months=(
+            _("January"),
+            _("February"),
+            _("March"),
+            _("April"),
+            _("May"),
+            _("June"),
+            _("July"),
+            _("August"),
+            _("September"),
+            _("October"),
+            _("November"),
+            _("December"),
+        ),
+        bands=(
+            ("minimal", _("minimal")),
+            ("mild", _("mild")),
+            ("moderate", _("moderate")),
+            ("moderately severe", _("moderately severe")),
+            ("severe", _("severe")),
+        ),
+        phases=(
+            ("initial", _("Initial")),
+            ("middle", _("Middle")),
+            ("termination", _("Termination")),
+        ),
+    )

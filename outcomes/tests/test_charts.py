@@ -10,7 +10,14 @@ from datetime import date, timedelta
 import pytest
 
 from outcomes import calculations as calc
-from outcomes.charts import ChartData, Marker, PhaseSpan, chart_table, render_svg
+from outcomes.charts import (
+    ChartData,
+    ChartWording,
+    Marker,
+    PhaseSpan,
+    chart_table,
+    render_svg,
+)
 from outcomes.definitions import rules_for
 
 PHQ9 = rules_for("phq9")
@@ -146,3 +153,49 @@ def test_an_expected_trajectory_band_is_drawn_when_fitted() -> None:
     table = chart_table(data)
     assert table.rows[1].expected == "12.23–18.23"
     assert "60 finished courses" in table.expected_label
+
+
+def test_the_chart_speaks_the_wording_it_is_given() -> None:
+    # given the chart's words in another language (the portal passes the patient's)
+    spanish = ChartWording(
+        over_time="{name} a lo largo del tiempo",
+        cut_off="punto de corte {label}",
+        on_track_limit="límite de avance esperado",
+        life_event="acontecimiento (numerado)",
+        missed_session="sesión perdida",
+        many_scores="{name}: {count} puntajes, de {first} el {first_day} a {last} "
+        "el {last_day} ({change}).",
+        day_format="{day} de {month} de {year}",
+        months=tuple(f"mes{n}" for n in range(1, 13)),
+        bands=(("moderately severe", "moderadamente grave"),),
+        phases=(("initial", "Inicial"),),
+    )
+    data = chart(18, 12, 9, key="phq9-es", wording=spanish)
+    svg = render_svg(data)
+    # then the legend, cut-off, bands, phases, ticks and aria-label use them
+    for words in (
+        "punto de corte",
+        "límite de avance esperado",
+        "acontecimiento (numerado)",
+        "sesión perdida",
+        "moderadamente grave",
+        "Inicial",
+        "mes1",
+    ):
+        assert words in svg, words
+    assert parsed(svg).get("aria-label") == (
+        "PHQ-9: 3 puntajes, de 18 el 5 de mes1 de 2026 a 9 el 19 de mes1 de 2026 (−9)."
+    )
+    assert data.title == "PHQ-9 a lo largo del tiempo"
+    # an unmapped band keeps the instrument's name; English words are gone
+    assert ">mild<" in svg or "mild" in svg
+    for english in ("cut-off", "on-track limit", "missed session", "Jan"):
+        assert english not in svg, english
+    # and the English chart is unchanged by it
+    english_svg = render_svg(chart(18, 12, 9))
+    assert "cut-off" in english_svg and "5 Jan" in english_svg
+
+
+def test_the_english_chart_describes_itself_in_full_dates() -> None:
+    assert chart(14).description == "PHQ-9: one score, 14 on 5 January 2026."
+    assert chart().description == "PHQ-9: no scores recorded yet."

@@ -131,3 +131,17 @@ def test_crisis_contacts_are_one_tap_away_on_every_page(
         assert f'href="{reverse("portal:help")}"' in page, name
     help_page = Client().get(reverse("portal:help")).content.decode()
     assert 'href="tel:999"' in help_page and 'href="tel:988"' in help_page
+
+
+def test_crisis_lines_keep_a_clinics_own_names_and_skip_malformed_parts() -> None:
+    from django.utils import translation
+
+    from portal.crisis import crisis_lines
+
+    configured = "Línea de la clínica=+34 900 000 000;broken;Emergency services=112"
+    with translation.override("es"):
+        lines = crisis_lines(configured)
+    assert [(line.label, line.tel) for line in lines] == [
+        ("Línea de la clínica", "+34900000000"),
+        ("Servicios de emergencia", "112"),
+    ]

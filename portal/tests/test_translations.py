@@ -239,6 +239,11 @@ def test_a_visitor_who_chooses_spanish_gets_the_crisis_page_in_spanish(
     assert '<html lang="es">' in page
     assert "Obtener ayuda ahora" in page
     assert "si está en peligro ahora" in page
+    # the generic names of the crisis lines too; proper names stay as they are
+    assert "Servicios de emergencia: 999" in page
+    assert "NHS 111, opción 2: 111" in page
+    assert "Samaritans: 116123" in page
+    assert "Emergency services" not in page
 
 
 @pytest.mark.django_db
@@ -290,3 +295,11 @@ def test_the_progress_chart_reads_in_spanish_in_the_portal(
     assert '<th scope="col">Fecha</th>' in page
     assert "Cambio desde el primero" in page
     assert "Change from first" not in page
+    # The chart's own words: band names, cut-off, legend, dates and its aria-label.
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert "moderadamente grave" in svg and "punto de corte" in svg
+    assert "esperado" in svg or "límite de avance esperado" in svg
+    assert "PHQ-9: 3 puntajes, de 18 el" in svg
+    assert re.search(r"\d+ de [a-z]+ de \d{4}", svg)
+    for english in ("moderately severe", "cut-off", "on-track limit", " scores from "):
+        assert english not in svg

@@ -37,7 +37,7 @@ from portal.forms import (
     PersonForm,
 )
 from portal.models import DiaryEntry, Homework, QuestionnaireResponse
-from portal.plain_words import progress_in_words
+from portal.plain_words import chart_wording, progress_in_words
 from portal.selectors import (
     next_sessions,
     patient_people,
@@ -522,7 +522,7 @@ def progress(request: HttpRequest) -> HttpResponse:
     patient = _patient(request)
     _audit_read(request, "outcomes")
     shown = outcome_selectors.patient_progress(
-        patient=patient, only=["phq9", "gad7", "core10"]
+        patient=patient, only=["phq9", "gad7", "core10"], wording=chart_wording()
     )
     items = [
         {"item": item, "words": progress_in_words(item.outcome)}
