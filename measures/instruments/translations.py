@@ -10,8 +10,9 @@ and ``None`` otherwise (the caller shows English and says so).
 Shipped: Spanish (United States) for the PHQ-9, PHQ-2, GAD-7 and GAD-2 — Pfizer's own
 translations, distributed with the English forms at phqscreeners.com under the same
 terms ("No permission required to reproduce, translate, display or distribute"). The
-text here was transcribed from those forms; docs/instruments.md records that it must be
-checked word for word against the official PDFs before clinical use.
+PHQ-9 text (stem, items, options, difficulty item and attribution) was compared word for
+word with a transcription of Pfizer's Spanish (USA) form; the GAD-7 has still to be
+compared with its official PDF before clinical use (docs/instruments.md §9).
 """
 
 from __future__ import annotations
@@ -37,9 +38,10 @@ class Wording:
     source: str
 
 
+# As printed on the Spanish (USA) PHQ-9 form.
 PFIZER_ATTRIBUTION_ES = (
-    "Desarrollado por los Drs. Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke y "
-    "colegas, con una subvención educativa otorgada por Pfizer Inc. No se requiere "
+    "Elaborado por los doctores Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke y "
+    "colegas, mediante una subvención educativa otorgada por Pfizer Inc. No se requiere "
     "permiso para reproducir, traducir, presentar o distribuir."
 )
 PFIZER_SOURCE_ES = "Pfizer PHQ Screeners, Spanish (USA) forms, phqscreeners.com"
