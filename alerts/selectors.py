@@ -12,7 +12,17 @@ import uuid
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -149,11 +159,21 @@ PatientsQuerySet = TypeVar("PatientsQuerySet", bound="QuerySet[Any]")
 def with_flags(patients: PatientsQuerySet) -> PatientsQuerySet:
     """Each patient with their open-alert flags, as annotations on the same query (no
     extra query whatever the number of alerts): ``alert_urgency`` (the highest open
-    urgency, 0 for none) to sort on, and one boolean per kind."""
+    urgency, 0 for none) to sort on, and one boolean per kind.
+
+    Each flag is "the first open alert of the kind IS NOT NULL", not ``EXISTS``:
+    PostgreSQL may run an ``EXISTS`` as a hashed subplan, reading every open alert of
+    the kind once per page (four scans of the alert table, about 40 ms at 100,000
+    patients), where a scalar subquery is one index probe for each row shown."""
     open_alerts = Alert.objects.filter(
         patient=OuterRef("pk"), acknowledged_at__isnull=True
     )
-    return patients.annotate(
+    return patients.alias(
+        **{
+            f"_{name}_id": Subquery(open_alerts.filter(kind=kind).values("pk")[:1])
+            for name, kind in FLAG_KINDS.items()
+        }
+    ).annotate(
         alert_urgency=Coalesce(
             Subquery(
                 open_alerts.order_by("-urgency").values("urgency")[:1],
@@ -161,7 +181,9 @@ def with_flags(patients: PatientsQuerySet) -> PatientsQuerySet:
             Value(0),
         ),
         **{
-            name: Exists(open_alerts.filter(kind=kind))
-            for name, kind in FLAG_KINDS.items()
+            name: ExpressionWrapper(
+                Q(**{f"_{name}_id__isnull": False}), output_field=BooleanField()
+            )
+            for name in FLAG_KINDS
         },
     )
