@@ -121,6 +121,36 @@ ENGLISH = ChartWording()
 
 
 @dataclass(frozen=True)
+class ChartSize:
+    """How large the chart is drawn and what fits at that size: the figure in inches
+    (72 to the inch: the SVG's viewBox, in CSS pixels), the axes' box within it, the
+    font in points, whether the band names stand at the right edge (wrapped onto two
+    lines where the chart is narrow), and the legend's columns (0: none)."""
+
+    name: str
+    inches: tuple[float, float]
+    axes: tuple[float, float, float, float]
+    font: int
+    band_names: bool
+    legend_columns: int
+    legend_top: float  # below the axes, as a fraction of their height
+    max_ticks: int
+    wrap_band_names: bool = False
+
+
+# The clinician's full page and the PDF report.
+WIDE = ChartSize("wide", (8.0, 3.6), (0.08, 0.2, 0.78, 0.68), 9, True, 4, -0.12, 9)
+# The patient page's summary, beside its table.
+COMPACT = ChartSize("compact", (5.6, 2.4), (0.08, 0.16, 0.78, 0.68), 8, False, 0, 0, 6)
+# The patient portal, on a phone: drawn near the size a 375 px screen shows it at, so
+# that its smallest text reads at about 11 px instead of shrinking with a wide chart
+# to 6.
+PHONE = ChartSize(
+    "phone", (4.3, 4.9), (0.16, 0.38, 0.5, 0.56), 12, True, 1, -0.11, 3, True
+)
+
+
+@dataclass(frozen=True)
 class PhaseSpan:
     """A phase of the course, from its first to its last day (inclusive)."""
 
@@ -149,7 +179,7 @@ class ChartData:
     trajectory: Trajectory | None = None
     start: date | None = None
     end: date | None = None
-    compact: bool = False
+    size: ChartSize = WIDE
     wording: ChartWording = ENGLISH
 
     @property
@@ -256,9 +286,8 @@ def _render(data: ChartData) -> str:
     matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: selectable, small
     matplotlib.rcParams["svg.hashsalt"] = "iptcare"  # the same data, the same bytes
 
-    width, height = (5.6, 2.4) if data.compact else (8.0, 3.6)
-    figure = Figure(figsize=(width, height), dpi=72)
-    axes = figure.add_axes((0.08, 0.2 if not data.compact else 0.16, 0.78, 0.68))
+    figure = Figure(figsize=data.size.inches, dpi=72)
+    axes = figure.add_axes(data.size.axes)
     _draw(axes, data)
     buffer = StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
@@ -306,7 +335,8 @@ def _draw(axes: Axes, data: ChartData) -> None:
     x_min, x_max = (_x(day) for day in _x_range(data))
     y_min, y_max = _y_range(data)
     span = y_max - y_min
-    font = 8 if data.compact else 9
+    size = data.size
+    font = size.font
 
     # Severity bands, with their names at the right edge.
     bands = list(rules.bands)
@@ -317,11 +347,14 @@ def _draw(axes: Axes, data: ChartData) -> None:
         low = band.low - 0.5 if band.low > y_min else y_min
         high = band.high + 0.5 if band.high < y_max else y_max
         axes.axhspan(low, high, color=colour, zorder=0, linewidth=0)
-        if not data.compact:
+        if size.band_names:
+            name = words.band(band.label)
+            if size.wrap_band_names:
+                name = name.replace(" ", "\n", 1)
             axes.text(
                 1.01,
                 (max(low, y_min) + min(high, y_max)) / 2,
-                words.band(band.label),
+                name,
                 transform=axes.get_yaxis_transform(),
                 fontsize=font - 1,
                 color=MUTED,
@@ -472,7 +505,7 @@ def _draw(axes: Axes, data: ChartData) -> None:
     axes.set_ylim(y_min, y_max)
     axes.set_ylabel(rules.name, fontsize=font, color=INK)
     axes.xaxis.set_major_locator(
-        AutoDateLocator(minticks=3, maxticks=6 if data.compact else 9)  # type: ignore[no-untyped-call]
+        AutoDateLocator(minticks=min(3, size.max_ticks - 1), maxticks=size.max_ticks)  # type: ignore[no-untyped-call]
     )
     axes.xaxis.set_major_formatter(
         FuncFormatter(lambda value, _: words.short_day(num2date(value).date()))  # type: ignore[no-untyped-call]
@@ -481,13 +514,13 @@ def _draw(axes: Axes, data: ChartData) -> None:
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     handles, labels = axes.get_legend_handles_labels()
-    if handles and not data.compact:
+    if handles and size.legend_columns:
         axes.legend(
             handles,
             labels,
             loc="upper center",
-            bbox_to_anchor=(0.5, -0.12),
-            ncol=min(4, len(handles)),
+            bbox_to_anchor=(0.5, size.legend_top),
+            ncol=min(size.legend_columns, len(handles)),
             fontsize=font - 1,
             frameon=False,
         )

@@ -25,7 +25,9 @@ from measures.models import Administration
 from outcomes import calculations as calc
 from outcomes.charts import (
     ENGLISH,
+    WIDE,
     ChartData,
+    ChartSize,
     ChartTable,
     ChartWording,
     Marker,
@@ -198,7 +200,7 @@ def instrument_progress(
     window: CourseWindow,
     models: dict[tuple[str, str], calc.ExpectedModel],
     key: str,
-    compact: bool = False,
+    size: ChartSize = WIDE,
     wording: ChartWording = ENGLISH,
 ) -> InstrumentProgress:
     """Outcome, not-on-track status and chart of one instrument (no query); the
@@ -225,7 +227,7 @@ def instrument_progress(
         trajectory=trajectory,
         start=window.course.opened_on if window.course else None,
         end=window.end if window.course else None,
-        compact=compact,
+        size=size,
         wording=wording,
     )
     return InstrumentProgress(rules, outcome, status, chart, chart_table(chart))
@@ -265,7 +267,7 @@ def patient_progress(
     patient: Patient,
     course_public_id: uuid.UUID | str | None = None,
     only: Sequence[str] | None = None,
-    compact: bool = False,
+    size: ChartSize = WIDE,
     wording: ChartWording = ENGLISH,
 ) -> Progress:
     """The progress of the patient's chosen course on each instrument with a score in
@@ -278,7 +280,9 @@ def patient_progress(
     scores = _scores(patient, window, wanted)
     models = expected_models()
     shown = [i for i in wanted if i in scores or i == PRIMARY]
-    suffix = (course.public_id.hex[:8] if course else "all") + ("-c" if compact else "")
+    suffix = (course.public_id.hex[:8] if course else "all") + (
+        "" if size == WIDE else f"-{size.name}"
+    )
     instruments = []
     for instrument_id in shown:
         rules = rules_for(instrument_id)
@@ -291,7 +295,7 @@ def patient_progress(
                 window=window,
                 models=models,
                 key=f"{instrument_id}-{suffix}",
-                compact=compact,
+                size=size,
                 wording=wording,
             )
         )

@@ -15,6 +15,7 @@ from accounts import access
 from accounts.models import Staff
 from alerts import selectors as alert_selectors
 from outcomes import selectors
+from outcomes.charts import COMPACT
 
 
 def _staff(request: HttpRequest) -> Staff:
@@ -65,7 +66,7 @@ def progress_summary(request: HttpRequest, public_id: UUID) -> HttpResponse:
     context = {
         "patient": patient,
         "progress": selectors.patient_progress(
-            patient=patient, only=[selectors.PRIMARY], compact=True
+            patient=patient, only=[selectors.PRIMARY], size=COMPACT
         ),
         "alerts": alert_selectors.patient_alerts(patient=patient),
     }

@@ -11,6 +11,8 @@ import pytest
 
 from outcomes import calculations as calc
 from outcomes.charts import (
+    COMPACT,
+    PHONE,
     ChartData,
     ChartWording,
     Marker,
@@ -132,9 +134,34 @@ def test_the_table_of_an_empty_chart_is_empty() -> None:
 
 def test_the_compact_chart_is_smaller_and_still_valid() -> None:
     full = parsed(render_svg(chart(18, 12, 9)))
-    compact = parsed(render_svg(chart(18, 12, 9, key="phq9-c", compact=True)))
+    compact = parsed(render_svg(chart(18, 12, 9, key="phq9-c", size=COMPACT)))
     width = lambda root: float((root.get("viewBox") or "0 0 0 0").split()[2])  # noqa: E731
     assert width(compact) < width(full)
+
+
+def _font_sizes(svg: str) -> list[float]:
+    return [float(size) for size in re.findall(r'font-size="([\d.]+)px"', svg)]
+
+
+def test_the_phone_chart_is_drawn_near_a_phones_width_with_text_that_reads() -> None:
+    # A 375 px phone shows the chart about 310 px wide. Drawn wide, it shrinks to
+    # about half and its text to about 6 px; the phone size is drawn at that width.
+    wide_svg = render_svg(chart(18, 12, 9))
+    phone_svg = render_svg(chart(18, 12, 9, key="phq9-p", size=PHONE))
+    viewbox_width = lambda svg: float(  # noqa: E731
+        (parsed(svg).get("viewBox") or "0 0 0 0").split()[2]
+    )
+    shown = 310
+
+    def smallest_text_shown(svg: str) -> float:
+        return min(_font_sizes(svg)) * min(1.0, shown / viewbox_width(svg))
+
+    assert viewbox_width(phone_svg) <= 340
+    assert smallest_text_shown(phone_svg) >= 10.5
+    assert smallest_text_shown(wide_svg) < 7  # what the phone size is for
+    # the same facts: band names (the longest wrapped onto two lines), legend, cut-off
+    for words in ("moderately", "severe", "minimal", "cut-off", "on-track limit"):
+        assert words in phone_svg, words
 
 
 def test_an_expected_trajectory_band_is_drawn_when_fitted() -> None:

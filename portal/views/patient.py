@@ -25,6 +25,7 @@ from iptcare.lib import ratelimit
 from iptcare.lib.tokens import token_digest
 from measures.instruments import REGISTRY
 from outcomes import selectors as outcome_selectors
+from outcomes.charts import PHONE
 from patients.models import Patient
 from portal import session
 from portal.crisis import crisis_lines
@@ -522,7 +523,10 @@ def progress(request: HttpRequest) -> HttpResponse:
     patient = _patient(request)
     _audit_read(request, "outcomes")
     shown = outcome_selectors.patient_progress(
-        patient=patient, only=["phq9", "gad7", "core10"], wording=chart_wording()
+        patient=patient,
+        only=["phq9", "gad7", "core10"],
+        size=PHONE,
+        wording=chart_wording(),
     )
     items = [
         {"item": item, "words": progress_in_words(item.outcome)}
