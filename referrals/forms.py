@@ -18,6 +18,7 @@ from ipt.models import Program
 from iptcare.lib.phone import normalise_phone
 from referrals.choices import AttemptOutcome, CallTime, Closure, NextStep, RequestFor
 from referrals.models import Referral
+from scheduling import forms as scheduling_forms
 
 NOT_SURE = ""
 
@@ -305,15 +306,34 @@ def clinicians_for(site_id: int) -> QuerySet[Staff]:
 
 
 class _FirstAppointment(forms.Form):
+    """The first session, booked by intake as an ordinary appointment: its clinician,
+    time and place. The time is typed on the clocks of the person's site, whatever
+    the server's own time zone."""
+
     clinician = forms.ModelChoiceField(
         queryset=Staff.objects.none(), label="Clinician", required=False
     )
     first_appointment_at = forms.DateTimeField(
-        label="First appointment",
-        widget=DateTimeInput(),
-        required=False,
-        help_text="Date and time of the first session.",
+        label="First appointment", widget=DateTimeInput(), required=False
     )
+    place = scheduling_forms.place_field()
+    video_link = scheduling_forms.video_link_field()
+
+    def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.site_zone = referral.site_zone
+        self.fields[
+            "first_appointment_at"
+        ].help_text = (
+            f"Date and time of the first session, {referral.site_zone.key} time."
+        )
+
+    def clean_first_appointment_at(self) -> datetime | None:
+        when: datetime | None = self.cleaned_data.get("first_appointment_at")
+        if when is None:
+            return None
+        # Django read the wall-clock time in the server's zone: read it in the site's.
+        return timezone.make_aware(timezone.make_naive(when), self.site_zone)
 
     def _require_booking(self, cleaned: dict[str, Any]) -> None:
         if not cleaned.get("clinician") and "clinician" not in self.errors:
@@ -323,6 +343,7 @@ class _FirstAppointment(forms.Form):
             self.add_error("first_appointment_at", "Give the date and time.")
         elif when is not None and when < timezone.now():
             self.add_error("first_appointment_at", "The time has passed already.")
+        scheduling_forms.require_place_or_video(self, cleaned)
 
 
 class AcceptForm(_FirstAppointment):
@@ -336,10 +357,18 @@ class AcceptForm(_FirstAppointment):
         label="Next", choices=NextStep.choices, widget=forms.RadioSelect
     )
 
-    field_order = ["program", "team", "next_step", "clinician", "first_appointment_at"]
+    field_order = [
+        "program",
+        "team",
+        "next_step",
+        "clinician",
+        "first_appointment_at",
+        "place",
+        "video_link",
+    ]
 
     def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, referral=referral, **kwargs)
         self.fields["program"].queryset = programs_for_intake()  # type: ignore[attr-defined]
         self.fields["clinician"].queryset = clinicians_for(referral.site_id)  # type: ignore[attr-defined]
         if referral.patient_id is not None:
@@ -358,7 +387,7 @@ class AcceptForm(_FirstAppointment):
 
 class BookForm(_FirstAppointment):
     def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, referral=referral, **kwargs)
         self.fields["clinician"].queryset = clinicians_for(referral.site_id)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:

@@ -487,6 +487,8 @@ def _first_appointment_book(
     clinician: Staff,
     when: datetime,
     now: datetime,
+    place: str = "",
+    video_link: str = "",
 ) -> list[str]:
     """Open the course with ``clinician`` and book its first session on their calendar
     through scheduling, so that intake's booking is an ordinary appointment: the
@@ -506,6 +508,8 @@ def _first_appointment_book(
             day=local.date(),
             at=local.time(),
             duration_minutes=settings.SCHEDULING_DEFAULT_DURATION_MINUTES,
+            place=place,
+            video_link=video_link,
         )
     except scheduling.Refused as error:
         raise Refused(" ".join(error.reasons)) from error
@@ -535,6 +539,8 @@ def referral_accept(
     team: Team | None = None,
     clinician: Staff | None = None,
     first_appointment_at: datetime | None = None,
+    place: str = "",
+    video_link: str = "",
 ) -> Referral:
     """Accept the person into ``program``, in one transaction: make the patient record
     (or use the linked one), give the screening scales their patient, and either open
@@ -570,6 +576,8 @@ def referral_accept(
             clinician=clinician,
             when=first_appointment_at,
             now=now,
+            place=place,
+            video_link=video_link,
         )
     else:
         referral.status = Status.WAITING
@@ -592,6 +600,8 @@ def referral_book(
     referral: Referral,
     clinician: Staff,
     first_appointment_at: datetime,
+    place: str = "",
+    video_link: str = "",
 ) -> Referral:
     """From the waiting list to a clinician: open the course and book the first
     appointment on their calendar, in one transaction."""
@@ -608,6 +618,8 @@ def referral_book(
         clinician=clinician,
         when=first_appointment_at,
         now=timezone.now(),
+        place=place,
+        video_link=video_link,
     )
     referral.save(update_fields=[*fields, "updated_at"])
     _record(

@@ -324,6 +324,8 @@ def accept(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 team=data.get("team"),
                 clinician=data["clinician"] if book else None,
                 first_appointment_at=data["first_appointment_at"] if book else None,
+                place=data["place"] if book else "",
+                video_link=data["video_link"] if book else "",
             )
         except services.Refused as error:
             form.add_error(None, str(error))
@@ -389,6 +391,8 @@ def book(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 referral=referral,
                 clinician=form.cleaned_data["clinician"],
                 first_appointment_at=form.cleaned_data["first_appointment_at"],
+                place=form.cleaned_data["place"],
+                video_link=form.cleaned_data["video_link"],
             )
         except services.Refused as error:
             form.add_error(None, str(error))

@@ -31,20 +31,34 @@ class TimeInput(forms.TimeInput):
 PLACE_HELP = "Sent to the patient in reminders: a room and address, no clinical words."
 
 
+def place_field() -> forms.CharField:
+    """Where a session is held, as every booking form asks it (intake's too)."""
+    return forms.CharField(max_length=200, required=False, help_text=PLACE_HELP)
+
+
+def video_link_field() -> forms.URLField:
+    return forms.URLField(
+        max_length=300, required=False, assume_scheme="https", label="Video link"
+    )
+
+
+def require_place_or_video(form: forms.Form, cleaned: dict[str, Any]) -> None:
+    """A session needs a place or a video link: the reminder says where to go."""
+    missing = not cleaned.get("place") and not cleaned.get("video_link")
+    if missing and "place" not in form.errors and "video_link" not in form.errors:
+        form.add_error("place", "Give a place or a video link.")
+
+
 class WhereFields(forms.Form):
     duration_minutes = forms.IntegerField(
         label="Length (minutes)", min_value=10, max_value=240
     )
-    place = forms.CharField(max_length=200, required=False, help_text=PLACE_HELP)
-    video_link = forms.URLField(
-        max_length=300, required=False, assume_scheme="https", label="Video link"
-    )
+    place = place_field()
+    video_link = video_link_field()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        missing = not cleaned.get("place") and not cleaned.get("video_link")
-        if missing and "place" not in self.errors and "video_link" not in self.errors:
-            self.add_error("place", "Give a place or a video link.")
+        require_place_or_video(self, cleaned)
         return cleaned
 
 

@@ -99,6 +99,7 @@ def test_from_the_public_form_to_a_booked_first_session(
     page.locator("#id_clinician").select_option(value=str(clinic.therapist_on_team.pk))
     first = timezone.localtime() + datetime.timedelta(days=7)
     page.locator("#id_first_appointment_at").fill(first.strftime("%Y-%m-%dT10:00"))
+    page.locator("#id_place").fill("Room 2, 14 High Street")
     page.get_by_role("button", name="Accept").click()
     page.get_by_text("Accepted and booked: the course is open.").wait_for()
     assert page.get_by_text("First appointment").is_visible()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -35,8 +36,9 @@ def _soon(days: int = 3) -> datetime.datetime:
     )
 
 
-def _local(when: datetime.datetime) -> str:
-    return timezone.localtime(when).strftime("%Y-%m-%dT%H:%M")
+def _local(when: datetime.datetime, zone: Any = None) -> str:
+    """The time as the coordinator types it: on the site's clocks."""
+    return timezone.localtime(when, zone).strftime("%Y-%m-%dT%H:%M")
 
 
 def _accept(client: Client, clinic: Clinic, referral: Referral, when: Any) -> Any:
@@ -47,7 +49,8 @@ def _accept(client: Client, clinic: Clinic, referral: Referral, when: Any) -> An
             "team": clinic.team_a.pk,
             "next_step": "book",
             "clinician": clinic.therapist_on_team.pk,
-            "first_appointment_at": _local(when),
+            "first_appointment_at": _local(when, referral.site_zone),
+            "place": "Room 2, 14 High Street",
         },
     )
 
@@ -57,7 +60,8 @@ def _book(client: Client, clinic: Clinic, referral: Referral, when: Any) -> Any:
         reverse("referrals:book", args=[referral.public_id]),
         {
             "clinician": clinic.therapist_on_team.pk,
-            "first_appointment_at": _local(when),
+            "first_appointment_at": _local(when, referral.site_zone),
+            "video_link": "https://video.example.org/room-7",
         },
     )
 
@@ -94,6 +98,7 @@ def test_accepting_with_a_clinician_books_one_appointment_on_their_calendar(
     assert appointment.clinician == clinic.therapist_on_team
     assert appointment.starts_at == first == referral.first_appointment_at
     assert appointment.booked_by == clinic.coordinator
+    assert appointment.place == "Room 2, 14 High Street"  # what the reminder says
     attendee = appointment.attendees.get()
     assert (attendee.patient, attendee.course) == (referral.patient, referral.course)
     assert referral.first_appointment == appointment
@@ -186,3 +191,68 @@ def test_the_request_shows_when_its_first_appointment_has_since_moved(
     )
     page = client.get(reverse("referrals:detail", args=[referral.public_id]))
     assert "since moved to" in page.content.decode()
+
+
+def test_the_time_is_read_on_the_sites_clocks_not_the_servers(
+    client: Client, clinic: Clinic
+) -> None:
+    # given a site in New York, on a server whose zone is London
+    clinic.site_a.time_zone = "America/New_York"
+    clinic.site_a.save()
+    referral = in_contact(ReferralFactory(site=clinic.site_a))
+    client.force_login(clinic.coordinator)
+    day = (timezone.now() + datetime.timedelta(days=5)).date()
+    # when the coordinator types 10:00
+    response = _accept_at(client, clinic, referral, f"{day:%Y-%m-%d}T10:00")
+    # then the appointment is at 10:00 in New York, and the form said whose time
+    assert response.status_code == 302
+    new_york = ZoneInfo("America/New_York")
+    starts_at = Appointment.objects.get().starts_at
+    assert timezone.localtime(starts_at, new_york).time() == datetime.time(10, 0)
+    assert timezone.localtime(starts_at, new_york).date() == day
+    form_page = client.get(
+        reverse(
+            "referrals:accept",
+            args=[in_contact(ReferralFactory(site=clinic.site_a)).public_id],
+        )
+    )
+    assert "America/New_York time" in form_page.content.decode()
+
+
+def _accept_at(client: Client, clinic: Clinic, referral: Referral, typed: str) -> Any:
+    return client.post(
+        reverse("referrals:accept", args=[referral.public_id]),
+        {
+            "program": program("ipt16").pk,
+            "team": clinic.team_a.pk,
+            "next_step": "book",
+            "clinician": clinic.therapist_on_team.pk,
+            "first_appointment_at": typed,
+            "place": "Room 2",
+        },
+    )
+
+
+def test_booking_needs_a_place_or_a_video_link_and_shows_it(
+    client: Client, clinic: Clinic
+) -> None:
+    referral = waiting(ReferralFactory(site=clinic.site_a))
+    client.force_login(clinic.coordinator)
+    url = reverse("referrals:book", args=[referral.public_id])
+    before = _snapshot()
+    # without either: a clear error and nothing booked
+    response = client.post(
+        url,
+        {
+            "clinician": clinic.therapist_on_team.pk,
+            "first_appointment_at": _local(_soon(), referral.site_zone),
+        },
+    )
+    assert response.status_code == 200
+    assert "Give a place or a video link." in str(response.context["form"].errors)
+    assert _snapshot() == before
+    # with a video link: booked, and the request says where
+    assert _book(client, clinic, referral, _soon()).status_code == 302
+    assert Appointment.objects.get().video_link == "https://video.example.org/room-7"
+    page = client.get(reverse("referrals:detail", args=[referral.public_id]))
+    assert "By video" in page.content.decode()

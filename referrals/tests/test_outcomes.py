@@ -52,6 +52,7 @@ def _accept_data(clinic: Clinic, **changes: Any) -> dict[str, Any]:
         "next_step": "book",
         "clinician": clinic.therapist_on_team.pk,
         "first_appointment_at": _local(_soon()),
+        "place": "Room 2, 14 High Street",
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
@@ -137,6 +138,8 @@ class TestAccept:
             "passed",
         ),
         ({"first_appointment_at": "soon"}, "first_appointment_at", "valid"),
+        ({"place": None}, "place", "Give a place or a video link"),
+        ({"place": None, "video_link": "not a link"}, "video_link", "valid URL"),
     ]
 
     @pytest.mark.parametrize(("change", "field", "message"), BAD)
@@ -447,6 +450,7 @@ class TestWaitingList:
             {
                 "clinician": clinic.therapist_off_team.pk,
                 "first_appointment_at": _local(first),
+                "place": "Room 2",
             },
         )
         assert response.status_code == 302
