@@ -28,6 +28,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 
+from iptcare.lib.drawing import PLAIN_TEXT_RC, plain_label
+
 # The Figure API draws without pyplot's global state; Agg for anything that asks.
 matplotlib.use("Agg")
 
@@ -36,6 +38,7 @@ _RC: dict[Any, Any] = {
     "svg.hashsalt": "iptcare",
     "font.family": "DejaVu Sans",
     "font.size": 9,
+    **PLAIN_TEXT_RC,  # a person's words are drawn as written, never as a formula
 }
 # rcParams are process-global: one drawing at a time.
 _DRAWING = threading.Lock()
@@ -110,10 +113,7 @@ def _num(day: date) -> float:
 
 
 def _short(text: str) -> str:
-    text = " ".join(text.split())
-    if len(text) <= LABEL_CHARACTERS:
-        return text
-    return text[: LABEL_CHARACTERS - 1].rstrip() + "…"
+    return plain_label(text, limit=LABEL_CHARACTERS)
 
 
 def _to_svg(figure: Figure) -> str:

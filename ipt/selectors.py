@@ -38,6 +38,7 @@ from ipt.models import (
     TerminationReview,
     TimelineEntry,
 )
+from iptcare.lib.drawing import drawn_or_none
 
 if TYPE_CHECKING:
     from accounts.models import Staff
@@ -288,23 +289,27 @@ def _measures_next(course: Course) -> list[str]:
 
 
 def circle_picture(people: list[InventoryPerson], *, centre_label: str) -> str:
-    """The closeness circle as a data URI for ``<img>`` (and for reports)."""
-    svg = pictures.circle_svg(
-        [
-            pictures.CirclePerson(
-                name=person.name,
-                closeness=person.closeness,
-                quality=person.quality,
-                supports_recovery=person.supports_recovery,
-                uses_with_patient=person.uses_with_patient,
-                is_trigger=person.is_trigger,
-                deceased=person.deceased,
-            )
-            for person in people
-        ],
-        centre_label=centre_label,
+    """The closeness circle as a data URI for ``<img>`` (and for reports); empty when
+    it cannot be drawn, and the page says so beside its table."""
+    svg = drawn_or_none(
+        lambda: pictures.circle_svg(
+            [
+                pictures.CirclePerson(
+                    name=person.name,
+                    closeness=person.closeness,
+                    quality=person.quality,
+                    supports_recovery=person.supports_recovery,
+                    uses_with_patient=person.uses_with_patient,
+                    is_trigger=person.is_trigger,
+                    deceased=person.deceased,
+                )
+                for person in people
+            ],
+            centre_label=centre_label,
+        ),
+        picture="closeness circle",
     )
-    return pictures.svg_data_uri(svg)
+    return pictures.svg_data_uri(svg) if svg is not None else ""
 
 
 def timeline_picture(entries: list[TimelineEntry], *, today: date | None = None) -> str:
@@ -329,8 +334,11 @@ def timeline_picture(entries: list[TimelineEntry], *, today: date | None = None)
         for entry in entries
         if entry.category != TimelineCategory.LIFE_EVENT
     ]
-    svg = pictures.timeline_svg(events, periods, today=today or timezone.localdate())
-    return pictures.svg_data_uri(svg)
+    day = today or timezone.localdate()
+    svg = drawn_or_none(
+        lambda: pictures.timeline_svg(events, periods, today=day), picture="timeline"
+    )
+    return pictures.svg_data_uri(svg) if svg is not None else ""
 
 
 def suggestions_for(

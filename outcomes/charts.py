@@ -30,6 +30,7 @@ from functools import lru_cache
 from io import StringIO
 from typing import TYPE_CHECKING
 
+from iptcare.lib.drawing import PLAIN_TEXT_RC, plain_label
 from outcomes.calculations import (
     InstrumentRules,
     ScorePoint,
@@ -285,6 +286,8 @@ def _render(data: ChartData) -> str:
 
     matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: selectable, small
     matplotlib.rcParams["svg.hashsalt"] = "iptcare"  # the same data, the same bytes
+    for name, value in PLAIN_TEXT_RC.items():  # words drawn as written, not formulae
+        matplotlib.rcParams[name] = value  # type: ignore[index]
 
     figure = Figure(figsize=data.size.inches, dpi=72)
     axes = figure.add_axes(data.size.axes)
@@ -378,7 +381,7 @@ def _draw(axes: Axes, data: ChartData) -> None:
         axes.text(
             middle,
             y_max - span * 0.035,
-            words.phase(phase.phase, phase.label),
+            plain_label(words.phase(phase.phase, phase.label), limit=40),
             fontsize=font - 1,
             color=INK,
             ha="center",

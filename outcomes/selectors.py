@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from ipt.choices import Attendance, Phase, TimelineCategory
 from ipt.models import Course, CourseSession, TimelineEntry
+from iptcare.lib.drawing import drawn_or_none
 from measures.models import Administration
 from outcomes import calculations as calc
 from outcomes.charts import (
@@ -74,7 +75,8 @@ class InstrumentProgress:
         """The chart, drawn on first use. Safe as markup: matplotlib escapes its text,
         and no free text a person typed is drawn (life events are numbered; their
         titles are in the table)."""
-        return mark_safe(render_svg(self.chart))  # noqa: S308
+        svg = drawn_or_none(lambda: render_svg(self.chart), picture="progress chart")
+        return mark_safe(svg or "")  # noqa: S308
 
 
 @dataclass(frozen=True)
