@@ -28,8 +28,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.choices import Role
-from accounts.models import BreakGlassAccess
+from accounts.choices import AccessChangeStatus, Role
+from accounts.models import AccessChange, BreakGlassAccess
 from audit import services as audit
 from audit.choices import Action
 from patients.models import CareTeamMember, Patient
@@ -247,3 +247,44 @@ def break_glass_for_review(supervisor: Staff) -> QuerySet[BreakGlassAccess]:
     return BreakGlassAccess.objects.filter(
         patient__team__in=_staff_team_ids(supervisor)
     ).select_related("staff", "patient", "reviewed_by")
+
+
+# --- Who may decide a change of clinical access ---------------------------------------
+
+
+def may_decide_access_change(staff: Staff, change: AccessChange) -> bool:
+    """A second person decides: another administrator, or a supervisor of one of the
+    teams the change gives. Never the person who asked, nor the one it is for."""
+    if staff.pk in {change.requested_by_id, change.staff_id} or not staff.is_active:
+        return False
+    if staff.role == Role.ADMINISTRATOR:
+        return True
+    if staff.role != Role.SUPERVISOR:
+        return False
+    team_ids = {team.pk for team in change.teams.all()}
+    return bool(team_ids & set(staff.teams.values_list("pk", flat=True)))
+
+
+def access_changes_to_decide(staff: Staff) -> QuerySet[AccessChange]:
+    """The pending changes ``staff`` may approve or refuse (the approvals page)."""
+    pending = (
+        AccessChange.objects.filter(status=AccessChangeStatus.PENDING)
+        .exclude(requested_by=staff)
+        .exclude(staff=staff)
+        .select_related("staff", "site", "requested_by")
+        .prefetch_related("teams")
+    )
+    if staff.role == Role.ADMINISTRATOR and staff.is_active:
+        return pending
+    if staff.role == Role.SUPERVISOR and staff.is_active:
+        return pending.filter(teams__in=staff.teams.all()).distinct()
+    return pending.none()
+
+
+def access_change_get_for_decision(staff: Staff, public_id: uuid.UUID) -> AccessChange:
+    """The pending change, or 404 for one ``staff`` may not decide (as for a patient:
+    its existence does not leak)."""
+    change = access_changes_to_decide(staff).filter(public_id=public_id).first()
+    if change is None or not may_decide_access_change(staff, change):
+        raise Http404
+    return change

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 
-from accounts.choices import CLINICAL_ROLES, Role
+from accounts.choices import CLINICAL_ROLES, AccessChangeStatus, Role
 
 
 class Site(models.Model):
@@ -48,6 +48,20 @@ class Team(models.Model):
         return f"{self.name} ({self.site.name})"
 
 
+class StaffManager(UserManager["Staff"]):
+    def create_superuser(
+        self,
+        username: str,
+        email: str | None = None,
+        password: str | None = None,
+        **extra_fields: Any,
+    ) -> Staff:
+        # ``createsuperuser`` makes the first administrator, never a clinician: the
+        # model's default role would otherwise give its account clinical access.
+        extra_fields["role"] = Role.ADMINISTRATOR
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class Staff(AbstractUser):
     """A person who signs in to work: one account each, never shared (HIPAA unique ID)."""
 
@@ -59,6 +73,8 @@ class Staff(AbstractUser):
     teams = models.ManyToManyField(Team, blank=True, related_name="members")
     professional_title = models.CharField(max_length=80, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[StaffManager] = StaffManager()
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -129,3 +145,42 @@ class BreakGlassAccess(models.Model):
     @property
     def is_active(self) -> bool:
         return self.expires_at > timezone.now()
+
+
+class AccessChange(models.Model):
+    """A change that would give a staff member clinical access (a clinical role, or a
+    new site or team with one), waiting for a second person: a supervisor of one of the
+    teams or another administrator (accounts/services.py, docs/access.md). Until it is
+    approved the account keeps what it had."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="access_changes"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    teams = models.ManyToManyField(Team, blank=True, related_name="+")
+    # A new account is created inactive: approval also opens it.
+    new_account = models.BooleanField(default=False)
+    requested_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=10,
+        choices=AccessChangeStatus.choices,
+        default=AccessChangeStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["status", "-requested_at"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_role_display()} for {self.staff} ({self.get_status_display()})"
+        )

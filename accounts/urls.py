@@ -11,4 +11,10 @@ urlpatterns = [
     path("account/second-factor/", views.setup_second_factor, name="setup-2fa"),
     path("break-glass/", views.break_glass, name="break-glass"),
     path("break-glass/review/", views.break_glass_review, name="break-glass-review"),
+    path("access-changes/", views.access_changes, name="access-changes"),
+    path(
+        "access-changes/<uuid:change_id>/decide/",
+        views.access_change_decide,
+        name="access-change-decide",
+    ),
 ]

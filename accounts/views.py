@@ -1,7 +1,9 @@
-"""Sign-in, second factor, sign-out, and break-the-glass."""
+"""Sign-in, second factor, sign-out, break-the-glass, and approving changes of
+clinical access."""
 
 from __future__ import annotations
 
+import uuid
 from base64 import b32encode
 
 from django.conf import settings
@@ -9,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +21,8 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import access
+from accounts import access, services
+from accounts.choices import Role
 from accounts.forms import BreakGlassForm, ConfirmDeviceForm, TokenForm
 from accounts.models import Staff
 from accounts.qr import qr_svg_data_uri
@@ -153,3 +156,37 @@ def break_glass_review(request: HttpRequest) -> HttpResponse:
 
 
 sign_in = login_not_required(SignInView.as_view())
+
+
+@require_http_methods(["GET"])
+def access_changes(request: HttpRequest) -> HttpResponse:
+    """Changes of clinical access waiting for this person's approval."""
+    staff: Staff = request.user  # type: ignore[assignment]
+    if staff.role not in {Role.ADMINISTRATOR, Role.SUPERVISOR}:
+        raise Http404
+    changes = access.access_changes_to_decide(staff)[:200]
+    return render(request, "accounts/access_changes.html", {"changes": changes})
+
+
+@require_http_methods(["POST"])
+def access_change_decide(request: HttpRequest, change_id: uuid.UUID) -> HttpResponse:
+    staff: Staff = request.user  # type: ignore[assignment]
+    change = access.access_change_get_for_decision(staff, change_id)
+    decision = request.POST.get("decision")
+    if decision not in {"approve", "refuse"}:
+        messages.error(request, "Choose approve or refuse.")
+        return redirect("accounts:access-changes")
+    try:
+        if decision == "approve":
+            services.access_change_approve(approver=staff, change=change)
+        else:
+            services.access_change_refuse(approver=staff, change=change)
+    except services.AccessChangeRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            f"{'Approved' if decision == 'approve' else 'Refused'}: "
+            f"{change.get_role_display()} for {change.staff.display_name}.",
+        )
+    return redirect("accounts:access-changes")

@@ -76,6 +76,24 @@ def care_team_member_kwargs(clinic: Any) -> dict[str, Any]:
     return {"public_id": clinic.patient.public_id, "member_id": member.pk}
 
 
+def access_change_kwargs(clinic: Any) -> dict[str, Any]:
+    """A pending change asked by a second administrator: a new clinician on team A."""
+    from accounts.choices import Role
+    from accounts.models import AccessChange
+    from accounts.tests.factories import StaffFactory
+
+    other_admin = StaffFactory(role=Role.ADMINISTRATOR, site=None)
+    newcomer = StaffFactory(role=Role.INTAKE, site=clinic.site_a)
+    change = AccessChange.objects.create(
+        staff=newcomer,
+        role=Role.CLINICIAN,
+        site=clinic.site_a,
+        requested_by=other_admin,
+    )
+    change.teams.set([clinic.team_a])
+    return {"change_id": change.public_id}
+
+
 def administration_kwargs(clinic: Any) -> dict[str, Any]:
     from measures.tests.factories import AdministrationFactory
 
@@ -190,6 +208,19 @@ ROUTES: dict[str, Route] = {
     ),
     "accounts:break-glass-review": Route(
         expect=everyone(403, supervisor=200, supervisor_other_team=200)
+    ),
+    # Approving a change of clinical access: a supervisor of its team or another
+    # administrator; for anyone else the change does not exist.
+    "accounts:access-changes": Route(
+        expect=everyone(
+            404, supervisor=200, supervisor_other_team=200, administrator=200
+        )
+    ),
+    "accounts:access-change-decide": Route(
+        method="post",
+        kwargs=access_change_kwargs,
+        data={"decision": "approve"},
+        expect=everyone(404, supervisor=302, administrator=302),
     ),
     "patients:caseload": Route(expect=everyone(200)),
     "patients:create": Route(expect=everyone(200, administrator=404)),
