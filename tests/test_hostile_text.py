@@ -124,7 +124,7 @@ def test_hostile_names_and_titles_never_break_the_course_pages(
     as_therapist: Client, course: Course
 ) -> None:
     for text in storable(HOSTILE_TEXT):
-        PersonFactory(course=course, name=text[:100])
+        PersonFactory(course=course, name=text[:80])
         TimelineEntryFactory(course=course, title=text[:120])
         TimelineEntryFactory(
             course=course, category="symptoms", kind="", title=text[:120]
