@@ -51,6 +51,7 @@ class StaffAdmin(UserAdmin):  # type: ignore[type-arg]
         ),
     )
     filter_horizontal = ["teams"]
+    actions = ["second_factor_reset"]
     readonly_fields = ["last_login", "date_joined"]
 
     def get_form(
@@ -138,6 +139,23 @@ class StaffAdmin(UserAdmin):  # type: ignore[type-arg]
             "another administrator to approve it; until then the account keeps what "
             "it had" + (" and cannot sign in." if form.access_before is None else "."),
         )
+
+    @admin.action(description="Reset the second factor and issue an enrolment code")
+    def second_factor_reset(self, request: HttpRequest, queryset: Any) -> None:
+        for staff in queryset:
+            try:
+                code = services.second_factor_reset(
+                    actor=request.user,  # type: ignore[arg-type]
+                    staff=staff,
+                )
+            except services.AccessChangeRefused as refused:
+                messages.error(request, str(refused))
+                continue
+            messages.warning(
+                request,
+                f"Enrolment code for {staff.username}: {code}. It works once; hand it "
+                "over in person, not by e-mail.",
+            )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # Deactivate instead: audit rows keep pointing at the account.

@@ -33,6 +33,14 @@ class ConfirmDeviceForm(forms.Form):
     )
 
 
+class EnrolmentCodeForm(forms.Form):
+    enrolment_code = forms.CharField(
+        label="Enrolment code from your administrator",
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+    )
+
+
 class BreakGlassForm(forms.Form):
     record_number = forms.CharField(max_length=20, label="Record number")
     reason = forms.CharField(

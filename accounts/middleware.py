@@ -1,4 +1,5 @@
-"""Staff session rules that apply to every page: the absolute session lifetime and,
+"""Staff session rules that apply to every page: the idle limit (counted from the
+person's last request, never a background poll's), the absolute session lifetime and,
 where the clinic requires it, a verified second factor before anything else."""
 
 from __future__ import annotations
@@ -9,11 +10,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 
 SIGNED_IN_AT = "iptcare_signed_in_at"
+LAST_ACTIVE = "iptcare_last_active"
+# Sent by the pages' background polls (the alert count, the inbox's refresh): they
+# are not the person at work, so they never keep an idle session open.
+BACKGROUND_HEADER = "X-IPTCare-Background"
 
 # Pages a signed-in user may reach before the second factor is verified.
 _BEFORE_SECOND_FACTOR = ("accounts:verify", "accounts:setup-2fa", "accounts:sign-out")
@@ -22,6 +27,17 @@ _BEFORE_SECOND_FACTOR = ("accounts:verify", "accounts:setup-2fa", "accounts:sign
 def note_sign_in_time(sender: object, request: HttpRequest, **kwargs: object) -> None:
     if request is not None and hasattr(request, "session"):
         request.session[SIGNED_IN_AT] = timezone.now().timestamp()
+        request.session[LAST_ACTIVE] = request.session[SIGNED_IN_AT]
+
+
+def _signed_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    if request.headers.get("HX-Request"):
+        # htmx swaps a redirect's target into the page: send the whole page instead.
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
+        return response
+    return redirect(settings.LOGIN_URL)
 
 
 class StaffSessionMiddleware:
@@ -38,8 +54,16 @@ class StaffSessionMiddleware:
                 or timezone.now().timestamp() - float(signed_in_at)
                 > limit.total_seconds()
             ):
-                logout(request)
-                return redirect(settings.LOGIN_URL)
+                return _signed_out(request)
+            # The idle limit counts from the last thing the person did, not from the
+            # last request: the session cookie's own age is renewed by every request,
+            # background polls included.
+            now = timezone.now().timestamp()
+            last_active = float(request.session.get(LAST_ACTIVE, signed_in_at))
+            if now - last_active > settings.SESSION_COOKIE_AGE:
+                return _signed_out(request)
+            if not request.headers.get(BACKGROUND_HEADER):
+                request.session[LAST_ACTIVE] = now
             # OTPMiddleware adds is_verified() to the signed-in user.
             verified = getattr(user, "is_verified", lambda: False)()
             if settings.IPTCARE_REQUIRE_2FA and not verified:

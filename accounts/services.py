@@ -200,3 +200,52 @@ def access_change_notify(*, change_id: int) -> int:
             [person.email],
         )
     return len(recipients)
+
+
+# --- The second factor: enrolment needs a code an administrator hands over ----------
+
+ENROLMENT_DEVICE = "Enrolment code"
+
+
+def second_factor_reset(*, actor: Staff | None, staff: Staff) -> str:
+    """Remove ``staff``'s authenticator and backup codes and issue a one-time
+    enrolment code (django-otp's static token, single use), which the administrator
+    hands over in person: holding the password alone no longer enrols a phone.
+    Audited; refused on one's own account. ``actor`` is ``None`` on the command line."""
+    if actor is not None and actor.pk == staff.pk:
+        raise AccessChangeRefused(
+            "Another administrator must reset your own second factor."
+        )
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=staff).delete()
+        StaticDevice.objects.filter(user=staff).delete()
+        # Unconfirmed: never accepted as a second factor at sign-in, only here.
+        device = StaticDevice.objects.create(
+            user=staff, name=ENROLMENT_DEVICE, confirmed=False
+        )
+        code = StaticToken.random_token()
+        device.token_set.create(token=code)
+        audit.record(
+            actor=actor,
+            action=Action.PRIVILEGE_CHANGE,
+            category="second_factor",
+            object_id=str(staff.public_id),
+            detail="second factor reset; enrolment code issued",
+        )
+    return str(code)
+
+
+def enrolment_code_use(*, staff: Staff, code: str) -> bool:
+    """Spend ``staff``'s enrolment code: ``True`` once, for the right code."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    device = StaticDevice.objects.filter(
+        user=staff, name=ENROLMENT_DEVICE, confirmed=False
+    ).first()
+    if device is None or not device.verify_token(code.strip().lower()):
+        return False
+    device.delete()  # spent: one enrolment per code
+    return True

@@ -23,7 +23,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import access, services
 from accounts.choices import Role
-from accounts.forms import BreakGlassForm, ConfirmDeviceForm, TokenForm
+from accounts.forms import (
+    BreakGlassForm,
+    ConfirmDeviceForm,
+    EnrolmentCodeForm,
+    TokenForm,
+)
 from accounts.models import Staff
 from accounts.qr import qr_svg_data_uri
 from audit import services as audit
@@ -81,15 +86,44 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/verify.html", {"form": form})
 
 
+ENROLLING_DEVICE = "iptcare_enrolling_device"
+
+
+def _enrolment_code(request: HttpRequest, user: Staff) -> HttpResponse:
+    form = EnrolmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.enrolment_code_use(
+            staff=user, code=form.cleaned_data["enrolment_code"]
+        ):
+            TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+            device = TOTPDevice.objects.create(
+                user=user, confirmed=False, name="Authenticator app"
+            )
+            request.session[ENROLLING_DEVICE] = device.pk
+            return redirect("accounts:setup-2fa")
+        audit.record(
+            actor=user, action=Action.SIGN_IN_FAILED, category="second_factor_enrolment"
+        )
+        form.add_error(
+            "enrolment_code",
+            "That code is not right or has been used. Ask your administrator for one.",
+        )
+    return render(request, "accounts/enrolment_code.html", {"form": form})
+
+
 @require_http_methods(["GET", "POST"])
 def setup_second_factor(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator app: scan, confirm one code, receive backup codes."""
     user: Staff = request.user  # type: ignore[assignment]
     if _confirmed_totp(user) is not None:
         return redirect("accounts:verify")
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=user, confirmed=False, defaults={"name": "Authenticator app"}
-    )
+    # First the one-time code the administrator handed over; only then a new secret,
+    # so whoever holds just the password never sees one.
+    device = TOTPDevice.objects.filter(
+        pk=request.session.get(ENROLLING_DEVICE) or 0, user=user, confirmed=False
+    ).first()
+    if device is None:
+        return _enrolment_code(request, user)
     form = ConfirmDeviceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["otp_token"].strip()):
@@ -104,6 +138,7 @@ def setup_second_factor(request: HttpRequest) -> HttpResponse:
                 StaticToken(device=backup, token=code) for code in codes
             )
             otp_login(request, device)
+            request.session.pop(ENROLLING_DEVICE, None)
             audit.record(
                 actor=user,
                 action=Action.PRIVILEGE_CHANGE,

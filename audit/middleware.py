@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from audit.context import RequestContext, current_request
+from iptcare.lib.ratelimit import client_address
 
 
 class RequestContextMiddleware:
@@ -16,7 +17,7 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         context = RequestContext(
-            request_id=uuid.uuid4(), ip_address=request.META.get("REMOTE_ADDR")
+            request_id=uuid.uuid4(), ip_address=client_address(request) or None
         )
         token = current_request.set(context)
         try:

@@ -206,11 +206,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Lock-out (django-axes): per user name and address, so one attacker cannot lock a
-# whole clinic out from one address, nor spray one account from many.
+# --- Trust (#13): the client's address, lock-out -------------------------------------
+# Behind N reverse proxies that append to X-Forwarded-For, the client's address is the
+# Nth entry from the right; 0 uses the connection's own address (REMOTE_ADDR). The one
+# setting every address-based rule reads (lock-out, rate limits, the audit trail)
+# through iptcare.lib.ratelimit.client_address; docs/deployment.md.
+# IPTCARE_CALLBACK_PROXY_COUNT is its earlier name, still read.
+IPTCARE_TRUSTED_PROXY_COUNT = env_int(
+    "IPTCARE_TRUSTED_PROXY_COUNT", env_int("IPTCARE_CALLBACK_PROXY_COUNT", 0)
+)
+# Lock-out (django-axes): failures count per user name across every address (guessing
+# one account from many addresses) and, separately, per address (one address
+# guessing many accounts). A locked account is refused before its password is
+# checked, so the right password does not sign it in either.
 AXES_FAILURE_LIMIT = env_int("IPTCARE_SIGN_IN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("IPTCARE_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "iptcare.lib.ratelimit.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -372,9 +384,6 @@ IPTCARE_CALLBACK_RATE_LIMIT = env_int("IPTCARE_CALLBACK_RATE_LIMIT", 5)
 IPTCARE_CALLBACK_RATE_WINDOW_SECONDS = env_int(
     "IPTCARE_CALLBACK_RATE_WINDOW_SECONDS", 3600
 )
-# Behind N reverse proxies that append to X-Forwarded-For, the client's address is the
-# Nth entry from the right; 0 uses the connection's own address (REMOTE_ADDR).
-IPTCARE_CALLBACK_PROXY_COUNT = env_int("IPTCARE_CALLBACK_PROXY_COUNT", 0)
 # The same request sent again (same contact, name and message) within this many
 # minutes is not stored twice.
 IPTCARE_CALLBACK_RESUBMIT_MINUTES = env_int("IPTCARE_CALLBACK_RESUBMIT_MINUTES", 60)

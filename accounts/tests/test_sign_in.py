@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.services import second_factor_reset
 from accounts.tests.factories import TEST_PASSWORD
 from audit.choices import Action
 from audit.models import AuditEvent
@@ -129,7 +130,11 @@ class TestSecondFactor:
     def test_enrolling_an_app_signs_in_and_gives_backup_codes(
         self, client: Client, clinic: Clinic
     ) -> None:
+        code = second_factor_reset(
+            actor=clinic.administrator, staff=clinic.therapist_on_team
+        )
         _sign_in(client, clinic.therapist_on_team.username)
+        client.post(reverse("accounts:setup-2fa"), {"enrolment_code": code})
         page = client.get(reverse("accounts:setup-2fa"))
         assert b"data:image/svg+xml" in page.content  # the QR code, drawn here
         device = TOTPDevice.objects.get(user=clinic.therapist_on_team)

@@ -10,6 +10,8 @@ hash, and only for the length of the window.
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -18,17 +20,28 @@ from django.utils.crypto import salted_hmac
 
 def client_address(request: HttpRequest) -> str:
     """The client's address: the connection's, or — behind
-    ``IPTCARE_CALLBACK_PROXY_COUNT`` proxies — the one the outermost proxy saw."""
-    hops = settings.IPTCARE_CALLBACK_PROXY_COUNT
+    ``IPTCARE_TRUSTED_PROXY_COUNT`` proxies — the one the outermost trusted proxy saw
+    (entries further left were written by the client and are not believed). The one
+    answer for lock-out (``AXES_CLIENT_IP_CALLABLE``), rate limits and the audit
+    trail."""
+    hops = settings.IPTCARE_TRUSTED_PROXY_COUNT
     if hops > 0:
         forwarded = [
             part.strip()
             for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
             if part.strip()
         ]
-        if len(forwarded) >= hops:
+        if len(forwarded) >= hops and _is_address(forwarded[-hops]):
             return str(forwarded[-hops])
     return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _key(scope: str, address: str) -> str:
@@ -56,3 +69,10 @@ def hit(
         cache.set(key, 1, timeout=window)
         count = 1
     return count <= limit
+
+
+def over(request: HttpRequest, *, scope: str, limit: int) -> bool:
+    """Whether the address has used up its ``limit`` in ``scope``'s open window,
+    without counting this request (a check before anything is revealed)."""
+    count = cache.get(_key(scope, client_address(request))) or 0
+    return int(count) >= limit

@@ -130,7 +130,16 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
 @_public
 def sign_in(request: HttpRequest) -> HttpResponse:
     digest = request.session.get(PENDING_LINK, "")
+    # Wrong links count against the address like any public form; once over the
+    # limit every link answers the same 429, so guessing cannot tell a good one.
+    if digest and ratelimit.over(
+        request, scope="portal-link", limit=settings.IPTCARE_PORTAL_RATE_LIMIT
+    ):
+        request.session.pop(PENDING_LINK, None)
+        return _render(request, "portal/too_many.html", {}, status=429)
     if not digest or links.link_for_digest(digest) is None:
+        if digest:
+            _too_many(request, "portal-link")
         request.session.pop(PENDING_LINK, None)
         return _render(
             request, "portal/link_spent.html", {}, status=410 if digest else 200

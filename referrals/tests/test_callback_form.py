@@ -345,7 +345,7 @@ class TestRateLimit:
         self, client: Client, site: Site, settings: Any
     ) -> None:
         settings.IPTCARE_CALLBACK_RATE_LIMIT = 1
-        settings.IPTCARE_CALLBACK_PROXY_COUNT = 1
+        settings.IPTCARE_TRUSTED_PROXY_COUNT = 1
         with time_machine.travel(self.START, tick=False):
             first = client.post(URL, _good(), HTTP_X_FORWARDED_FOR="203.0.113.9")
             other = client.post(
