@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 SIGNED_IN_AT = "iptcare_signed_in_at"
 LAST_ACTIVE = "iptcare_last_active"
@@ -72,4 +73,9 @@ class StaffSessionMiddleware:
                     settings.STATIC_URL
                 ):
                     return redirect("accounts:verify")
-        return self.get_response(request)
+        response = self.get_response(request)
+        if user.is_authenticated and not response.has_header("Cache-Control"):
+            # Every staff page may hold patient data: no browser or proxy keeps a copy
+            # (the class fix; pages that say otherwise set their own header).
+            add_never_cache_headers(response)
+        return response

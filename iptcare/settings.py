@@ -289,6 +289,13 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # --- E-mail -------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST", "")
+# Trust (#13): outside development an unset mail server would print every message
+# (addresses, names, links) to the console and so to the logs: refuse to start.
+if PRODUCTION and not EMAIL_HOST:
+    raise ImproperlyConfigured(
+        "EMAIL_HOST must be set in production: without a mail server every message "
+        "would be printed to the log instead of sent"
+    )
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
