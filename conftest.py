@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
@@ -86,6 +86,22 @@ def clinic(db: None) -> Clinic:
         role=CareTeamRole.PRIMARY,
     )
     return clinic
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """On SQLite the audit table refuses DELETE unless a permit row exists
+    (audit.0003): Django empties a test database between transactional tests with
+    DELETE, so the throw-away test database gets the permit. A test of the trigger
+    removes it inside its own transaction."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "INSERT INTO audit_erasure_permit (reason) VALUES ('test database')"
+                )
 
 
 @pytest.fixture(autouse=True)

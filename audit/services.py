@@ -4,11 +4,15 @@ never from signals (signals miss reads, and writes made outside a request)."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -36,8 +40,8 @@ class Entry:
     detail: str = ""
 
 
-def _digest(previous_hash: str, event: AuditEvent) -> str:
-    payload = json.dumps(
+def _payload(previous_hash: str, event: AuditEvent) -> bytes:
+    return json.dumps(
         [
             previous_hash,
             event.occurred_at.isoformat(),
@@ -52,8 +56,23 @@ def _digest(previous_hash: str, event: AuditEvent) -> str:
             event.ip_address,
         ],
         separators=(",", ":"),
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
+    ).encode()
+
+
+def _key() -> bytes:
+    return str(settings.IPTCARE_AUDIT_KEY).encode()
+
+
+def _digest(previous_hash: str, event: AuditEvent) -> str:
+    """The row's link: an HMAC under ``IPTCARE_AUDIT_KEY`` (from the environment,
+    never in the database), so a rewritten row cannot be rehashed without the key."""
+    return hmac.new(_key(), _payload(previous_hash, event), hashlib.sha256).hexdigest()
+
+
+def _legacy_digest(previous_hash: str, event: AuditEvent) -> str:
+    """The unkeyed hash of rows written before the key (decision 0015): accepted only
+    as the chain's first stretch, before any keyed row."""
+    return hashlib.sha256(_payload(previous_hash, event)).hexdigest()
 
 
 def _lock_chain_head() -> str:
@@ -121,6 +140,10 @@ def record(
 class ChainCheck:
     events_checked: int
     first_broken_id: int | None
+    # Rows from before the key, checked by their unkeyed hash (decision 0015).
+    legacy_events: int = 0
+    head_id: int | None = None
+    head_hash: str = GENESIS
 
     @property
     def intact(self) -> bool:
@@ -128,18 +151,142 @@ class ChainCheck:
 
 
 def verify_chain() -> ChainCheck:
-    """Recompute every hash in order; the first row that does not match is reported.
+    """Recompute every link in order; the first row that does not match is reported.
 
-    An edited row breaks its own hash; a removed row breaks its successor's link.
+    An edited row breaks its own HMAC (and cannot be rehashed without the key); a
+    removed row breaks its successor's link; removed newest rows are caught by the
+    checkpoints (``checkpoint_check``). Unkeyed rows pass only before the first keyed
+    one: the trail written before the key.
     """
     previous = GENESIS
-    checked = 0
+    checked = legacy = 0
+    keyed_seen = False
+    head_id: int | None = None
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        if (
-            event.previous_hash != previous
-            or _digest(previous, event) != event.chain_hash
-        ):
-            return ChainCheck(checked, event.id)
+        if event.previous_hash != previous:
+            return ChainCheck(checked, event.id, legacy, head_id, previous)
+        if hmac.compare_digest(_digest(previous, event), event.chain_hash):
+            keyed_seen = True
+        elif not keyed_seen and _legacy_digest(previous, event) == event.chain_hash:
+            legacy += 1
+        else:
+            return ChainCheck(checked, event.id, legacy, head_id, previous)
         previous = event.chain_hash
+        head_id = event.id
         checked += 1
-    return ChainCheck(checked, None)
+    return ChainCheck(checked, None, legacy, head_id, previous)
+
+
+# --- Checkpoints: the chain's head, signed, kept outside the database ----------------
+
+checkpoint_log = logging.getLogger("iptcare.audit.checkpoint")
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    at: str
+    head_id: int | None
+    head_hash: str
+    events: int
+
+    def _message(self) -> bytes:
+        return f"{self.at}|{self.head_id}|{self.head_hash}|{self.events}".encode()
+
+    def signature(self) -> str:
+        return hmac.new(_key(), self._message(), hashlib.sha256).hexdigest()
+
+
+def _head() -> tuple[int | None, str, int]:
+    last = AuditEvent.objects.order_by("-id").values_list("id", "chain_hash").first()
+    if last is None:
+        return None, GENESIS, 0
+    return last[0], last[1], AuditEvent.objects.count()
+
+
+def checkpoint_write(*, head: tuple[int | None, str, int] | None = None) -> Checkpoint:
+    """Append a signed checkpoint of the chain's head to
+    ``IPTCARE_AUDIT_CHECKPOINT_FILE`` and to the checkpoint logger (a log sink): the
+    newest row's id and link and the number of rows. Run by a Huey periodic task and
+    by ``audit_verify``."""
+    head_id, head_hash, events = head or _head()
+    point = Checkpoint(timezone.now().isoformat(), head_id, head_hash, events)
+    line = json.dumps(
+        {
+            "at": point.at,
+            "head_id": point.head_id,
+            "head_hash": point.head_hash,
+            "events": point.events,
+            "signature": point.signature(),
+        },
+        separators=(",", ":"),
+    )
+    path = Path(settings.IPTCARE_AUDIT_CHECKPOINT_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as file:  # append only, never rewritten
+        file.write(line + "\n")
+    checkpoint_log.info("audit checkpoint %s", line)
+    return point
+
+
+@dataclass(frozen=True)
+class CheckpointCheck:
+    """How the trail's head compares with the last valid checkpoint."""
+
+    checkpoint: Checkpoint | None
+    head_matches: bool | None  # None: no checkpoint yet
+    forged_lines: int  # lines whose signature does not verify
+    reason: str = ""
+
+
+def _checkpoints() -> tuple[list[Checkpoint], int]:
+    path = Path(settings.IPTCARE_AUDIT_CHECKPOINT_FILE)
+    if not path.exists():
+        return [], 0
+    points: list[Checkpoint] = []
+    forged = 0
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        try:
+            data = json.loads(raw)
+            point = Checkpoint(
+                str(data["at"]),
+                data["head_id"],
+                str(data["head_hash"]),
+                int(data["events"]),
+            )
+            valid = hmac.compare_digest(point.signature(), str(data["signature"]))
+        except (ValueError, KeyError, TypeError):
+            valid = False
+        if valid:
+            points.append(point)
+        elif raw.strip():
+            forged += 1
+    return points, forged
+
+
+def checkpoint_check() -> CheckpointCheck:
+    """Whether the rows the last valid checkpoint saw are all still there, unchanged:
+    its head row exists with the same link, and as many rows lead up to it."""
+    points, forged = _checkpoints()
+    if not points:
+        return CheckpointCheck(None, None, forged, "no checkpoint yet")
+    point = points[-1]
+    if point.head_id is None:
+        return CheckpointCheck(point, True, forged)
+    row = AuditEvent.objects.filter(id=point.head_id).values_list("chain_hash").first()
+    if row is None:
+        return CheckpointCheck(
+            point, False, forged, f"event {point.head_id} is no longer there"
+        )
+    if row[0] != point.head_hash:
+        return CheckpointCheck(
+            point, False, forged, f"event {point.head_id} has a different link"
+        )
+    before = AuditEvent.objects.filter(id__lte=point.head_id).count()
+    if before != point.events:
+        return CheckpointCheck(
+            point,
+            False,
+            forged,
+            f"{point.events} events led to it, now {before}",
+        )
+    return CheckpointCheck(point, True, forged)

@@ -41,18 +41,16 @@ if PRODUCTION and DEBUG:
     )
 
 
-def _secret_key() -> str:
-    key = env_secret("SECRET_KEY")
+def _secret_key(name: str = "SECRET_KEY", file_name: str = "secret_key") -> str:
+    key = env_secret(name)
     if key:
         return key
     if PRODUCTION:
-        raise ImproperlyConfigured(
-            "SECRET_KEY (or SECRET_KEY_FILE) must be set in production"
-        )
+        raise ImproperlyConfigured(f"{name} (or {name}_FILE) must be set in production")
     # Development: a key made once per checkout and kept beside the demo database, so
     # sessions survive restarts without a secret ever being committed.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = VAR_DIR / "secret_key"
+    key_file = VAR_DIR / file_name
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(64), encoding="utf-8")
         key_file.chmod(0o600)
@@ -438,3 +436,16 @@ IPTCARE_OUTCOMES_STATED_RULE_SESSION = env_int(
 )
 # Scores up to this many days before a course opens count as its baseline (intake).
 IPTCARE_OUTCOMES_BASELINE_DAYS = env_int("IPTCARE_OUTCOMES_BASELINE_DAYS", 28)
+
+
+# --- Trust (#13): the audit trail's key and checkpoints (decision 0015) ---------------
+# The chain is an HMAC under this key, kept outside the database and apart from
+# SECRET_KEY (rotating that one must not break the trail): whoever can write the
+# database but not read the environment cannot rewrite the chain and rehash it.
+IPTCARE_AUDIT_KEY = _secret_key("IPTCARE_AUDIT_KEY", "audit_key")
+# Signed checkpoints of the chain's head are appended here (and logged to the
+# "iptcare.audit.checkpoint" logger for a log sink): a place the application's
+# database role cannot rewrite, so removing the newest rows shows.
+IPTCARE_AUDIT_CHECKPOINT_FILE = env_str(
+    "IPTCARE_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl")
+)

@@ -5,10 +5,13 @@ PostgreSQL.
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("IPTCARE_ENV", "test")
 os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
 os.environ.setdefault("SECRET_KEY", "test-only-key-" + "x" * 50)
+os.environ.setdefault("IPTCARE_AUDIT_KEY", "test-only-audit-key-" + "y" * 44)
 
 from iptcare.settings import *  # noqa: F403
 from iptcare.settings import HUEY
@@ -23,3 +26,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Audit checkpoints go to a file of this test process's own, never the checkout's var/.
+IPTCARE_AUDIT_CHECKPOINT_FILE = str(
+    Path(tempfile.gettempdir()) / f"iptcare-test-checkpoints-{os.getpid()}.jsonl"
+)

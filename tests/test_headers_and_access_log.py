@@ -117,6 +117,7 @@ def test_production_refuses_to_start_without_a_mail_server(tmp_path: Path) -> No
         "IPTCARE_VAR_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "iptcare.settings",
         "EMAIL_HOST": "",
+        "IPTCARE_AUDIT_KEY": "a" * 50,
     }
     result = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy"],

@@ -26,6 +26,7 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         SECRET_KEY="k" * 20 + "-production-test-key-" + "q" * 30,
         ALLOWED_HOSTS="clinic.example.org",
         EMAIL_HOST="mail.example.org",
+        IPTCARE_AUDIT_KEY="a" * 20 + "-production-audit-key-" + "b" * 30,
         # a database of the test's own: parallel test processes must not share one
         DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         IPTCARE_VAR_DIR=str(tmp_path),
