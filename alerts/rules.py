@@ -107,6 +107,16 @@ class RiskAnswer:
     answers: tuple[int | None, ...] = ()
 
 
+def _asks_when_unanswered(instrument_id: str, item_number: int) -> bool:
+    from measures.instruments import REGISTRY
+
+    instrument = REGISTRY.get(instrument_id)
+    return instrument is not None and any(
+        rule.item == item_number and rule.fires_when_unanswered
+        for rule in instrument.critical_items
+    )
+
+
 def risk_answer(answer: RiskAnswer) -> Finding:
     """Every critical answer is an alert (platform policy: never auto-dismissed, shown
     even when the total is low). Suicide-risk answers are urgent — PHQ-9 item 9 above
@@ -125,6 +135,21 @@ def risk_answer(answer: RiskAnswer) -> Finding:
                 f"C-SSRS screener positive on {when}, level {level.value} "
                 f"(provisional triage, verify on the licensed form): yes to "
                 f"item {answer.item_number}, {what}."
+            ),
+        )
+    if (
+        answer.answer_score is None
+        and answer.answer_label is None
+        and _asks_when_unanswered(answer.instrument_id, answer.item_number)
+    ):
+        # Prorating gives a total without it: the clinician must ask the question.
+        return Finding(
+            kind=RISK,
+            rule=f"{answer.instrument_id}_item{answer.item_number}_unanswered",
+            urgency=SAME_DAY,
+            reason=(
+                f"{answer.instrument_name} item {answer.item_number}: risk question "
+                f"not answered on {when}. Ask it today; the total does not show it."
             ),
         )
     said = f"'{answer.answer_label}'" if answer.answer_label else "a positive answer"

@@ -17,6 +17,7 @@ from django.db.models import Q
 
 from measures.choices import RiskKind, Source
 from measures.instruments import REGISTRY
+from measures.instruments.scoring import prorated_note
 
 if TYPE_CHECKING:
     from measures.instruments.base import CriticalItem, Instrument, Item, Option
@@ -159,8 +160,41 @@ class Administration(models.Model):
 
     @property
     def total_display(self) -> str:
-        """The total as a clinician writes it: 12, 4.25 (a mean), never 12.0."""
-        return "" if self.total is None else format_number(self.total)
+        """The total as a clinician writes it: 12, 4.25 (a mean), never 12.0; with
+        "(prorated from 8 of 9 items)" when answers were missing, wherever it shows."""
+        if self.total is None:
+            return ""
+        note = self.prorated_note
+        return (
+            f"{format_number(self.total)} ({note})"
+            if note
+            else format_number(self.total)
+        )
+
+    @property
+    def prorated_note(self) -> str:
+        """ "prorated from 8 of 9 items", or "" for a complete form."""
+        instrument = self.instrument
+        if instrument is None or not instrument.prorates or self.total is None:
+            return ""
+        items = len(instrument.items)
+        answered = sum(a is not None for a in list(self.answers)[:items])
+        return prorated_note(answered, items) if answered < items else ""
+
+    @property
+    def unanswered_risk_items(self) -> list[int]:
+        """Risk questions left unanswered (PHQ-9 item 9, CORE-10 item 6): the page
+        says "risk question not answered" and an alert asks for it."""
+        instrument = self.instrument
+        if instrument is None:
+            return []
+        return [
+            rule.item
+            for rule in instrument.critical_items
+            if rule.fires_when_unanswered
+            and rule.item <= len(self.answers)
+            and self.answers[rule.item - 1] is None
+        ]
 
     def answer_rows(self, instrument: Instrument | None = None) -> list[AnswerRow]:
         """Each item with the option chosen (scored items only). ``instrument`` may be

@@ -15,21 +15,28 @@ from measures.instruments import REGISTRY
 from measures.instruments.base import Instrument
 from outcomes.calculations import Band, InstrumentRules, Threshold
 
-# (instrument, what) pairs shared/instruments marks verified. The NHS Talking Therapies
-# values are quoted from the manual; the SD and reliability behind the reliable-change
-# values are not (shared/instruments §2.1, §2.2), which the docs say.
+# (instrument, what) pairs verified (P or S) by shared/instruments/VERIFICATION.md, the
+# later word on instruments.md; docs/outcomes.md cites each source. What is not here
+# (U) stays provisional and raises no alert.
 VERIFIED: frozenset[tuple[str, str]] = frozenset(
     {
-        ("phq9", "caseness"),
-        ("phq9", "reliable_change"),
-        ("gad7", "caseness"),
-        ("gad7", "reliable_change"),
+        ("phq9", "caseness"),  # ≥ 10, NHS Data Dictionary (P, §3)
+        ("phq9", "reliable_change"),  # 6, NCT05134103, KCL code (S, §3)
+        ("phq9", "response"),  # ≥ 50 %, ICSI; NQF 1885 (S, §1)
+        ("phq9", "remission"),  # < 5, CMS159v9 (P, §1)
+        ("gad7", "caseness"),  # ≥ 8, NHS Data Dictionary (P, §3)
+        ("gad7", "reliable_change"),  # 4, as the PHQ-9's 6 (S, §3)
+        ("hrsd17", "response"),  # ≥ 50 %, Riedel et al. 2010 (S, §4)
+        ("hrsd17", "remission"),  # ≤ 7, Frank 1991 via Zimmerman (S, §4)
+        ("pcl5", "caseness"),  # 31–33, Bovin et al. 2016 (P, §9)
+        ("audit", "caseness"),  # ≥ 8, WHO 2001 via Khadjesari 2017 (S, §7)
+        ("dast10", "caseness"),  # ≥ 3 "moderate", NIDA CDE (P, §8)
     }
 )
 
 RESPONSE_SOURCE = (
-    "≥ 50 % reduction from baseline: a widely used convention (PHQ-9, HRSD-17); "
-    "primary texts not re-checked (shared/instruments §3.2)"
+    "≥ 50 % reduction from baseline: ICSI depression guideline; NQF 1885 "
+    "(VERIFICATION.md §1, S)"
 )
 RESPONSE_ANALOGY = (
     "≥ 50 % reduction applied by analogy with the PHQ-9: shared/instruments gives no "
@@ -37,11 +44,14 @@ RESPONSE_ANALOGY = (
 )
 
 RESPONSE: dict[str, Threshold] = {
-    "phq9": Threshold(0.5, RESPONSE_SOURCE, verified=False, label="≥ 50 %"),
+    "phq9": Threshold(
+        0.5, RESPONSE_SOURCE, verified=("phq9", "response") in VERIFIED, label="≥ 50 %"
+    ),
     "hrsd17": Threshold(
         0.5,
-        "≥ 50 % reduction (Frank et al. 1991), unverified (shared/instruments §2.11)",
-        verified=False,
+        "≥ 50 % reduction: convention confirmed by Riedel et al. 2010 "
+        "(VERIFICATION.md §4, S)",
+        verified=("hrsd17", "response") in VERIFIED,
         label="≥ 50 %",
     ),
     "gad7": Threshold(0.5, RESPONSE_ANALOGY, verified=False, label="≥ 50 %"),
@@ -50,15 +60,15 @@ RESPONSE: dict[str, Threshold] = {
 REMISSION: dict[str, Threshold] = {
     "phq9": Threshold(
         4,
-        "PHQ-9 < 5: a widely used convention; primary text not re-checked "
-        "(shared/instruments §3.2)",
-        verified=False,
+        "PHQ-9 < 5: CMS159v9 eCQM specification (VERIFICATION.md §1, P)",
+        verified=("phq9", "remission") in VERIFIED,
         label="< 5",
     ),
     "hrsd17": Threshold(
         7,
-        "HRSD-17 ≤ 7 (Frank et al. 1991), unverified (shared/instruments §2.11, §3.2)",
-        verified=False,
+        "HRSD-17 ≤ 7: Frank et al. 1991 consensus, quoted by Zimmerman et al. "
+        "(VERIFICATION.md §4, S)",
+        verified=("hrsd17", "remission") in VERIFIED,
         label="≤ 7",
     ),
 }

@@ -144,6 +144,8 @@ class CriticalItem:
     min_score: int
     trigger: str
     action: str
+    # A risk question left unanswered fires too: prorating must never hide it.
+    fires_when_unanswered: bool = False
 
 
 @dataclass(frozen=True)
@@ -237,6 +239,9 @@ class Instrument:
     extra_items: tuple[Item, ...] = ()
     """Asked but never scored (PHQ-9's difficulty question)."""
     sources: tuple[str, ...] = ()
+    prorates: bool = False
+    """A total may stand for a form with items missing (PHQ-9, GAD-7, CORE-10): it is
+    shown with "prorated from n of m items" wherever it appears."""
 
     def __post_init__(self) -> None:
         numbers = [item.number for item in self.items]
@@ -312,7 +317,9 @@ class Instrument:
         for rule in self.critical_items:
             option = selected[rule.item - 1]
             score = None if option is None else option.score
-            if score is not None and score >= rule.min_score:
+            if (score is not None and score >= rule.min_score) or (
+                option is None and rule.fires_when_unanswered
+            ):
                 fired.append(rule.item)
         return tuple(sorted(set(fired)))
 

@@ -108,8 +108,13 @@ CORE10 = Instrument(
         CriticalItem(
             item=6,
             min_score=1,
-            trigger="any answer other than 'Not at all'",
-            action="Platform policy: risk alert to the responsible clinician.",
+            trigger="any answer other than 'Not at all', or no answer",
+            action=(
+                "Platform policy: risk alert to the responsible clinician. Left "
+                "unanswered, the clinician is told the risk question was not "
+                "answered and asks it (prorating never hides it)."
+            ),
+            fires_when_unanswered=True,
         ),
     ),
     licence=Licence(
@@ -127,6 +132,7 @@ CORE10 = Instrument(
     ),
     missing_rule="One missing item: pro-rate (10 × mean); two or more: no total.",
     missing_rule_verified=True,
+    prorates=True,
     sources=(
         "Barkham M et al. Couns Psychother Res 2013",
         "coresystemtrust.org.uk: What's in a name (1): scoring CORE measures",

@@ -6,7 +6,8 @@ Sources (via ``shared/instruments``): Spitzer RL et al., Arch Intern Med
 as the PHQ. The lowest option is "Not at all", not "Not at all sure" (Zorowitz et al.,
 Lancet Psychiatry 2021;8:180).
 
-Missing answers: no verified rule, so any missing item means no total.
+Missing answers: one or two prorated from the mean of the answered items, more give no
+total (NHS Data Dictionary; shared/instruments/VERIFICATION.md §2).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from measures.instruments.base import (
     Score,
 )
 from measures.instruments.phq9 import FREQUENCY, PFIZER_LICENCE
-from measures.instruments.scoring import sum_scorer
+from measures.instruments.scoring import prorated_sum_scorer
 
 _ITEMS = (
     (1, "Nervous", "Feeling nervous, anxious, or on edge", "69725-0"),
@@ -79,14 +80,18 @@ GAD7 = Instrument(
     ),
     loinc=Loinc(panel="69737-5", total="70274-6", answer_list="LL358-3"),
     licence=PFIZER_LICENCE,
-    missing_rule="Any missing item: no total (no verified rule).",
-    missing_rule_verified=False,
+    missing_rule=(
+        "One or two items missing: each replaced by the mean of the answered items "
+        "(total = mean × 7, rounded); three or more: no total (NHS Data Dictionary)."
+    ),
+    missing_rule_verified=True,
     sources=(
         "Spitzer RL et al. Arch Intern Med 2006;166:1092-7",
         "NHS Talking Therapies Manual",
         "MII PRO IG mii-qst-pro-gad-7",
     ),
-    scorer=sum_scorer,
+    scorer=prorated_sum_scorer,
+    prorates=True,
 )
 
 

@@ -32,7 +32,7 @@ from measures.instruments.base import (
     item_scores,
     missing_items,
 )
-from measures.instruments.scoring import score_complete_sum
+from measures.instruments.scoring import score_prorated_sum
 
 FREQUENCY = (
     Option("Not at all", 0, "LA6568-5"),
@@ -138,8 +138,9 @@ def _syndrome_flags(scores: list[int]) -> list[str]:
 def _score(instrument: Instrument, selected: Selected) -> Score:
     flags: list[str] = []
     if not missing_items(instrument, selected):
+        # The syndrome algorithm counts symptoms: only from a complete form.
         flags = _syndrome_flags([s or 0 for s in item_scores(selected)])
-    return score_complete_sum(instrument, selected, flags=flags)
+    return score_prorated_sum(instrument, selected, flags=flags)
 
 
 PHQ9 = Instrument(
@@ -177,17 +178,24 @@ PHQ9 = Instrument(
         CriticalItem(
             item=9,
             min_score=1,
-            trigger="any answer other than 'Not at all'",
+            trigger="any answer other than 'Not at all', or no answer",
             action=(
                 "Platform policy: same-day risk alert to the responsible clinician and "
-                "a structured suicide-risk assessment; never auto-dismissed."
+                "a structured suicide-risk assessment; never auto-dismissed. Left "
+                "unanswered, the clinician is told the risk question was not answered "
+                "and asks it (prorating never hides it)."
             ),
+            fires_when_unanswered=True,
         ),
     ),
     loinc=Loinc(panel="44249-1", total="44261-6", answer_list="LL358-3"),
     licence=PFIZER_LICENCE,
-    missing_rule="Any missing item: no total (PHQ manual rule unverified).",
-    missing_rule_verified=False,
+    missing_rule=(
+        "One or two items missing: each replaced by the mean of the answered items "
+        "(total = mean × 9, rounded); three or more: no total (NHS Data Dictionary). "
+        "Item 9 unanswered always reaches the clinician."
+    ),
+    missing_rule_verified=True,
     sources=(
         "Kroenke K, Spitzer RL, Williams JB. J Gen Intern Med 2001;16:606-13",
         "phqscreeners.com",
@@ -196,6 +204,7 @@ PHQ9 = Instrument(
         "NHS Talking Therapies Manual",
     ),
     scorer=_score,
+    prorates=True,
 )
 
 

@@ -98,3 +98,52 @@ def score_complete_mean(
 def sum_scorer(instrument: Instrument, selected: Selected) -> Score:
     """The whole scorer of a plain summed instrument (GAD-7, PHQ-2, UCLA-3 …)."""
     return score_complete_sum(instrument, selected)
+
+
+# NHS Data Dictionary, PHQ-9 and GAD-7 (shared/instruments/VERIFICATION.md §2): "If one
+# or two values are missing from the score, then they can be substituted with the
+# average score of the non-missing items. Questionnaires with more than two missing
+# values should be disregarded."
+NHS_MAX_MISSING = 2
+NHS_PRORATING_SOURCE = "NHS Data Dictionary"
+
+
+def prorated_note(answered: int, items: int) -> str:
+    """The words shown wherever a prorated total appears."""
+    return f"prorated from {answered} of {items} items"
+
+
+def score_prorated_sum(
+    instrument: Instrument,
+    selected: Selected,
+    *,
+    max_missing: int = NHS_MAX_MISSING,
+    flags: Sequence[str] = (),
+) -> Score:
+    """Sum of item scores; with 1 to ``max_missing`` items unanswered, the mean of the
+    answered items stands in for each (total = mean × items, rounded half up to a whole
+    number, so bands and cut-offs read as for a complete form); with more, no total.
+    A critical item left unanswered still reaches the clinician (``critical_for``)."""
+    missing = missing_items(instrument, selected)
+    if not missing:
+        return score_complete_sum(instrument, selected, flags=flags)
+    if len(missing) > max_missing:
+        reason = (
+            f"No total: {names(missing)} not answered; the {instrument.short_name} is "
+            f"prorated with at most {max_missing} items missing "
+            f"({NHS_PRORATING_SOURCE})."
+        )
+        return build(instrument, selected, total=None, reason=reason)
+    values = [s for s in item_scores(selected) if s is not None]
+    items = len(instrument.items)
+    total = round_half_up(items * sum(values) / len(values), 0)
+    note = (
+        f"Total {prorated_note(len(values), items)} ({names(missing)} not answered): "
+        f"the mean of the answered items stands in for each ({NHS_PRORATING_SOURCE})."
+    )
+    return build(instrument, selected, total=int(total), notes=[note])
+
+
+def prorated_sum_scorer(instrument: Instrument, selected: Selected) -> Score:
+    """The whole scorer of the GAD-7: ``score_prorated_sum`` with the NHS rule."""
+    return score_prorated_sum(instrument, selected)

@@ -66,7 +66,7 @@ def test_a_position_outside_the_options_is_an_error_naming_the_item() -> None:
 
 def test_a_missing_answer_the_rule_cannot_score_is_an_error_naming_the_item() -> None:
     form = InstrumentForm(
-        instrument=get("phq9"), data=_data([0, 0, None, 0, 0, 0, 0, 0, 0])
+        instrument=get("phq9"), data=_data([0, 0, None, None, None, 0, 0, 0, 0])
     )
     assert not form.is_valid()
     assert form.errors["item_3"] == [

@@ -65,7 +65,7 @@ def test_good_answers_are_saved_and_the_result_shown(
 @pytest.mark.parametrize(
     ("instrument_id", "answers", "message"),
     [
-        ("phq9", [0, 0, None, 0, 0, 0, 0, 0, 0], "Answer item 3 (Sleep)"),
+        ("phq9", [0, 0, None, None, None, 0, 0, 0, 0], "Answer item 3 (Sleep)"),
         (
             "phq9",
             [0, 0, 0, 0, 0, 0, 0, 0, 9],

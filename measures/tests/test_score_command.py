@@ -70,7 +70,7 @@ def test_score_reports_subscales_and_special_item_scores() -> None:
 
 
 def test_dash_is_a_missing_answer_and_the_total_is_null_with_a_reason() -> None:
-    data = _score("gad7", "0", "1", "-", "1", "0", "0", "0")
+    data = _score("gad7", "0", "1", "-", "-", "-", "0", "0")
     assert data["total"] is None
     assert data["band"] is None
     assert data["caseness"] is None

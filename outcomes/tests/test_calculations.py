@@ -43,15 +43,35 @@ def test_the_phq9_and_gad7_thresholds_are_the_nhs_talking_therapies_ones() -> No
     assert PHQ9.caseness.verified and PHQ9.reliable_change.verified  # type: ignore[union-attr]
 
 
-def test_response_and_remission_are_provisional_and_say_so() -> None:
-    # given a PHQ-9 course
+def test_verified_response_and_remission_are_not_provisional() -> None:
+    # PHQ-9 response ≥ 50 % (S) and remission < 5 (P): VERIFICATION.md §1
     result = outcome(PHQ9, 20, 4)
-    # then response and remission are computed and marked provisional, with the source
     assert result.response is True and result.remission is True
+    assert not result.is_provisional
+    hrsd = rules_for("hrsd17")
+    assert hrsd is not None and hrsd.response and hrsd.response.verified
+    assert hrsd.remission and hrsd.remission.verified
+
+
+def test_unverified_thresholds_stay_provisional_and_say_so() -> None:
+    # GAD-7 response has no authoritative definition (VERIFICATION.md §12, U)
+    result = outcome(GAD7, 16, 6)
+    assert result.response is True
     assert result.is_provisional
-    assert any("remission (< 5)" in note for note in result.provisional)
     assert any("response" in note for note in result.provisional)
     assert not any("caseness" in note for note in result.provisional)
+
+
+@pytest.mark.parametrize(
+    ("instrument", "what"),
+    [("pcl5", "caseness"), ("audit", "caseness"), ("dast10", "caseness")],
+)
+def test_newly_verified_cut_offs_lose_the_provisional_mark(
+    instrument: str, what: str
+) -> None:
+    rules = rules_for(instrument)
+    assert rules is not None
+    assert getattr(rules, what).verified
 
 
 def test_only_verified_thresholds_raise_not_on_track_alerts() -> None:

@@ -45,11 +45,29 @@ def test_reliable_change_is_4() -> None:
     assert GAD7.reliable_change.points == 4
 
 
-def test_missing_answer_gives_no_total() -> None:
-    result = gad7.score([0, 0, 0, None, 0, 0, 0])
+def test_three_missing_answers_give_no_total() -> None:
+    result = gad7.score([0, 0, 0, None, None, None, 0])
     assert result.total is None
     assert result.reason is not None
     assert "item 4 (Trouble relaxing)" in result.reason
+
+
+@pytest.mark.parametrize(
+    ("answers", "total", "answered"),
+    [
+        ([1, 2, 1, 2, 1, 2, 1], 10, 7),  # complete: the plain sum
+        ([1, 2, 1, None, 1, 2, 1], 9, 6),  # 8 / 6 × 7 = 9.33 → 9
+        ([3, 2, 3, None, None, 2, 3], 18, 5),  # 13 / 5 × 7 = 18.2 → 18 (the limit)
+    ],
+)
+def test_one_or_two_missing_are_prorated_from_the_mean_of_the_answered(
+    answers: list[int | None], total: int, answered: int
+) -> None:
+    result = gad7.score(answers)
+    assert result.total == total
+    assert result.answered == answered
+    if answered < 7:
+        assert f"prorated from {answered} of 7 items" in result.notes[0]
 
 
 def test_out_of_range_is_refused() -> None:

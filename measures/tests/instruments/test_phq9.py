@@ -58,19 +58,46 @@ def test_item_9_fires_at_any_frequency_even_with_a_low_total(
 
 
 def test_item_9_fires_even_when_the_total_cannot_be_computed() -> None:
-    result = phq9.score([None, 0, 0, 0, 0, 0, 0, 0, 2])
+    result = phq9.score([None, None, None, 0, 0, 0, 0, 0, 2])
     assert result.total is None
     assert result.critical == (9,)
 
 
-def test_missing_answer_gives_no_total_and_says_why() -> None:
-    result = phq9.score([1, 1, None, 1, 1, 1, 1, 1, 1])
+def test_three_missing_answers_give_no_total_and_say_why() -> None:
+    result = phq9.score([1, 1, None, 1, None, 1, None, 1, 1])
     assert result.total is None
     assert result.band is None
     assert result.caseness is None
     assert result.reason is not None
     assert "item 3 (Sleep)" in result.reason
-    assert result.answered == 8
+    assert "at most 2 items missing (NHS Data Dictionary)" in result.reason
+    assert result.answered == 6
+
+
+@pytest.mark.parametrize(
+    ("answers", "total", "answered"),
+    [
+        # NHS Data Dictionary: each missing item takes the mean of the answered ones
+        ([1, 1, None, 1, 1, 1, 1, 1, 1], 9, 8),  # 8 / 8 × 9 = 9
+        ([2, 1, None, 1, 1, 1, 1, 1, 0], 9, 8),  # 8 / 8 × 9 = 9: below caseness
+        ([2, 2, None, 1, 1, 1, 1, 1, 0], 10, 8),  # 9 / 8 × 9 = 10.1 → 10: caseness
+        ([3, 3, None, None, 3, 3, 3, 3, 0], 23, 7),  # 18 / 7 × 9 = 23.1 (the limit)
+    ],
+)
+def test_one_or_two_missing_are_prorated_from_the_mean_of_the_answered(
+    answers: list[int | None], total: int, answered: int
+) -> None:
+    result = phq9.score(answers)
+    assert result.total == total
+    assert result.answered == answered
+    assert f"prorated from {answered} of 9 items" in result.notes[0]
+    assert result.flags == ()  # the syndrome algorithm needs every answer
+
+
+def test_an_unanswered_item_9_is_never_hidden_by_prorating() -> None:
+    result = phq9.score([0, 0, 0, 0, 0, 0, 0, 0, None])
+    assert result.total == 0
+    assert result.critical == (9,)  # reaches the clinician as a risk question
 
 
 def test_reliable_change_is_6_and_caseness_10() -> None:
