@@ -8,6 +8,7 @@ scored with, so a later change to a definition never rewrites a stored score.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -52,6 +53,19 @@ class CriticalAnswer:
     option: Option | None
     rule: CriticalItem
     kind: RiskKind
+
+
+def prorated_note_for(
+    instrument_id: str, answers: Sequence[int | None], total: float | None
+) -> str:
+    """ "prorated from 8 of 9 items" for a total that stands for missing answers (the
+    PHQ-9, GAD-7 and CORE-10 rules), or "": one wording wherever a total is shown."""
+    instrument = REGISTRY.get(instrument_id)
+    if instrument is None or not instrument.prorates or total is None:
+        return ""
+    items = len(instrument.items)
+    answered = sum(a is not None for a in list(answers)[:items])
+    return prorated_note(answered, items) if answered < items else ""
 
 
 class Administration(models.Model):
@@ -174,12 +188,7 @@ class Administration(models.Model):
     @property
     def prorated_note(self) -> str:
         """ "prorated from 8 of 9 items", or "" for a complete form."""
-        instrument = self.instrument
-        if instrument is None or not instrument.prorates or self.total is None:
-            return ""
-        items = len(instrument.items)
-        answered = sum(a is not None for a in list(self.answers)[:items])
-        return prorated_note(answered, items) if answered < items else ""
+        return prorated_note_for(self.instrument_id, self.answers, self.total)
 
     @property
     def unanswered_risk_items(self) -> list[int]:

@@ -162,6 +162,7 @@ class ScorePoint:
     when: datetime | date
     value: float
     session: int | None = None
+    note: str = ""  # "prorated from 8 of 9 items", shown beside the score
 
     @property
     def day(self) -> date:

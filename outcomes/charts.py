@@ -219,6 +219,7 @@ class TableRow:
     band: str | None
     change: float | None
     expected: str
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,7 @@ def chart_table(data: ChartData) -> ChartTable:
             if baseline is None or index == 0
             else round(point.value - baseline, 2),
             expected=expected.get((point.day, point.session or 0), ""),
+            note=point.note,
         )
         for index, point in enumerate(points)
     )

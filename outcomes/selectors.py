@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from ipt.choices import Attendance, Phase, TimelineCategory
 from ipt.models import Course, CourseSession, TimelineEntry
 from iptcare.lib.drawing import drawn_or_none
-from measures.models import Administration
+from measures.models import Administration, prorated_note_for
 from outcomes import calculations as calc
 from outcomes.charts import (
     ENGLISH,
@@ -176,13 +176,16 @@ def _scores(
         total__isnull=False,
         administered_at__date__gte=window.start,
         administered_at__date__lte=window.end,
-    ).values_list("instrument_id", "administered_at", "total")
+    ).values_list("instrument_id", "administered_at", "total", "answers")
     scores: dict[str, list[calc.ScorePoint]] = {}
-    for instrument_id, when, total in rows.order_by("administered_at", "id"):
+    for instrument_id, when, total, answers in rows.order_by("administered_at", "id"):
         day = _local_day(when)
         session = calc.session_of(day, window.attended) if window.course else None
+        note = prorated_note_for(instrument_id, answers, total)
         scores.setdefault(instrument_id, []).append(
-            calc.ScorePoint(when=when, value=float(total or 0), session=session)
+            calc.ScorePoint(
+                when=when, value=float(total or 0), session=session, note=note
+            )
         )
     return scores
 

@@ -78,3 +78,13 @@ def test_the_pages_say_prorated_and_risk_question_not_answered(
     ).content.decode()
     assert "prorated from 8 of 9 items" in listing
     assert "risk question not answered" in listing
+
+
+def test_the_progress_table_says_prorated_beside_the_score(
+    as_therapist: Client, clinic: Clinic
+) -> None:
+    record(clinic, "gad7", [2, 2, 2, None, 2, 2, 2])
+    page = as_therapist.get(
+        reverse("outcomes:progress", args=[clinic.patient.public_id])
+    ).content.decode()
+    assert "(prorated from 6 of 7 items)" in page
