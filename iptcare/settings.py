@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "alerts",
     "portal",
     "reports",
+    "supervision",
 ]
 
 MIDDLEWARE = [
@@ -422,3 +423,8 @@ IPTCARE_OUTCOMES_STATED_RULE_SESSION = env_int(
 )
 # Scores up to this many days before a course opens count as its baseline (intake).
 IPTCARE_OUTCOMES_BASELINE_DAYS = env_int("IPTCARE_OUTCOMES_BASELINE_DAYS", 28)
+# The service dashboard: a rate over fewer courses than this is shown with its count and
+# a Wilson interval, never as a bare percentage; exports withhold groups of fewer than
+# IPTCARE_SERVICE_SUPPRESS_BELOW courses (docs/outcomes.md, "Service outcomes").
+IPTCARE_SERVICE_SMALL_NUMBER = env_int("IPTCARE_SERVICE_SMALL_NUMBER", 10)
+IPTCARE_SERVICE_SUPPRESS_BELOW = env_int("IPTCARE_SERVICE_SUPPRESS_BELOW", 5)

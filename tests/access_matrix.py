@@ -177,6 +177,9 @@ def referral_route(**overrides: int) -> dict[str, int]:
 INTAKE_LISTS = everyone(403, coordinator=200, supervisor=200, supervisor_other_team=200)
 REQUEST = referral_kwargs("request")
 CLINICAL = {"coordinator": 404}
+SERVICE_VIEW = everyone(
+    403, supervisor=200, supervisor_other_team=200, administrator=200
+)
 IPT_WRITERS = ["therapist_on_team", "supervisor", "break_glass"]
 
 ROUTES: dict[str, Route] = {
@@ -301,6 +304,11 @@ ROUTES: dict[str, Route] = {
     "outcomes:summary": Route(
         expect=patient_route(**CLINICAL), kwargs=patient_kwargs, patient_data=True
     ),
+    # The service's aggregates: supervisors (their teams), the clinical lead and the
+    # administrator (the whole service); 403 for everyone else. No patient data.
+    "outcomes:service": Route(expect=SERVICE_VIEW),
+    "outcomes:service-csv": Route(expect=SERVICE_VIEW),
+    "outcomes:service-pdf": Route(expect=SERVICE_VIEW),
     # --- Reports: the course report PDF, clinical content like the progress page.
     "reports:course-report": Route(
         expect=patient_route(**CLINICAL),
