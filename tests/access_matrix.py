@@ -309,6 +309,11 @@ ROUTES: dict[str, Route] = {
     "outcomes:service": Route(expect=SERVICE_VIEW),
     "outcomes:service-csv": Route(expect=SERVICE_VIEW),
     "outcomes:service-pdf": Route(expect=SERVICE_VIEW),
+    # The caseload review lists the supervisor's own teams' patients (each opens
+    # through the record's own access check).
+    "supervision:review": Route(
+        expect=everyone(403, supervisor=200, supervisor_other_team=200)
+    ),
     # --- Reports: the course report PDF, clinical content like the progress page.
     "reports:course-report": Route(
         expect=patient_route(**CLINICAL),

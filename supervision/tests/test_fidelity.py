@@ -118,7 +118,13 @@ def test_a_course_that_ended_early_is_not_blamed_for_termination() -> None:
 def test_shares_count_only_courses_for_which_an_element_was_due() -> None:
     broken = course_fidelity(replace(KEPT, relapse_plan_written=False))
     early = course_fidelity(
-        replace(KEPT, phase="middle", outcome="", attended=weekly(6), relapse_plan_written=False)
+        replace(
+            KEPT,
+            phase="middle",
+            outcome="",
+            attended=weekly(6),
+            relapse_plan_written=False,
+        )
     )
     counted = shares([course_fidelity(KEPT), broken, early])
     assert counted["relapse_plan"] == (1, 2)
