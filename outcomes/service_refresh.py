@@ -12,20 +12,12 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Min
 from django.utils import timezone
 
 from audit import services as audit
 from audit.choices import Action
-from ipt.choices import Attendance, Outcome, Phase
-from ipt.models import (
-    Contract,
-    Course,
-    CourseProblemArea,
-    CourseSession,
-    InventoryPerson,
-)
-from ipt.models.termination import RelapsePreventionPlan
+from ipt.choices import Outcome, Phase
+from ipt.models import Course
 from measures.models import Administration
 from outcomes import calculations as calc
 from outcomes import service
@@ -33,13 +25,10 @@ from outcomes.definitions import outcome_instruments, rules_for
 from outcomes.models import CourseOutcome
 from outcomes.services import course_scores, in_chunks
 from referrals.models import Referral
-from supervision import fidelity
+from supervision import facts, fidelity
 
-HEADLINE = ("phq9", "gad7")
-
-
-def _day(when: datetime) -> date:
-    return timezone.localtime(when).date()
+HEADLINE = facts.SCORED
+_day = facts.local_day
 
 
 def _waited(referred_at: datetime | None, held: list[date]) -> int | None:
@@ -52,35 +41,7 @@ def _rows(chunk: list[Course], now: datetime) -> list[CourseOutcome]:
     ids = [c.pk for c in chunk]
     today = timezone.localdate()
     scores = course_scores(chunk, HEADLINE)
-    attended: dict[int, list[date]] = defaultdict(list)
-    missed: dict[int, int] = defaultdict(int)
-    for course_id, held_on, attendance in (
-        CourseSession.objects.filter(course_id__in=ids)
-        .order_by("course_id", "held_on", "id")
-        .values_list("course_id", "held_on", "attendance")
-    ):
-        if attendance == Attendance.ATTENDED:
-            attended[course_id].append(held_on)
-        elif attendance == Attendance.MISSED:
-            missed[course_id] += 1
-    inventory = dict(
-        InventoryPerson.objects.filter(course_id__in=ids)
-        .values("course_id")
-        .annotate(first=Min("created_at"))
-        .values_list("course_id", "first")
-    )
-    areas: dict[int, list[tuple[int, str, datetime]]] = defaultdict(list)
-    for course_id, rank, area, created in CourseProblemArea.objects.filter(
-        course_id__in=ids
-    ).values_list("course_id", "rank", "area", "created_at"):
-        areas[course_id].append((rank, area, created))
-    contracts = dict(
-        Contract.objects.filter(course_id__in=ids).values_list("course_id", "agreed_on")
-    )
-    plans = {
-        plan.course_id: plan.is_complete
-        for plan in RelapsePreventionPlan.objects.filter(course_id__in=ids)
-    }
+    gathered = facts.gather(chunk, scores)
     referred = dict(
         Referral.objects.filter(course_id__in=ids).values_list(
             "course_id", "created_at"
@@ -117,29 +78,11 @@ def _rows(chunk: list[Course], now: datetime) -> list[CourseOutcome]:
             else None
         )
         figures = service.course_figures(depression, anxiety, paired)
-        held = attended[course.pk]
-        chosen = sorted(areas[course.pk])
-        facts = fidelity.CourseFacts(
-            initial_sessions=course.initial_sessions,
-            termination_sessions=course.termination_sessions,
-            planned=course.sessions_planned,
-            phase=course.phase,
-            outcome=course.outcome,
-            attended=tuple(held),
-            inventory_first_on=_day(inventory[course.pk])
-            if course.pk in inventory
-            else None,
-            problem_area_first_on=min((_day(c) for _, _, c in chosen), default=None),
-            problem_areas=len(chosen),
-            formulation_agreed_on=course.formulation_agreed_on,
-            contract_agreed_on=contracts.get(course.pk),
-            termination_began_on=course.termination_began_on,
-            relapse_plan_written=plans.get(course.pk, False),
-            score_days=tuple(
-                p.day for i in HEADLINE for p in scores.get((course.pk, i), [])
-            ),
-        )
-        kept = {e.key: e.kept for e in fidelity.course_fidelity(facts).elements}
+        held = list(gathered.facts[course.pk].attended)
+        kept = {
+            e.key: e.kept
+            for e in fidelity.course_fidelity(gathered.facts[course.pk]).elements
+        }
         follow = {}
         for months in service.FOLLOW_UP_MONTHS:
             due = course.ended_on is not None and service.follow_up_due(
@@ -161,7 +104,7 @@ def _rows(chunk: list[Course], now: datetime) -> list[CourseOutcome]:
                 team_id=patient.team_id,
                 site_id=patient.team.site_id if patient.team_id else None,
                 program_id=course.program_id,
-                problem_area=chosen[0][1] if chosen else "",
+                problem_area=gathered.first_area[course.pk],
                 referred_on=_day(referred[course.pk])
                 if course.pk in referred
                 else None,
@@ -170,7 +113,7 @@ def _rows(chunk: list[Course], now: datetime) -> list[CourseOutcome]:
                 waited_days=_waited(referred.get(course.pk), held),
                 ended_on=course.ended_on,
                 sessions_attended=len(held),
-                sessions_missed=missed[course.pk],
+                sessions_missed=gathered.missed.get(course.pk, 0),
                 sessions_planned=course.sessions_planned,
                 finished=course.phase == Phase.ENDED and len(held) >= 2,
                 dropped_out=course.outcome == Outcome.DROPPED_OUT,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Prefetch, Q
+from django.utils import timezone
 
 from accounts import access
 from accounts.models import Staff
@@ -22,6 +24,7 @@ from outcomes.selectors import expected_models
 from outcomes.services import course_scores, in_chunks
 from patients.models import Patient
 from supervision import review
+from supervision.models import CaseDiscussion, SupervisionAction, SupervisionNote
 
 
 @dataclass(frozen=True)
@@ -149,3 +152,64 @@ def caseload_review(
         ],
     )
     return page
+
+
+# --- Supervision notes ---------------------------------------------------------------
+
+ACTIONS_AHEAD_DAYS = 7
+
+
+def notes_page(
+    *, staff: Staff, page_number: int | str | None = 1
+) -> Page[SupervisionNote]:
+    """The notes a supervisor wrote, or a clinician received, newest first; each
+    patient named on the page is audited as listed."""
+    notes = (
+        SupervisionNote.objects.filter(Q(supervisor=staff) | Q(clinician=staff))
+        .select_related("supervisor", "clinician")
+        .prefetch_related(
+            Prefetch(
+                "cases", queryset=CaseDiscussion.objects.select_related("patient")
+            ),
+            "actions",
+        )
+    )
+    page: Page[SupervisionNote] = Paginator(notes, settings.IPTCARE_PAGE_SIZE).get_page(
+        page_number
+    )
+    audit.record_many(
+        actor=staff,
+        entries=[
+            audit.Entry(
+                Action.LIST,
+                "supervision",
+                case.patient,
+                str(case.public_id),
+                "supervision notes",
+            )
+            for note in page.object_list
+            for case in note.cases.all()
+        ],
+    )
+    return page
+
+
+def actions_due(*, staff: Staff) -> list[SupervisionAction]:
+    """Open actions of the staff member's supervision (as supervisor or clinician)
+    due within a week or overdue, soonest first."""
+    horizon = timezone.localdate() + timedelta(days=ACTIONS_AHEAD_DAYS)
+    return list(
+        SupervisionAction.objects.filter(
+            Q(note__supervisor=staff) | Q(note__clinician=staff),
+            done_at__isnull=True,
+            due_on__lte=horizon,
+        ).select_related("note__clinician", "note__supervisor")[:50]
+    )
+
+
+def course_advice(course: Course) -> list[CaseDiscussion]:
+    """The supervision advice on this course, newest first (the course page has
+    already checked access to the patient and audited the read)."""
+    return list(
+        CaseDiscussion.objects.filter(course=course).select_related("note__supervisor")
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 PERSONAS = [
@@ -65,6 +66,20 @@ def everyone(status: int, **overrides: int) -> dict[str, int]:
     expect["anonymous"] = LOGIN
     expect.update(overrides)
     return expect
+
+
+def supervision_action_kwargs(clinic: Any) -> dict[str, Any]:
+    from supervision.models import SupervisionAction, SupervisionNote
+
+    note = SupervisionNote.objects.create(
+        supervisor=clinic.supervisor,
+        clinician=clinic.therapist_on_team,
+        held_on=date(2026, 1, 5),
+    )
+    action = SupervisionAction.objects.create(
+        note=note, description="Review the formulation", due_on=date(2026, 1, 12)
+    )
+    return {"action_id": action.public_id}
 
 
 def patient_kwargs(clinic: Any) -> dict[str, Any]:
@@ -313,6 +328,26 @@ ROUTES: dict[str, Route] = {
     # through the record's own access check).
     "supervision:review": Route(
         expect=everyone(403, supervisor=200, supervisor_other_team=200)
+    ),
+    "supervision:notes": Route(
+        expect=everyone(
+            403,
+            supervisor=200,
+            supervisor_other_team=200,
+            therapist_on_team=200,
+            therapist_off_team=200,
+            therapist_other_site=200,
+            break_glass=200,
+        )
+    ),
+    "supervision:note-create": Route(
+        expect=everyone(403, supervisor=200, supervisor_other_team=200)
+    ),
+    # Only the note's supervisor and clinician may close an action: 404 for others.
+    "supervision:action-done": Route(
+        method="post",
+        expect=everyone(404, supervisor=302, therapist_on_team=302),
+        kwargs=supervision_action_kwargs,
     ),
     # --- Reports: the course report PDF, clinical content like the progress page.
     "reports:course-report": Route(
