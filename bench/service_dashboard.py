@@ -86,7 +86,7 @@ def main() -> None:
             "p95_ms": round(timings[int(0.95 * (len(timings) - 1))], 1),
             "requests": len(timings),
         }
-    print(  # noqa: T201 - the benchmark's one line of output
+    print(
         json.dumps(
             {
                 "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
