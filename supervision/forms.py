@@ -11,6 +11,7 @@ from django import forms
 from accounts import access
 from accounts.models import Staff
 from patients.models import Patient
+from supervision.models import ChecklistItem, ItemScore
 from supervision.services import clinicians_supervised_by
 
 ACTION_SLOTS = 3
@@ -76,3 +77,22 @@ class SupervisionNoteForm(forms.Form):
             for n in range(1, ACTION_SLOTS + 1)
             if data.get(f"action_{n}") and data.get(f"due_{n}")
         ]
+
+
+class SessionRatingForm(forms.Form):
+    """One radio group per checklist item shown for the session."""
+
+    def __init__(self, *args: Any, items: list[ChecklistItem], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for item in items:
+            self.fields[f"item_{item.pk}"] = forms.ChoiceField(
+                label=item.text,
+                choices=ItemScore.choices,
+                widget=forms.RadioSelect,
+            )
+
+    def scores(self) -> dict[str, str]:
+        return {
+            name.removeprefix("item_"): value
+            for name, value in self.cleaned_data.items()
+        }

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from ipt.choices import ProblemArea
+
 
 class SupervisionNote(models.Model):
     """A supervisor's case discussion with one clinician: when, which patients, the
@@ -103,3 +105,111 @@ class SupervisionAction(models.Model):
 
     def __str__(self) -> str:
         return f"Action due {self.due_on:%d %b %Y}"
+
+
+class Checklist(models.Model):
+    """A session-level fidelity checklist, kept as data (Django's admin edits it).
+
+    IPT Care ships an IPT adherence checklist derived from the phase tasks and the
+    problem areas' strategies of ``shared/DESIGN.md``; a service holding a licence for
+    a published adherence scale loads that scale's items as another checklist."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+    source = models.TextField(help_text="Where the items come from, and their licence.")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChecklistItem(models.Model):
+    """One thing the therapist does in a session; shown for sessions of its phase and,
+    when it names one, for courses working that problem area."""
+
+    checklist = models.ForeignKey(
+        Checklist, on_delete=models.CASCADE, related_name="items"
+    )
+    position = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=300)
+    phase = models.CharField(
+        max_length=12,
+        blank=True,
+        choices=[
+            ("initial", "Initial phase"),
+            ("middle", "Middle phase"),
+            ("termination", "Termination phase"),
+        ],
+        help_text="Blank: every phase.",
+    )
+    problem_area = models.CharField(
+        max_length=12,
+        blank=True,
+        choices=ProblemArea.choices,
+        help_text="Blank: every problem area.",
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["checklist", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checklist", "position"], name="checklist_item_position_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class RaterRole(models.TextChoices):
+    SELF = "self", "Clinician's self-rating"
+    SUPERVISOR = "supervisor", "Supervisor's rating"
+
+
+class ItemScore(models.TextChoices):
+    DONE = "done", "Done"
+    PARTLY = "partly", "Partly"
+    NOT_DONE = "not_done", "Not done"
+    NOT_APPLICABLE = "na", "Not applicable"
+
+
+class SessionRating(models.Model):
+    """A rating of one session on one checklist, by the clinician (self) or a
+    supervisor (for instance from a recording): at most one of each per session."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    session = models.ForeignKey(
+        "ipt.CourseSession", on_delete=models.CASCADE, related_name="fidelity_ratings"
+    )
+    checklist = models.ForeignKey(
+        Checklist, on_delete=models.PROTECT, related_name="ratings"
+    )
+    role = models.CharField(max_length=12, choices=RaterRole.choices)
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    scores = models.JSONField(
+        default=dict, help_text="Item id (as text) → done, partly, not_done or na."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["session", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "checklist", "role"],
+                name="session_rating_once_per_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} of a session"

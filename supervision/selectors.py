@@ -24,7 +24,16 @@ from outcomes.selectors import expected_models
 from outcomes.services import course_scores, in_chunks
 from patients.models import Patient
 from supervision import review
-from supervision.models import CaseDiscussion, SupervisionAction, SupervisionNote
+from supervision.models import (
+    CaseDiscussion,
+    Checklist,
+    ChecklistItem,
+    ItemScore,
+    RaterRole,
+    SessionRating,
+    SupervisionAction,
+    SupervisionNote,
+)
 
 
 @dataclass(frozen=True)
@@ -213,3 +222,55 @@ def course_advice(course: Course) -> list[CaseDiscussion]:
     return list(
         CaseDiscussion.objects.filter(course=course).select_related("note__supervisor")
     )
+
+
+# --- Session fidelity ratings --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RatingRow:
+    item: ChecklistItem
+    self_score: str
+    supervisor_score: str
+
+    @property
+    def differ(self) -> bool:
+        return bool(self.self_score and self.supervisor_score) and (
+            self.self_score != self.supervisor_score
+        )
+
+
+def checklist_items(
+    *, checklist: Checklist, session: CourseSession, areas: list[str]
+) -> list[ChecklistItem]:
+    """The active items for this session's phase and the course's problem areas."""
+    return list(
+        checklist.items.filter(is_active=True)
+        .filter(Q(phase="") | Q(phase=session.phase))
+        .filter(Q(problem_area="") | Q(problem_area__in=areas))
+        .order_by("position", "id")
+    )
+
+
+def session_ratings(
+    *, session: CourseSession, checklist: Checklist, items: list[ChecklistItem]
+) -> tuple[list[RatingRow], dict[str, SessionRating]]:
+    """The self-rating and the supervisor's rating of the session, item by item."""
+    ratings = {
+        r.role: r
+        for r in SessionRating.objects.filter(
+            session=session, checklist=checklist
+        ).select_related("rater")
+    }
+    labels = dict(ItemScore.choices)
+
+    def score(role: str, item: ChecklistItem) -> str:
+        rating = ratings.get(role)
+        value = rating.scores.get(str(item.pk), "") if rating else ""
+        return str(labels.get(value, ""))
+
+    rows = [
+        RatingRow(item, score(RaterRole.SELF, item), score(RaterRole.SUPERVISOR, item))
+        for item in items
+    ]
+    return rows, ratings

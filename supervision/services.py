@@ -15,9 +15,19 @@ from accounts.choices import Role
 from accounts.models import Staff
 from audit import services as audit
 from audit.choices import Action
-from ipt.models import Course
+from ipt.models import Course, CourseSession
 from patients.models import Patient
-from supervision.models import CaseDiscussion, SupervisionAction, SupervisionNote
+from supervision import checklists
+from supervision.models import (
+    CaseDiscussion,
+    Checklist,
+    ChecklistItem,
+    ItemScore,
+    RaterRole,
+    SessionRating,
+    SupervisionAction,
+    SupervisionNote,
+)
 
 
 def clinicians_supervised_by(supervisor: Staff) -> list[int]:
@@ -123,3 +133,66 @@ def action_done(*, action: SupervisionAction, by: Staff) -> SupervisionAction:
             detail="fields=done_at",
         )
     return action
+
+
+# --- Session fidelity ratings --------------------------------------------------------
+
+
+def checklist_ensure() -> Checklist:
+    """The shipped checklist, restored if a test flushed the data migration's rows."""
+    checklist, created = Checklist.objects.get_or_create(
+        code=checklists.CODE,
+        defaults={"name": checklists.NAME, "source": checklists.SOURCE},
+    )
+    if created:
+        ChecklistItem.objects.bulk_create(
+            ChecklistItem(
+                checklist=checklist,
+                position=position,
+                phase=phase,
+                problem_area=area,
+                text=text,
+            )
+            for position, (phase, area, text) in enumerate(checklists.ITEMS, start=1)
+        )
+    return checklist
+
+
+def rater_role(*, staff: Staff, course: Course) -> RaterRole | None:
+    """The course's clinician rates themselves; a supervisor (with access to the
+    patient, checked by the caller) rates as supervisor; nobody else rates."""
+    if staff.pk == course.clinician_id:
+        return RaterRole.SELF
+    if staff.role == Role.SUPERVISOR:
+        return RaterRole.SUPERVISOR
+    return None
+
+
+@transaction.atomic
+def session_rate(
+    *,
+    session: CourseSession,
+    checklist: Checklist,
+    by: Staff,
+    role: RaterRole,
+    scores: dict[str, str],
+) -> SessionRating:
+    """Record (or replace) this rater role's rating of the session."""
+    allowed = {str(pk) for pk in checklist.items.values_list("pk", flat=True)}
+    if not set(scores) <= allowed or not set(scores.values()) <= set(ItemScore.values):
+        raise ValidationError("A rating names an item or a score that does not exist.")
+    rating, _ = SessionRating.objects.update_or_create(
+        session=session,
+        checklist=checklist,
+        role=role,
+        defaults={"rater": by, "scores": scores},
+    )
+    audit.record(
+        actor=by,
+        action=Action.UPDATE,
+        category="supervision",
+        patient=session.course.patient,
+        object_id=str(rating.public_id),
+        detail=f"session={session.public_id}; fidelity rating; role={role}",
+    )
+    return rating

@@ -9,6 +9,12 @@ urlpatterns = [
     path("supervision/notes/", views.note_list, name="notes"),
     path("supervision/notes/new/", views.note_create, name="note-create"),
     path(
+        "patients/<uuid:public_id>/courses/<uuid:course_id>/sessions/"
+        "<uuid:session_id>/fidelity/",
+        views.session_fidelity,
+        name="session-fidelity",
+    ),
+    path(
         "supervision/actions/<uuid:action_id>/done/",
         views.action_done,
         name="action-done",

@@ -329,6 +329,11 @@ ROUTES: dict[str, Route] = {
     "supervision:review": Route(
         expect=everyone(403, supervisor=200, supervisor_other_team=200)
     ),
+    "supervision:session-fidelity": Route(
+        expect=patient_route(**CLINICAL),
+        kwargs=ipt_kwargs("session_kwargs"),
+        patient_data=True,
+    ),
     "supervision:notes": Route(
         expect=everyone(
             403,

@@ -22,6 +22,8 @@ def course_supervision(detail: CourseDetail) -> dict[str, Any]:
     return {
         "advice": selectors.course_advice(detail.course),
         "fidelity": fidelity.course_fidelity(facts.from_course_page(detail)),
+        "course": detail.course,
+        "sessions": detail.attended,
     }
 
 
