@@ -394,3 +394,43 @@ def test_the_dashboard_costs_the_same_queries_for_1_and_50_courses(
             assert client.get(URL).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_refresh_records_each_courses_structure(clinic: Clinic) -> None:
+    from ipt.choices import Phase
+    from ipt.tests.factories import course_in_phase
+
+    kept = course_in_phase(
+        Phase.MIDDLE, patient=clinic.patient, clinician=clinic.therapist_on_team
+    )
+    service_outcomes_refresh()
+    row = CourseOutcome.objects.get(course=kept)
+    # Built with an agreed formulation and contract and one problem area, and no
+    # inventory: those kept, the inventory not (it is due by session 4, now held).
+    assert row.kept_formulation is True and row.kept_contract is True
+    assert row.kept_areas is True
+    assert row.kept_inventory is False
+    assert row.kept_relapse_plan is None  # not yet due in the middle phase
+    board = _board()
+    shares = dict(board.overall.fidelity)
+    assert shares["contract"].text.startswith("1 of 1")
+    assert shares["inventory"].text.startswith("0 of 1")
+    (clinician,) = board.by_clinician
+    assert dict(clinician.fidelity)["inventory"].count == 0
+
+
+def test_follow_ups_are_counted_once_their_window_has_closed(clinic: Clinic) -> None:
+    from outcomes.tests.service_factories import score
+
+    ended = timezone.localdate() - timedelta(days=120)
+    returned = service_course(
+        clinician=clinic.therapist_on_team, team=clinic.team_a, ended_on=ended
+    )
+    score(returned.patient, "phq9", 4, ended + timedelta(days=31))
+    service_course(
+        clinician=clinic.therapist_on_team, team=clinic.team_a, ended_on=ended
+    )
+    service_outcomes_refresh()
+    follow = dict(_board().flow.follow_ups)
+    assert (follow[1].count, follow[1].denominator) == (1, 2)
+    assert follow[6].denominator == 0  # six months not yet reached
