@@ -152,8 +152,9 @@ def csv_rows(board: Dashboard) -> Iterator[Row]:
     yield _rate("flow", whole, "waited 18 weeks or less", flow.within_18_weeks, minimum)
     yield _rate("flow", whole, "sessions not attended", flow.did_not_attend, minimum)
     for months, rate in flow.follow_ups:
+        unit = "month" if months == 1 else "months"
         yield _rate(
-            "flow", whole, f"follow-up returned at {months} months", rate, minimum
+            "flow", whole, f"follow-up returned at {months} {unit}", rate, minimum
         )
     yield from _outcomes("outcomes", board.overall, minimum)
     for section, groups in (

@@ -434,3 +434,13 @@ def test_follow_ups_are_counted_once_their_window_has_closed(clinic: Clinic) -> 
     follow = dict(_board().flow.follow_ups)
     assert (follow[1].count, follow[1].denominator) == (1, 2)
     assert follow[6].denominator == 0  # six months not yet reached
+
+
+@pytest.mark.parametrize("who", ["administrator", "lead"])
+def test_the_lead_and_the_administrator_find_the_dashboard_in_their_navigation(
+    client: Client, clinic: Clinic, who: str
+) -> None:
+    staff = lead() if who == "lead" else clinic.administrator
+    signed_in(client, staff)  # type: ignore[arg-type]
+    page = client.get(URL).content.decode()
+    assert f'<a href="{URL}">Service outcomes</a>' in page
