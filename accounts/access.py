@@ -196,6 +196,34 @@ def require_clinical(access: PatientAccess) -> None:
         raise Http404("No such patient.")
 
 
+@dataclass(frozen=True)
+class ServiceScope:
+    """Which part of the service's aggregate figures (outcomes, fidelity) a user sees:
+    the whole service, or their teams. Aggregates only: a scope opens no patient's
+    record, which still goes through ``patient_get_for_user``."""
+
+    whole_service: bool
+    team_ids: frozenset[int] = frozenset()
+
+
+SERVICE_WIDE_ROLES = frozenset({Role.CLINICAL_LEAD, Role.ADMINISTRATOR})
+
+
+def service_scope_for(staff: Staff) -> ServiceScope | None:
+    """The clinical lead and the administrator see the whole service; a supervisor
+    their teams; anyone else nothing (``None``: the page answers 403)."""
+    if not staff.is_authenticated or not staff.is_active:
+        return None
+    if staff.role in SERVICE_WIDE_ROLES:
+        return ServiceScope(whole_service=True)
+    if staff.role == Role.SUPERVISOR:
+        return ServiceScope(
+            whole_service=False,
+            team_ids=frozenset(staff.teams.values_list("id", flat=True)),
+        )
+    return None
+
+
 def may_break_glass(staff: Staff) -> bool:
     return staff.is_active and staff.role in {Role.CLINICIAN, Role.SUPERVISOR}
 

@@ -7,6 +7,8 @@ class Role(models.TextChoices):
     INTAKE = "intake", "Intake coordinator"
     CLINICIAN = "clinician", "Clinician"
     SUPERVISOR = "supervisor", "Supervisor"
+    # The service's aggregates only (outcomes, fidelity): no patient, no clinical record.
+    CLINICAL_LEAD = "clinical_lead", "Clinical lead"
     ADMINISTRATOR = "administrator", "Administrator"
 
 

@@ -113,6 +113,10 @@ class Staff(AbstractUser):
     def is_administrator(self) -> bool:
         return self.role == Role.ADMINISTRATOR
 
+    @property
+    def is_clinical_lead(self) -> bool:
+        return self.role == Role.CLINICAL_LEAD
+
 
 class BreakGlassAccess(models.Model):
     """Emergency access to a record outside one's care team: reason given, time-limited,

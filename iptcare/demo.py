@@ -36,6 +36,7 @@ from patients.services import record_number_for
 from portal import demo as portal_demo
 from referrals import demo as referrals_demo
 from scheduling import demo as scheduling_demo
+from supervision import demo as supervision_demo
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed to every demo user on purpose
 
@@ -66,7 +67,7 @@ DEMO_STAFF = [
     DemoStaff("supervisor2", "Helen", "Brooks", Role.SUPERVISOR, 1, "Clinical lead"),
     DemoStaff("intake2", "Lucía", "Fernández", Role.INTAKE, 1, "Intake coordinator"),
 ]
-DEMO_SIGN_INS = ["intake", "clinician", "clinician2", "supervisor", "admin"]
+DEMO_SIGN_INS = ["intake", "clinician", "clinician2", "supervisor", "admin", "lead"]
 
 _GIVEN = [
     "Aisha",
@@ -522,6 +523,10 @@ def load_demo_clinic(*, seed: int, patient_count: int, batch_size: int = 2000) -
     # past year (referrals/demo.py); last, as it reads the courses above.
     referrals_demo.load_referrals(
         random.Random(f"referrals-{seed}"), batch_size=batch_size
+    )
+    # The service level: a clinical lead, supervision notes, the dashboard's figures.
+    supervision_demo.load_supervision(
+        random.Random(f"supervision-{seed}"), password=DEMO_PASSWORD
     )
     audit.record(
         actor=None, action=Action.CREATE, category="demo", detail=f"patients={created}"

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "alerts",
     "portal",
     "reports",
+    "supervision",
 ]
 
 MIDDLEWARE = [
@@ -449,3 +450,8 @@ IPTCARE_AUDIT_KEY = _secret_key("IPTCARE_AUDIT_KEY", "audit_key")
 IPTCARE_AUDIT_CHECKPOINT_FILE = env_str(
     "IPTCARE_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl")
 )
+# The service dashboard: a rate over fewer courses than this is shown with its count and
+# a Wilson interval, never as a bare percentage; exports withhold groups of fewer than
+# IPTCARE_SERVICE_SUPPRESS_BELOW courses (docs/outcomes.md, "Service outcomes").
+IPTCARE_SERVICE_SMALL_NUMBER = env_int("IPTCARE_SERVICE_SMALL_NUMBER", 10)
+IPTCARE_SERVICE_SUPPRESS_BELOW = env_int("IPTCARE_SERVICE_SUPPRESS_BELOW", 5)

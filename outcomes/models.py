@@ -50,3 +50,80 @@ class ExpectedTrajectory(models.Model):
             percentile=self.percentile,
             version=self.version,
         )
+
+
+class CourseOutcome(models.Model):
+    """One course's figures as the service dashboard counts them, precomputed by the
+    periodic job ``outcomes.tasks.service_outcomes_refresh`` so that the dashboard is a
+    handful of aggregate queries over one narrow table whatever the size of the
+    service. Never shown row by row and never addressed by a URL: only counts leave it.
+
+    The outcome statuses are ``outcomes.calculations``' (through
+    ``outcomes.service.course_figures``); the fidelity elements are
+    ``supervision.fidelity``'s (``None``: not yet due)."""
+
+    course = models.OneToOneField(
+        "ipt.Course", on_delete=models.CASCADE, related_name="service_outcome"
+    )
+    clinician = models.ForeignKey(
+        "accounts.Staff", on_delete=models.CASCADE, related_name="+"
+    )
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    site = models.ForeignKey(
+        "accounts.Site", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    program = models.ForeignKey(
+        "ipt.Program", on_delete=models.CASCADE, related_name="+"
+    )
+    problem_area = models.CharField(max_length=12, blank=True)
+    referred_on = models.DateField(null=True)
+    opened_on = models.DateField()
+    first_session_on = models.DateField(null=True)
+    waited_days = models.PositiveIntegerField(
+        null=True, help_text="Referral to the first attended session."
+    )
+    ended_on = models.DateField(null=True)
+    sessions_attended = models.PositiveSmallIntegerField(default=0)
+    sessions_missed = models.PositiveSmallIntegerField(default=0)
+    sessions_planned = models.PositiveSmallIntegerField(default=0)
+    finished = models.BooleanField(
+        default=False, help_text="Ended with at least two attended sessions (NHS)."
+    )
+    dropped_out = models.BooleanField(default=False)
+    measure = models.CharField(max_length=12, blank=True)
+    caseness = models.BooleanField(null=True)
+    recovery = models.BooleanField(null=True)
+    reliable_improvement = models.BooleanField(null=True)
+    reliable_deterioration = models.BooleanField(null=True)
+    reliable_recovery = models.BooleanField(null=True)
+    baseline_severity = models.FloatField(null=True, help_text="PHQ-9 baseline.")
+    follow_up_1_due = models.BooleanField(default=False)
+    follow_up_1_returned = models.BooleanField(default=False)
+    follow_up_3_due = models.BooleanField(default=False)
+    follow_up_3_returned = models.BooleanField(default=False)
+    follow_up_6_due = models.BooleanField(default=False)
+    follow_up_6_returned = models.BooleanField(default=False)
+    kept_inventory = models.BooleanField(null=True)
+    kept_problem_area = models.BooleanField(null=True)
+    kept_formulation = models.BooleanField(null=True)
+    kept_contract = models.BooleanField(null=True)
+    kept_areas = models.BooleanField(null=True)
+    kept_measures = models.BooleanField(null=True)
+    kept_termination = models.BooleanField(null=True)
+    kept_relapse_plan = models.BooleanField(null=True)
+    computed_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["course_id"]
+        indexes = [
+            models.Index(fields=["ended_on"], name="course_outcome_ended"),
+            models.Index(fields=["opened_on"], name="course_outcome_opened"),
+            models.Index(fields=["team", "ended_on"], name="course_outcome_team"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Service figures of course {self.course_id}"

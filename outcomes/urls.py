@@ -11,4 +11,7 @@ urlpatterns = [
         views.progress_summary,
         name="summary",
     ),
+    path("service/outcomes/", views.service, name="service"),
+    path("service/outcomes.csv", views.service_csv, name="service-csv"),
+    path("service/outcomes.pdf", views.service_pdf, name="service-pdf"),
 ]

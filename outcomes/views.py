@@ -4,18 +4,27 @@ compact summary the patient page loads into itself. Each: the patient through
 
 from __future__ import annotations
 
+import csv
 import uuid
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts import access
 from accounts.models import Staff
 from alerts import selectors as alert_selectors
-from outcomes import selectors
-from outcomes.charts import COMPACT
+from audit import services as audit
+from audit.choices import Action
+from iptcare.lib.spreadsheet import cell
+from outcomes import dashboard, exports, selectors
+from outcomes.charts import COMPACT, render_svg
+from outcomes.forms import ServiceFilterForm, default_period
+from reports.pdf import PdfUnavailable
+from supervision.fidelity import LABELS as FIDELITY_LABELS
 
 
 def _staff(request: HttpRequest) -> Staff:
@@ -71,3 +80,109 @@ def progress_summary(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "alerts": alert_selectors.patient_alerts(patient=patient),
     }
     return render(request, "outcomes/progress_summary.html", context)
+
+
+# --- The service dashboard (aggregates only) ----------------------------------------
+
+
+def _service_scope(request: HttpRequest) -> access.ServiceScope:
+    scope = access.service_scope_for(_staff(request))
+    if scope is None:
+        raise PermissionDenied("The service's figures are for supervisors and leads.")
+    return scope
+
+
+def _service_form(
+    request: HttpRequest, scope: access.ServiceScope
+) -> ServiceFilterForm:
+    data = request.GET.copy()
+    start, end = default_period(timezone.localdate())
+    data.setdefault("start", start.isoformat())
+    data.setdefault("end", end.isoformat())
+    return ServiceFilterForm(data, scope=scope)
+
+
+def _service_read(request: HttpRequest, what: str, action: Action) -> None:
+    # Aggregates name no patient; the read is recorded all the same, with the question
+    # asked (filter names and ids, never a patient's).
+    keys = sorted(k for k in request.GET if k in SERVICE_FILTER_KEYS)
+    audit.record(
+        actor=_staff(request),
+        action=action,
+        category="service_outcomes",
+        detail=f"{what}; filters={','.join(keys) or 'none'}",
+    )
+
+
+SERVICE_FILTER_KEYS = frozenset(
+    {"start", "end", "site", "team", "clinician", "program", "problem_area"}
+)
+
+
+@require_http_methods(["GET"])
+def service(request: HttpRequest) -> HttpResponse:
+    scope = _service_scope(request)
+    form = _service_form(request, scope)
+    if not form.is_valid():
+        return render(
+            request,
+            "outcomes/service_dashboard.html",
+            {"form": form, "dashboard": None, "scope": scope},
+            status=400,
+        )
+    _service_read(request, "dashboard", Action.VIEW)
+    board = dashboard.service_dashboard(scope=scope, filters=form.filters())
+    context = {
+        "form": form,
+        "dashboard": board,
+        "scope": scope,
+        "chart": render_svg(board.trend_chart),
+        "query": request.GET.urlencode(),
+        "fidelity_labels": FIDELITY_LABELS,
+    }
+    return render(request, "outcomes/service_dashboard.html", context)
+
+
+@require_http_methods(["GET"])
+def service_csv(request: HttpRequest) -> HttpResponse:
+    scope = _service_scope(request)
+    form = _service_form(request, scope)
+    if not form.is_valid():
+        return HttpResponse(
+            "The filters are not valid: "
+            + "; ".join(str(e) for errors in form.errors.values() for e in errors),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    _service_read(request, "csv", Action.EXPORT)
+    board = dashboard.service_dashboard(scope=scope, filters=form.filters())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="service-outcomes.csv"'
+    response["Cache-Control"] = "no-store"
+    writer = csv.writer(response)
+    for row in exports.csv_rows(board):
+        writer.writerow([cell(value) for value in row])
+    return response
+
+
+@require_http_methods(["GET"])
+def service_pdf(request: HttpRequest) -> HttpResponse:
+    scope = _service_scope(request)
+    form = _service_form(request, scope)
+    if not form.is_valid():
+        return render(
+            request,
+            "outcomes/service_dashboard.html",
+            {"form": form, "dashboard": None, "scope": scope},
+            status=400,
+        )
+    _service_read(request, "pdf", Action.EXPORT)
+    board = dashboard.service_dashboard(scope=scope, filters=form.filters())
+    try:
+        pdf = exports.service_pdf(board)
+    except PdfUnavailable:
+        return render(request, "reports/pdf_unavailable.html", status=503)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="service-outcomes.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response

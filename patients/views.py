@@ -35,6 +35,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
     if staff.role == Role.ADMINISTRATOR:
         return render(request, "patients/caseload_administrator.html")
+    if staff.role == Role.CLINICAL_LEAD:  # aggregates only: no caseload
+        return redirect("outcomes:service")
     query = request.GET.get("q", "")[:100]
     sort = request.GET.get("sort", "")[:20]
     page = selectors.caseload_page(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 PERSONAS = [
@@ -65,6 +66,20 @@ def everyone(status: int, **overrides: int) -> dict[str, int]:
     expect["anonymous"] = LOGIN
     expect.update(overrides)
     return expect
+
+
+def supervision_action_kwargs(clinic: Any) -> dict[str, Any]:
+    from supervision.models import SupervisionAction, SupervisionNote
+
+    note = SupervisionNote.objects.create(
+        supervisor=clinic.supervisor,
+        clinician=clinic.therapist_on_team,
+        held_on=date(2026, 1, 5),
+    )
+    action = SupervisionAction.objects.create(
+        note=note, description="Review the formulation", due_on=date(2026, 1, 12)
+    )
+    return {"action_id": action.public_id}
 
 
 def patient_kwargs(clinic: Any) -> dict[str, Any]:
@@ -195,6 +210,9 @@ def referral_route(**overrides: int) -> dict[str, int]:
 INTAKE_LISTS = everyone(403, coordinator=200, supervisor=200, supervisor_other_team=200)
 REQUEST = referral_kwargs("request")
 CLINICAL = {"coordinator": 404}
+SERVICE_VIEW = everyone(
+    403, supervisor=200, supervisor_other_team=200, administrator=200
+)
 IPT_WRITERS = ["therapist_on_team", "supervisor", "break_glass"]
 
 ROUTES: dict[str, Route] = {
@@ -331,6 +349,41 @@ ROUTES: dict[str, Route] = {
     ),
     "outcomes:summary": Route(
         expect=patient_route(**CLINICAL), kwargs=patient_kwargs, patient_data=True
+    ),
+    # The service's aggregates: supervisors (their teams), the clinical lead and the
+    # administrator (the whole service); 403 for everyone else. No patient data.
+    "outcomes:service": Route(expect=SERVICE_VIEW),
+    "outcomes:service-csv": Route(expect=SERVICE_VIEW),
+    "outcomes:service-pdf": Route(expect=SERVICE_VIEW),
+    # The caseload review lists the supervisor's own teams' patients (each opens
+    # through the record's own access check).
+    "supervision:review": Route(
+        expect=everyone(403, supervisor=200, supervisor_other_team=200)
+    ),
+    "supervision:session-fidelity": Route(
+        expect=patient_route(**CLINICAL),
+        kwargs=ipt_kwargs("session_kwargs"),
+        patient_data=True,
+    ),
+    "supervision:notes": Route(
+        expect=everyone(
+            403,
+            supervisor=200,
+            supervisor_other_team=200,
+            therapist_on_team=200,
+            therapist_off_team=200,
+            therapist_other_site=200,
+            break_glass=200,
+        )
+    ),
+    "supervision:note-create": Route(
+        expect=everyone(403, supervisor=200, supervisor_other_team=200)
+    ),
+    # Only the note's supervisor and clinician may close an action: 404 for others.
+    "supervision:action-done": Route(
+        method="post",
+        expect=everyone(404, supervisor=302, therapist_on_team=302),
+        kwargs=supervision_action_kwargs,
     ),
     # --- Reports: the course report PDF, clinical content like the progress page.
     "reports:course-report": Route(

@@ -16,6 +16,8 @@ PURE = [
     "outcomes.definitions",
     "outcomes.charts",
     "alerts.rules",
+    "outcomes.service",
+    "supervision.fidelity",
 ]
 
 BLOCK_DJANGO = """

@@ -1,0 +1,85 @@
+"""The service dashboard's question: period, site, team, clinician, program, problem
+area. The choices offered are limited to the user's scope (a supervisor's teams)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django import forms
+
+from accounts.access import ServiceScope
+from accounts.choices import Role
+from accounts.models import Site, Staff, Team
+from ipt.choices import ProblemArea
+from ipt.models import Program
+from outcomes.dashboard import Filters
+
+LONGEST_PERIOD_DAYS = 5 * 366
+
+
+def default_period(today: date) -> tuple[date, date]:
+    """The last twelve months up to today."""
+    return today.replace(year=today.year - 1) + timedelta(days=1), today
+
+
+class ServiceFilterForm(forms.Form):
+    start = forms.DateField(
+        label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    site = forms.ModelChoiceField(
+        queryset=Site.objects.none(), required=False, empty_label="All sites"
+    )
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(), required=False, empty_label="All teams"
+    )
+    clinician = forms.ModelChoiceField(
+        queryset=Staff.objects.none(), required=False, empty_label="All clinicians"
+    )
+    program = forms.ModelChoiceField(
+        queryset=Program.objects.none(), required=False, empty_label="All programs"
+    )
+    problem_area = forms.ChoiceField(
+        choices=[("", "All problem areas"), *ProblemArea.choices], required=False
+    )
+
+    def __init__(self, *args: Any, scope: ServiceScope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        teams = Team.objects.select_related("site").order_by("site__name", "name")
+        clinicians = Staff.objects.filter(
+            role__in=[Role.CLINICIAN, Role.SUPERVISOR]
+        ).order_by("last_name", "first_name", "username")
+        sites = Site.objects.order_by("name")
+        if not scope.whole_service:
+            teams = teams.filter(pk__in=scope.team_ids)
+            # The teams' members: a join through the courses costs a scan of them.
+            clinicians = clinicians.filter(teams__in=scope.team_ids).distinct()
+            sites = sites.filter(teams__in=scope.team_ids).distinct()
+        self.fields["site"].queryset = sites  # type: ignore[attr-defined]
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["clinician"].queryset = clinicians  # type: ignore[attr-defined]
+        self.fields["clinician"].label_from_instance = lambda s: s.display_name  # type: ignore[attr-defined]
+        self.fields["program"].queryset = Program.objects.order_by("name")  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if start > end:
+                raise forms.ValidationError("The period must start before it ends.")
+            if (end - start).days > LONGEST_PERIOD_DAYS:
+                raise forms.ValidationError("Choose a period of at most five years.")
+        return data
+
+    def filters(self) -> Filters:
+        data = self.cleaned_data
+        return Filters(
+            start=data["start"],
+            end=data["end"],
+            site=data.get("site"),
+            team=data.get("team"),
+            clinician=data.get("clinician"),
+            program=data.get("program"),
+            problem_area=data.get("problem_area") or "",
+        )

@@ -1,0 +1,49 @@
+"""How a service rate reads: on the page (with its Wilson interval when small) and in
+an export (withheld when its group is under the suppression minimum)."""
+
+from __future__ import annotations
+
+from django import template
+
+from outcomes import service
+
+register = template.Library()
+
+
+@register.filter
+def rate_text(rate: service.Rate) -> str:
+    return rate.text
+
+
+@register.filter
+def export_rate(rate: service.Rate, minimum: int) -> str:
+    if service.suppressed(rate.denominator, minimum=minimum):
+        return f"suppressed (fewer than {minimum})"
+    return rate.text
+
+
+@register.filter
+def export_count(count: int, minimum: int) -> str:
+    if service.suppressed(count, minimum=minimum):
+        return f"suppressed (fewer than {minimum})"
+    return str(count)
+
+
+@register.filter
+def label(labels: dict[str, str], key: str) -> str:
+    return labels.get(key, key)
+
+
+@register.simple_tag(takes_context=True)
+def figure(context: template.Context, rate: service.Rate) -> str:
+    """The rate as the page shows it, or as an export writes it (``export`` set)."""
+    if context.get("export"):
+        return export_rate(rate, context["dashboard"].suppress_below)
+    return rate.text
+
+
+@register.simple_tag(takes_context=True)
+def tally(context: template.Context, count: int) -> str:
+    if context.get("export"):
+        return export_count(count, context["dashboard"].suppress_below)
+    return str(count)
