@@ -259,6 +259,9 @@ class Disclosure(models.Model):
     )
     disclosed_at = models.DateTimeField()
     document_sha256 = models.CharField(max_length=64, blank=True)
+    document = models.BinaryField(
+        null=True, blank=True, editable=False, help_text="Exactly what was sent."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -288,3 +291,62 @@ class Disclosure(models.Model):
 
     def get_channel_label(self) -> str:
         return str(Channel(self.channel).label)
+
+
+class PrivateNote(models.Model):
+    """A private process note (psychotherapy note, 45 CFR 164.501; SUD counseling note,
+    42 CFR 2.11) written beside a session's progress note, which stays the record.
+
+    Its own table, so that nothing that reads the record reaches it: visible only to
+    its author and the colleagues the author shares it with (``PrivateNoteShare``),
+    never in a supervisor's view, the portal, a report, a FHIR export or a search;
+    disclosed only under a counseling-notes consent. Every read is audited.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    session = models.ForeignKey(
+        "ipt.CourseSession", on_delete=models.PROTECT, related_name="private_notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "author"], name="disclosures_private_note_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return "Private process note"
+
+
+class PrivateNoteShare(models.Model):
+    """The author let a named colleague read a private note: who, when, by whom."""
+
+    note = models.ForeignKey(
+        PrivateNote, on_delete=models.CASCADE, related_name="shares"
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    shared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["shared_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["note", "staff"], name="disclosures_private_share_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return "Private note shared"

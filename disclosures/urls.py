@@ -1,5 +1,34 @@
 from django.urls import path
 
+from disclosures import portal_views, views
+
 app_name = "disclosures"
 
-urlpatterns: list[path] = []  # type: ignore[valid-type]
+P = "patients/<uuid:public_id>/"
+
+urlpatterns = [
+    path(f"{P}consents/", views.consents, name="consents"),
+    path(f"{P}consents/new/", views.consent_new, name="consent-new"),
+    path(
+        f"{P}consents/<uuid:consent_id>/", views.consent_detail, name="consent-detail"
+    ),
+    path(
+        f"{P}consents/<uuid:consent_id>/revoke/",
+        views.consent_revoke,
+        name="consent-revoke",
+    ),
+    path(f"{P}disclosures/new/", views.disclosure_new, name="disclosure-new"),
+    path(
+        f"{P}disclosures/<uuid:disclosure_id>/",
+        views.disclosure_detail,
+        name="disclosure-detail",
+    ),
+    path(
+        f"{P}disclosures/<uuid:disclosure_id>/document",
+        views.disclosure_document,
+        name="disclosure-document",
+    ),
+    path(f"{P}disclosures/", views.accounting, name="accounting"),
+    path(f"{P}disclosures/accounting.pdf", views.accounting_pdf, name="accounting-pdf"),
+    path("portal/disclosures/", portal_views.accounting, name="portal-accounting"),
+]

@@ -128,6 +128,17 @@ def portal_kwargs(name: str) -> Callable[[Any], dict[str, Any]]:
     return kwargs
 
 
+def disclosures_kwargs(name: str) -> Callable[[Any], dict[str, Any]]:
+    """URL arguments for a disclosures route (disclosures/tests/matrix.py)."""
+
+    def kwargs(clinic: Any) -> dict[str, Any]:
+        from disclosures.tests import matrix
+
+        return dict(getattr(matrix, name)(clinic))
+
+    return kwargs
+
+
 def portal_page(**overrides: int) -> dict[str, int]:
     """A patient's own portal page: the signed-in patient sees it; a staff sign-in is
     not a portal sign-in, so staff are sent to the portal's start like anyone else."""
@@ -462,6 +473,43 @@ ROUTES: dict[str, Route] = {
         expect=patient_route(**CLINICAL, **dict.fromkeys(IPT_WRITERS, 302)),
         kwargs=portal_kwargs("staff_person_kwargs"),
     ),
+    # Consent and disclosure (docs/decisions/0022): clinical, as every record page.
+    "disclosures:consents": Route(
+        expect=patient_route(**CLINICAL), kwargs=patient_kwargs, patient_data=True
+    ),
+    "disclosures:consent-new": Route(
+        expect=patient_route(**CLINICAL), kwargs=patient_kwargs, patient_data=True
+    ),
+    "disclosures:consent-detail": Route(
+        expect=patient_route(**CLINICAL),
+        kwargs=disclosures_kwargs("consent_kwargs"),
+        patient_data=True,
+    ),
+    "disclosures:consent-revoke": Route(
+        expect=patient_route(**CLINICAL),
+        kwargs=disclosures_kwargs("consent_kwargs"),
+        patient_data=True,
+    ),
+    "disclosures:disclosure-new": Route(
+        expect=patient_route(**CLINICAL), kwargs=patient_kwargs, patient_data=True
+    ),
+    "disclosures:disclosure-detail": Route(
+        expect=patient_route(**CLINICAL),
+        kwargs=disclosures_kwargs("disclosure_kwargs"),
+        patient_data=True,
+    ),
+    "disclosures:disclosure-document": Route(
+        expect=patient_route(**CLINICAL),
+        kwargs=disclosures_kwargs("disclosure_kwargs"),
+        patient_data=True,
+    ),
+    "disclosures:accounting": Route(
+        expect=patient_route(**CLINICAL), kwargs=patient_kwargs, patient_data=True
+    ),
+    "disclosures:accounting-pdf": Route(
+        expect=patient_route(**CLINICAL), kwargs=patient_kwargs, patient_data=True
+    ),
+    "disclosures:portal-accounting": Route(expect=portal_page(), patient_data=True),
 }
 
 # Django's admin is its own site with its own checks; its index stands for all of it.
