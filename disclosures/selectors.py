@@ -10,9 +10,17 @@ from typing import TYPE_CHECKING
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from disclosures.models import Consent, ConsentScope, Disclosure, Recipient
+from disclosures.models import (
+    Consent,
+    ConsentScope,
+    Disclosure,
+    PrivateNote,
+    Recipient,
+)
 
 if TYPE_CHECKING:
+    from accounts.models import Staff
+    from ipt.models import CourseSession
     from patients.models import Patient
 
 ACCOUNTING_YEARS = 3
@@ -69,3 +77,17 @@ def accounting(patient: Patient, at: datetime.datetime | None = None) -> Account
         .defer("document", "consent__signature", "consent__revocation_document")
     )
     return Accounting(patient=patient, since=since, made_at=at, disclosures=list(rows))
+
+
+def private_notes_readable(staff: Staff, session: CourseSession) -> list[PrivateNote]:
+    """The private notes of a session this user may read: their own and those shared
+    with them. Never anyone else's, whatever their role."""
+    from django.db.models import Q
+
+    return list(
+        PrivateNote.objects.filter(session=session)
+        .filter(Q(author=staff) | Q(shares__staff=staff))
+        .select_related("author")
+        .prefetch_related("shares__staff")
+        .distinct()
+    )

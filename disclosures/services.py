@@ -28,11 +28,14 @@ from disclosures.models import (
     ConsentScope,
     Disclosure,
     LegalText,
+    PrivateNote,
+    PrivateNoteShare,
     Recipient,
 )
 
 if TYPE_CHECKING:
     from accounts.models import Staff
+    from ipt.models import CourseSession
     from patients.models import Patient
 
 
@@ -327,3 +330,56 @@ def _consent_covers(
 
 def _describe(kinds: Iterable[ContentKind]) -> str:
     return ", ".join(str(ContentKind(k).label) for k in kinds)
+
+
+# --- Private process notes -----------------------------------------------------------
+
+
+@transaction.atomic
+def private_note_save(*, by: Staff, session: CourseSession, text: str) -> PrivateNote:
+    """Write or rewrite the author's own private note of a session (one per author)."""
+    text = text.strip()
+    if not text:
+        raise Refused("Write the note, or leave the page.")
+    note, created = PrivateNote.objects.select_for_update().get_or_create(
+        session=session, author=by, defaults={"text": text}
+    )
+    if not created:
+        note.text = text
+        note.save(update_fields=["text", "updated_at"])
+    audit.record(
+        actor=by,
+        action=Action.CREATE if created else Action.UPDATE,
+        category="private_note",
+        patient=session.course.patient,
+        object_id=str(note.public_id),
+    )
+    return note
+
+
+@transaction.atomic
+def private_note_share(
+    *, by: Staff, note: PrivateNote, staff: Staff
+) -> PrivateNoteShare:
+    """Only the author shares, and only with a colleague who may see the patient."""
+    from accounts import access
+
+    patient = note.session.course.patient
+    if note.author_id != by.pk:
+        raise Refused("Only the author shares a private note.")
+    if staff.pk == by.pk:
+        raise Refused("The note is already yours.")
+    if not access.patients_visible_to(staff).filter(pk=patient.pk).exists():
+        raise Refused("That colleague may not see this patient.")
+    share, _ = PrivateNoteShare.objects.get_or_create(
+        note=note, staff=staff, defaults={"shared_by": by}
+    )
+    audit.record(
+        actor=by,
+        action=Action.PRIVILEGE_CHANGE,
+        category="private_note",
+        patient=patient,
+        object_id=str(note.public_id),
+        detail=f"shared_with={staff.pk}",
+    )
+    return share

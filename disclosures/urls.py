@@ -1,6 +1,6 @@
 from django.urls import path
 
-from disclosures import portal_views, views
+from disclosures import notes_views, portal_views, views
 
 app_name = "disclosures"
 
@@ -30,5 +30,15 @@ urlpatterns = [
     ),
     path(f"{P}disclosures/", views.accounting, name="accounting"),
     path(f"{P}disclosures/accounting.pdf", views.accounting_pdf, name="accounting-pdf"),
+    path(
+        f"{P}courses/<uuid:course_id>/sessions/<uuid:session_id>/private-note/",
+        notes_views.private_note,
+        name="private-note",
+    ),
+    path(
+        f"{P}courses/<uuid:course_id>/sessions/<uuid:session_id>/private-note/share",
+        notes_views.private_note_share,
+        name="private-note-share",
+    ),
     path("portal/disclosures/", portal_views.accounting, name="portal-accounting"),
 ]

@@ -510,6 +510,18 @@ ROUTES: dict[str, Route] = {
         expect=patient_route(**CLINICAL), kwargs=patient_kwargs, patient_data=True
     ),
     "disclosures:portal-accounting": Route(expect=portal_page(), patient_data=True),
+    # A private note's page shows each user only their own and those shared with them.
+    "disclosures:private-note": Route(
+        expect=patient_route(**CLINICAL),
+        kwargs=ipt_kwargs("session_kwargs"),
+        patient_data=True,
+    ),
+    "disclosures:private-note-share": Route(
+        method="post",
+        # Only a note's author shares it; the personas here have written none.
+        expect=patient_route(**CLINICAL, **dict.fromkeys(IPT_WRITERS, 404)),
+        kwargs=ipt_kwargs("session_kwargs"),
+    ),
 }
 
 # Django's admin is its own site with its own checks; its index stands for all of it.
