@@ -350,3 +350,131 @@ class PrivateNoteShare(models.Model):
 
     def __str__(self) -> str:
         return "Private note shared"
+
+
+class SubjectAccessPack(models.Model):
+    """The patient's own copy of their record (GDPR Art. 15; HIPAA right of access):
+    a readable PDF and a machine-readable JSON bundle, made by a background job,
+    logged as a disclosure to the patient and offered in the portal until
+    ``expires_at``. Private notes are never in it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be made"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="access_packs"
+    )
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the patient asked in the portal.",
+    )
+    status = models.CharField(
+        max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    bundle = models.BinaryField(null=True, blank=True, editable=False)
+    disclosure = models.OneToOneField(
+        Disclosure, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(status="pending"),
+                name="disclosures_one_pending_pack",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Subject-access pack of {self.requested_at:%d %b %Y}"
+
+    def available_at(self, at: datetime) -> bool:
+        return (
+            self.status == self.Status.READY
+            and self.expires_at is not None
+            and at < self.expires_at
+        )
+
+
+class RetentionClass(models.Model):
+    """A class of record and how long it is kept: data an administrator can read and
+    change, not code. ``erasable`` says whether a person may erase a due record of
+    this class at all; clinical classes are never erased by the software (decision
+    0025)."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+    keep_months = models.PositiveIntegerField()
+    counted_from = models.CharField(max_length=120)
+    erasable = models.BooleanField(default=False)
+    basis = models.CharField(max_length=300, help_text="The rule or guidance followed.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RetentionReview(models.Model):
+    """One run of the review job: how many records of each class were due."""
+
+    run_at = models.DateTimeField()
+    summary = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-run_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Retention review of {self.run_at:%d %b %Y}"
+
+
+class RetentionDue(models.Model):
+    """A record of an erasable class whose period has run out, waiting for a person to
+    erase it (or not). Holds a reference, never the record's content."""
+
+    review = models.ForeignKey(
+        RetentionReview, on_delete=models.CASCADE, related_name="due"
+    )
+    record_class = models.ForeignKey(
+        RetentionClass, on_delete=models.PROTECT, related_name="+"
+    )
+    site = models.ForeignKey(
+        "accounts.Site", on_delete=models.PROTECT, related_name="+"
+    )
+    object_ref = models.UUIDField()
+    due_on = models.DateField()
+    erased_at = models.DateTimeField(null=True, blank=True)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.record_class} due {self.due_on:%d %b %Y}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -31,6 +31,7 @@ from disclosures.models import (
     PrivateNote,
     PrivateNoteShare,
     Recipient,
+    SubjectAccessPack,
 )
 
 if TYPE_CHECKING:
@@ -383,3 +384,76 @@ def private_note_share(
         detail=f"shared_with={staff.pk}",
     )
     return share
+
+
+# --- The patient's own copy ---------------------------------------------------------
+
+
+@transaction.atomic
+def access_pack_request(
+    *, patient: Patient, by: Staff | None = None
+) -> SubjectAccessPack:
+    """Ask for the patient's copy; the job makes it after the commit. One at a time."""
+    if SubjectAccessPack.objects.filter(
+        patient=patient, status=SubjectAccessPack.Status.PENDING
+    ).exists():
+        raise Refused("A copy is already being prepared.")
+    pack = SubjectAccessPack.objects.create(
+        patient=patient, requested_at=timezone.now(), requested_by=by
+    )
+    audit.record(
+        actor=by,
+        action=Action.CREATE,
+        category="subject_access",
+        patient=patient,
+        object_id=str(pack.public_id),
+        actor_label="" if by else "patient",
+    )
+    from disclosures import tasks
+
+    transaction.on_commit(lambda: tasks.make_access_pack(pack.pk))
+    return pack
+
+
+@transaction.atomic
+def access_pack_make(*, pack_id: int) -> SubjectAccessPack:
+    """Make both files, log the disclosure to the patient, open the download window.
+    Idempotent: a pack already made is left as it is."""
+    from disclosures import access_packs
+
+    pack = (
+        SubjectAccessPack.objects.select_for_update()
+        .select_related("patient")
+        .get(pk=pack_id)
+    )
+    if pack.status != SubjectAccessPack.Status.PENDING:
+        return pack
+    at = timezone.now()
+    context = access_packs.pack_context(pack.patient, at)
+    pack.pdf = access_packs.pack_pdf(context)
+    pack.bundle = access_packs.pack_json(context)
+    pack.disclosure = Disclosure.objects.create(
+        patient=pack.patient,
+        to_patient=True,
+        content_kinds=[str(k) for k in access_packs.PACK_CONTENT],
+        description="Your own copy of your record",
+        part2=rules.is_part2(pack.patient),
+        channel=Channel.PORTAL,
+        disclosed_by=pack.requested_by,
+        disclosed_by_label="" if pack.requested_by else "system",
+        disclosed_at=at,
+        document_sha256=hashlib.sha256(pack.pdf + pack.bundle).hexdigest(),
+    )
+    pack.status = SubjectAccessPack.Status.READY
+    pack.ready_at = at
+    pack.expires_at = at + timedelta(days=settings.IPTCARE_SUBJECT_ACCESS_DAYS)
+    pack.save()
+    audit.record(
+        actor=None,
+        action=Action.EXPORT,
+        category="subject_access",
+        patient=pack.patient,
+        object_id=str(pack.public_id),
+        actor_label="system",
+    )
+    return pack

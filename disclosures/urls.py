@@ -1,6 +1,6 @@
 from django.urls import path
 
-from disclosures import notes_views, portal_views, views
+from disclosures import notes_views, pack_views, portal_views, retention_views, views
 
 app_name = "disclosures"
 
@@ -40,5 +40,14 @@ urlpatterns = [
         notes_views.private_note_share,
         name="private-note-share",
     ),
+    path(f"{P}subject-access/", pack_views.staff_pack_request, name="pack-request"),
+    path("portal/my-records/", pack_views.portal_packs, name="portal-packs"),
+    path(
+        "portal/my-records/<uuid:pack_id>/<str:fmt>",
+        pack_views.portal_pack_download,
+        name="portal-pack-download",
+    ),
+    path("retention/", retention_views.review, name="retention"),
+    path("retention/<int:due_id>/erase", retention_views.erase, name="retention-erase"),
     path("portal/disclosures/", portal_views.accounting, name="portal-accounting"),
 ]

@@ -423,3 +423,5 @@ IPTCARE_OUTCOMES_STATED_RULE_SESSION = env_int(
 )
 # Scores up to this many days before a course opens count as its baseline (intake).
 IPTCARE_OUTCOMES_BASELINE_DAYS = env_int("IPTCARE_OUTCOMES_BASELINE_DAYS", 28)
+# How long the patient's own copy of their record stays downloadable in the portal.
+IPTCARE_SUBJECT_ACCESS_DAYS = env_int("IPTCARE_SUBJECT_ACCESS_DAYS", 14)

@@ -510,6 +510,26 @@ ROUTES: dict[str, Route] = {
         expect=patient_route(**CLINICAL), kwargs=patient_kwargs, patient_data=True
     ),
     "disclosures:portal-accounting": Route(expect=portal_page(), patient_data=True),
+    "disclosures:pack-request": Route(
+        method="post",
+        expect=patient_route(**CLINICAL, **dict.fromkeys(IPT_WRITERS, 302)),
+        kwargs=patient_kwargs,
+    ),
+    "disclosures:portal-packs": Route(expect=portal_page(), patient_data=True),
+    "disclosures:portal-pack-download": Route(
+        expect=portal_page(patient_other=404),
+        kwargs=disclosures_kwargs("pack_kwargs"),
+        patient_data=True,
+    ),
+    # The retention review is the supervisors' (their own site's items).
+    "disclosures:retention": Route(
+        expect=everyone(404, supervisor=200, supervisor_other_team=200)
+    ),
+    "disclosures:retention-erase": Route(
+        method="post",
+        expect=everyone(404, supervisor=302),
+        kwargs=disclosures_kwargs("retention_due_kwargs"),
+    ),
     # A private note's page shows each user only their own and those shared with them.
     "disclosures:private-note": Route(
         expect=patient_route(**CLINICAL),

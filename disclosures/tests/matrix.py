@@ -31,3 +31,36 @@ def disclosure_kwargs(clinic: Any) -> dict[str, Any]:
         "public_id": clinic.patient.public_id,
         "disclosure_id": disclosure.public_id,
     }
+
+
+def pack_kwargs(clinic: Any) -> dict[str, Any]:
+    from datetime import timedelta
+
+    from disclosures.models import SubjectAccessPack
+
+    now = timezone.now()
+    pack = SubjectAccessPack.objects.create(
+        patient=clinic.patient,
+        requested_at=now,
+        status=SubjectAccessPack.Status.READY,
+        ready_at=now,
+        expires_at=now + timedelta(days=14),
+        pdf=b"%PDF-1.4",
+        bundle=b"{}",
+    )
+    return {"pack_id": pack.public_id, "fmt": "pdf"}
+
+
+def retention_due_kwargs(clinic: Any) -> dict[str, Any]:
+    import uuid
+
+    from disclosures.models import RetentionClass, RetentionDue, RetentionReview
+
+    due = RetentionDue.objects.create(
+        review=RetentionReview.objects.create(run_at=timezone.now()),
+        record_class=RetentionClass.objects.get(code="rejected_callback"),
+        site=clinic.site_a,
+        object_ref=uuid.uuid4(),
+        due_on=timezone.localdate(),
+    )
+    return {"due_id": due.pk}
