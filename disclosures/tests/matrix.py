@@ -33,6 +33,18 @@ def disclosure_kwargs(clinic: Any) -> dict[str, Any]:
     }
 
 
+def _blank_pdf() -> bytes:
+    import io
+
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=72, height=72)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def pack_kwargs(clinic: Any) -> dict[str, Any]:
     from datetime import timedelta
 
@@ -45,7 +57,7 @@ def pack_kwargs(clinic: Any) -> dict[str, Any]:
         status=SubjectAccessPack.Status.READY,
         ready_at=now,
         expires_at=now + timedelta(days=14),
-        pdf=b"%PDF-1.4",
+        pdf=_blank_pdf(),
         bundle=b"{}",
     )
     return {"pack_id": pack.public_id, "fmt": "pdf"}
