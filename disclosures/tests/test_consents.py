@@ -218,3 +218,24 @@ def test_the_consent_list_costs_the_same_with_one_or_many(
         )
     with django_assert_num_queries(len(one.captured_queries)):
         as_therapist.get(url(clinic, "disclosures:consents"))
+
+
+def test_a_consent_that_expires_on_an_event_stops_when_the_event_is_recorded(clinic):
+    from disclosures import services
+
+    gp = RecipientFactory()
+    consent = ConsentFactory(
+        patient=clinic.patient,
+        recipients=[gp],
+        scopes=[ContentKind.ATTENDANCE],
+        expiry_event="the end of the court-ordered program",
+    )
+    services.consent_expiry_event(
+        by=clinic.therapist_on_team, consent=consent, occurred_on=TODAY
+    )
+    consent.refresh_from_db()
+    assert consent.status_at(timezone.now()) == "expired"
+    with pytest.raises(services.Refused):
+        services.consent_expiry_event(
+            by=clinic.therapist_on_team, consent=consent, occurred_on=TODAY
+        )
