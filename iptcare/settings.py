@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "portal",
     "reports",
     "supervision",
+    "disclosures",
 ]
 
 MIDDLEWARE = [
@@ -455,3 +456,5 @@ IPTCARE_AUDIT_CHECKPOINT_FILE = env_str(
 # IPTCARE_SERVICE_SUPPRESS_BELOW courses (docs/outcomes.md, "Service outcomes").
 IPTCARE_SERVICE_SMALL_NUMBER = env_int("IPTCARE_SERVICE_SMALL_NUMBER", 10)
 IPTCARE_SERVICE_SUPPRESS_BELOW = env_int("IPTCARE_SERVICE_SUPPRESS_BELOW", 5)
+# How long the patient's own copy of their record stays downloadable in the portal.
+IPTCARE_SUBJECT_ACCESS_DAYS = env_int("IPTCARE_SUBJECT_ACCESS_DAYS", 14)
