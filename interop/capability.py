@@ -116,6 +116,18 @@ def _resource_schema(name: str) -> dict[str, Any]:
     }
 
 
+_UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+PARAMETER_SCHEMAS: dict[str, dict[str, Any]] = {
+    "patient": {"type": "string", "pattern": f"^(Patient/)?{_UUID}$"},
+    "_id": {"type": "string", "pattern": f"^{_UUID}$"},
+    "date": {
+        "type": "string",
+        "pattern": "^(eq|ge|le|gt|lt)?[0-9]{4}-[0-9]{2}-[0-9]{2}"
+        "(T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2}))?$",
+    },
+}
+
+
 def openapi(base_path: str = "/fhir") -> dict[str, Any]:
     paths: dict[str, Any] = {}
     count = {
@@ -134,7 +146,9 @@ def openapi(base_path: str = "/fhir") -> dict[str, Any]:
                 "name": param,
                 "in": "query",
                 "description": resource_type.search_help.get(param, ""),
-                "schema": {"type": "string"},
+                "schema": PARAMETER_SCHEMAS.get(
+                    param, {"type": "string", "minLength": 1}
+                ),
             }
             for param in resource_type.search
         ]
