@@ -21,8 +21,8 @@ class SiteAdmin(admin.ModelAdmin[Site]):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin[Team]):
-    list_display = ["name", "site"]
-    list_filter = ["site"]
+    list_display = ["name", "site", "part2_program"]
+    list_filter = ["site", "part2_program"]
 
 
 @admin.register(Staff)

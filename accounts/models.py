@@ -29,10 +29,22 @@ class Site(models.Model):
 
 
 class Team(models.Model):
-    """A clinical team at a site; its supervisors see its patients."""
+    """A clinical team at a site; its supervisors see its patients.
+
+    ``part2_program`` marks the team as a 42 CFR Part 2 program (an identified unit
+    that holds itself out as treating substance use disorders): every course it opens
+    is stamped Part 2 (``ipt.Course.part2``), and its patients' records are Part 2
+    (``disclosures.rules``; docs/decisions/0022).
+    """
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(max_length=120)
+    part2_program = models.BooleanField(
+        "42 CFR Part 2 program",
+        default=False,
+        help_text="The team provides substance use disorder treatment: its records "
+        "leave it only under a Part 2 consent.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "portal",
     "reports",
     "interop",
+    "disclosures",
 ]
 
 MIDDLEWARE = [

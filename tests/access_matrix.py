@@ -128,6 +128,17 @@ def portal_kwargs(name: str) -> Callable[[Any], dict[str, Any]]:
     return kwargs
 
 
+def disclosures_kwargs(name: str) -> Callable[[Any], dict[str, Any]]:
+    """URL arguments for a disclosures route (disclosures/tests/matrix.py)."""
+
+    def kwargs(clinic: Any) -> dict[str, Any]:
+        from disclosures.tests import matrix
+
+        return dict(getattr(matrix, name)(clinic))
+
+    return kwargs
+
+
 def portal_page(**overrides: int) -> dict[str, int]:
     """A patient's own portal page: the signed-in patient sees it; a staff sign-in is
     not a portal sign-in, so staff are sent to the portal's start like anyone else."""
@@ -540,6 +551,54 @@ ROUTES: dict[str, Route] = {
     ),
     "fhir:Questionnaire-read": Route(
         expect=fhir_everyone(200), kwargs=fhir_kwargs("questionnaire_kwargs")
+    # Consent and disclosure (docs/decisions/0022): clinical, as every record page.
+    "disclosures:consents": Route(
+        expect=patient_route(**CLINICAL), kwargs=patient_kwargs, patient_data=True
+    ),
+    "disclosures:consent-new": Route(
+        expect=patient_route(**CLINICAL), kwargs=patient_kwargs, patient_data=True
+    ),
+    "disclosures:consent-detail": Route(
+        expect=patient_route(**CLINICAL),
+        kwargs=disclosures_kwargs("consent_kwargs"),
+        patient_data=True,
+    ),
+    "disclosures:consent-revoke": Route(
+        expect=patient_route(**CLINICAL),
+        kwargs=disclosures_kwargs("consent_kwargs"),
+        patient_data=True,
+    ),
+    "disclosures:disclosure-new": Route(
+        expect=patient_route(**CLINICAL), kwargs=patient_kwargs, patient_data=True
+    ),
+    "disclosures:disclosure-detail": Route(
+        expect=patient_route(**CLINICAL),
+        kwargs=disclosures_kwargs("disclosure_kwargs"),
+        patient_data=True,
+    ),
+    "disclosures:disclosure-document": Route(
+        expect=patient_route(**CLINICAL),
+        kwargs=disclosures_kwargs("disclosure_kwargs"),
+        patient_data=True,
+    ),
+    "disclosures:accounting": Route(
+        expect=patient_route(**CLINICAL), kwargs=patient_kwargs, patient_data=True
+    ),
+    "disclosures:accounting-pdf": Route(
+        expect=patient_route(**CLINICAL), kwargs=patient_kwargs, patient_data=True
+    ),
+    "disclosures:portal-accounting": Route(expect=portal_page(), patient_data=True),
+    # A private note's page shows each user only their own and those shared with them.
+    "disclosures:private-note": Route(
+        expect=patient_route(**CLINICAL),
+        kwargs=ipt_kwargs("session_kwargs"),
+        patient_data=True,
+    ),
+    "disclosures:private-note-share": Route(
+        method="post",
+        # Only a note's author shares it; the personas here have written none.
+        expect=patient_route(**CLINICAL, **dict.fromkeys(IPT_WRITERS, 404)),
+        kwargs=ipt_kwargs("session_kwargs"),
     ),
 }
 

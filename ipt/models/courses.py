@@ -51,6 +51,12 @@ class Course(models.Model):
     gas_t_score = models.FloatField(
         "GAS T-score", null=True, blank=True, help_text="Computed when the course ends."
     )
+    part2 = models.BooleanField(
+        "42 CFR Part 2 record",
+        default=False,
+        help_text="Substance use disorder treatment: stamped from the team's Part 2 "
+        "setting when the course opens, or set for this course in a mixed service.",
+    )
     follows = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

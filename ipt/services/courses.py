@@ -72,6 +72,8 @@ def course_open(
         termination_sessions=program.termination_sessions,
         sessions_planned=program.sessions,
         follows=previous,
+        # A Part 2 program flags everything it creates (docs/decisions/0022).
+        part2=patient.team.part2_program,
     )
     course.full_clean(validate_constraints=False)
     try:

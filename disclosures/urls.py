@@ -1,0 +1,44 @@
+from django.urls import path
+
+from disclosures import notes_views, portal_views, views
+
+app_name = "disclosures"
+
+P = "patients/<uuid:public_id>/"
+
+urlpatterns = [
+    path(f"{P}consents/", views.consents, name="consents"),
+    path(f"{P}consents/new/", views.consent_new, name="consent-new"),
+    path(
+        f"{P}consents/<uuid:consent_id>/", views.consent_detail, name="consent-detail"
+    ),
+    path(
+        f"{P}consents/<uuid:consent_id>/revoke/",
+        views.consent_revoke,
+        name="consent-revoke",
+    ),
+    path(f"{P}disclosures/new/", views.disclosure_new, name="disclosure-new"),
+    path(
+        f"{P}disclosures/<uuid:disclosure_id>/",
+        views.disclosure_detail,
+        name="disclosure-detail",
+    ),
+    path(
+        f"{P}disclosures/<uuid:disclosure_id>/document",
+        views.disclosure_document,
+        name="disclosure-document",
+    ),
+    path(f"{P}disclosures/", views.accounting, name="accounting"),
+    path(f"{P}disclosures/accounting.pdf", views.accounting_pdf, name="accounting-pdf"),
+    path(
+        f"{P}courses/<uuid:course_id>/sessions/<uuid:session_id>/private-note/",
+        notes_views.private_note,
+        name="private-note",
+    ),
+    path(
+        f"{P}courses/<uuid:course_id>/sessions/<uuid:session_id>/private-note/share",
+        notes_views.private_note_share,
+        name="private-note-share",
+    ),
+    path("portal/disclosures/", portal_views.accounting, name="portal-accounting"),
+]
