@@ -31,6 +31,7 @@ from interop.registry import (
     to_json,
     validated,
 )
+from interop.release import release
 from interop.requester import Requester
 
 CHUNK = 2000
@@ -89,10 +90,10 @@ def export_start(
     return job
 
 
-def _rows(
+def _chunks(
     resource_type: ResourceType, requester: Requester, since: datetime | None
-) -> Iterator[Any]:
-    """Every row of a type, keyset-paged on the primary key, streamed."""
+) -> Iterator[list[Any]]:
+    """Every row of a type in chunks, keyset-paged on the primary key, streamed."""
     queryset = resource_type.rows(requester)
     if since is not None and resource_type.since_field:
         queryset = queryset.filter(**{f"{resource_type.since_field}__gte": since})
@@ -105,7 +106,7 @@ def _rows(
         )
         if not chunk:
             return
-        yield from chunk
+        yield chunk
         last = chunk[-1].pk
 
 
@@ -142,9 +143,9 @@ class _Audit:
 
 def export_run(job_id: int) -> int:
     """Write the job's files; returns the number of resources written."""
-    job = ExportJob.objects.select_related("client__application", "client__team").get(
-        pk=job_id
-    )
+    job = ExportJob.objects.select_related(
+        "client__application", "client__team", "client__recipient"
+    ).get(pk=job_id)
     if job.status != ExportStatus.QUEUED:
         return 0
     client = job.client
@@ -165,16 +166,21 @@ def export_run(job_id: int) -> int:
             path = folder / f"{name}.ndjson"
             count = 0
             with path.open("w", encoding="utf-8") as out:
-                for row in _rows(resource_type, requester, job.since):
-                    auditor.add(resource_type.patient_of(row), name)
-                    for resource in resource_type.convert(row):
-                        out.write(to_json(validated(resource_type, resource)))
-                        out.write("\n")
-                        count += 1
-                    if count and count % 10000 == 0:
-                        ExportJob.objects.filter(pk=job.pk).update(
-                            resources_written=written + count
-                        )
+                for chunk in _chunks(resource_type, requester, job.since):
+                    batches = [
+                        (resource_type.patient_of(row), resource_type.convert(row))
+                        for row in chunk
+                    ]
+                    release(requester, name, batches)
+                    for patient, resources in batches:
+                        auditor.add(patient, name)
+                        for resource in resources:
+                            out.write(to_json(validated(resource_type, resource)))
+                            out.write("\n")
+                    count += sum(len(resources) for _, resources in batches)
+                    ExportJob.objects.filter(pk=job.pk).update(
+                        resources_written=written + count
+                    )
             auditor.flush()
             written += count
             output.append({"type": name, "file": path.name, "count": count})

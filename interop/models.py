@@ -37,6 +37,15 @@ class ApiClient(models.Model):
         blank=True,
         related_name="api_clients",
     )
+    recipient = models.ForeignKey(
+        "disclosures.Recipient",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="api_clients",
+        help_text="Who receives what this client reads, for the disclosure rules: "
+        "Part 2 records reach it only under a consent naming this recipient.",
+    )
     allowed_scopes = models.CharField(
         max_length=1000,
         help_text="Space-separated scopes this client may ask for, e.g. "

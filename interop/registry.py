@@ -155,7 +155,7 @@ PATIENT = ResourceType(
     model=FhirPatient,
     description="The person treated: identity, contact, language, emergency contact.",
     convert=lambda p: [patient_map.to_fhir(p)],
-    rows=lambda r: Patient.objects.filter(pk__in=r.patients(clinical=False)),
+    rows=lambda r: Patient.objects.filter(pk__in=r.patients("Patient", clinical=False)),
     read_filter=lambda qs, rid: qs.filter(public_id=_uuid(rid, "id")),
     search={
         "identifier": _patient_identifier,
@@ -170,9 +170,10 @@ PATIENT = ResourceType(
 
 
 # --- Scores: QuestionnaireResponse and Observation -----------------------------------
-def _administrations(requester: Requester) -> QuerySet[Administration]:
+def _administrations(requester: Requester, name: str) -> QuerySet[Administration]:
     return Administration.objects.filter(
-        patient__in=requester.patients(clinical=True), superseded_at__isnull=True
+        patient__in=requester.patients(name, clinical=True),
+        superseded_at__isnull=True,
     ).select_related("patient")
 
 
@@ -193,7 +194,7 @@ QUESTIONNAIRE_RESPONSE = ResourceType(
     model=QuestionnaireResponse,
     description="One completed rating scale: every answer as a coded option.",
     convert=lambda a: [response_map.to_fhir(a, str(a.patient.public_id))],
-    rows=_administrations,
+    rows=lambda r: _administrations(r, "QuestionnaireResponse"),
     read_filter=lambda qs, rid: qs.filter(public_id=_uuid(rid, "id")),
     search={"patient": _by_patient, "questionnaire": _questionnaire},
     search_help={
@@ -258,7 +259,7 @@ OBSERVATION = ResourceType(
         "administrations."
     ),
     convert=lambda a: observation_map.to_fhir(a, str(a.patient.public_id)),
-    rows=lambda r: _administrations(r).filter(total__isnull=False),
+    rows=lambda r: _administrations(r, "Observation").filter(total__isnull=False),
     read_filter=_observation_read,
     search={
         "patient": _by_patient,
@@ -288,7 +289,7 @@ CONDITION = ResourceType(
         )
     ],
     rows=lambda r: Diagnosis.objects.filter(
-        patient__in=r.patients(clinical=True)
+        patient__in=r.patients("Condition", clinical=True)
     ).select_related("patient", "recorded_by"),
     read_filter=lambda qs, rid: qs.filter(public_id=_uuid(rid, "id")),
     search={"patient": _by_patient},

@@ -40,9 +40,9 @@ class Requester:
     def audit_label(self) -> str:
         return self.client.label if self.client is not None else ""
 
-    def patients(self, *, clinical: bool) -> QuerySet[Patient]:
-        """The patients whose records (clinical ones if asked) this requester may
-        read, through the one access module and then the release rules."""
+    def patients(self, resource_type: str, *, clinical: bool) -> QuerySet[Patient]:
+        """The patients whose ``resource_type`` records (clinical ones if asked) this
+        requester may read: the one access module, then the release rules."""
         from interop.release import releasable
 
         if self.staff is not None:
@@ -57,7 +57,7 @@ class Requester:
             )
         else:  # pragma: no cover - the views answer 401 first
             patients = Patient.objects.none()
-        return releasable(patients, self)
+        return releasable(patients, self, resource_type)
 
     @property
     def site_id(self) -> int | None:
@@ -83,7 +83,7 @@ def requester_for(request: HttpRequest) -> Requester | None:
         if not valid or token is None or token.application_id is None:
             raise BadToken
         client = (
-            ApiClient.objects.select_related("application", "team")
+            ApiClient.objects.select_related("application", "team", "recipient")
             .filter(application_id=token.application_id)
             .first()
         )

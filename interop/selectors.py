@@ -20,6 +20,7 @@ from interop.registry import (
     patients_of,
     validated,
 )
+from interop.release import release
 from interop.requester import Requester
 from measures.instruments import REGISTRY
 from patients.models import Patient
@@ -74,6 +75,9 @@ def resource_read(
         )
     if row is None or resource is None:
         raise Http404
+    release(
+        requester, resource_type.name, [(resource_type.patient_of(row), [resource])]
+    )
     audit_read(
         requester,
         resource_type,
@@ -142,11 +146,18 @@ def search(
         rows = list(queryset.order_by(key)[: count + 1])
     more = len(rows) > count
     rows = rows[:count]
+    batches = [
+        (
+            resource_type.patient_of(row),
+            [r for r in resource_type.convert(row) if resource_type.keep(r, params)],
+        )
+        for row in rows
+    ]
+    release(requester, resource_type.name, batches)
     resources = [
         validated(resource_type, resource)
-        for row in rows
-        for resource in resource_type.convert(row)
-        if resource_type.keep(resource, params)
+        for _patient, converted in batches
+        for resource in converted
     ]
     if resource_type is not QUESTIONNAIRE:
         audit_read(

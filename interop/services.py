@@ -123,7 +123,9 @@ def _parse(requester: Requester, data: Any) -> dict[str, Any]:
             public_id = None
         if public_id is not None:
             patient = (
-                requester.patients(clinical=True).filter(public_id=public_id).first()
+                requester.patients("QuestionnaireResponse", clinical=True)
+                .filter(public_id=public_id)
+                .first()
             )
     if patient is None:
         raise SubmissionRefused(404, "No such patient.")

@@ -19,6 +19,10 @@ from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from accounts.tests.factories import TeamFactory
 from audit.models import AuditEvent
 from conftest import Clinic
+from disclosures import rules
+from disclosures.choices import Channel, ContentKind
+from disclosures.models import Disclosure
+from disclosures.tests.factories import ConsentFactory, RecipientFactory
 from interop import codes
 from interop.tests.conftest import SECRET, Api, make_client, token_for
 from measures.tests.factories import AdministrationFactory
@@ -178,18 +182,63 @@ def test_a_site_client_sees_every_team_of_its_site(
     }
 
 
-def test_part2_patients_do_not_leave_through_the_api(
+def test_part2_records_do_not_leave_without_a_consent(
     api: Api, client: Client, clinic: Clinic
 ) -> None:
-    """A substance-use diagnosis makes the record Part 2: without the disclosure rules'
-    consent it does not exist for a client; the care team still reads it."""
-    DiagnosisFactory(patient=clinic.patient, code="F10.2")
+    """The patient's team is a Part 2 program: without a consent naming the client's
+    recipient nothing of theirs exists for the client; the care team still reads it."""
+    clinic.team_a.part2_program = True
+    clinic.team_a.save()
     AdministrationFactory(patient=clinic.patient)
+    DiagnosisFactory(patient=clinic.patient)
     outcome(api.get(f"/fhir/Patient/{clinic.patient.public_id}"), 404)
     for name in ["Patient", "Observation", "QuestionnaireResponse", "Condition"]:
         assert ids(api.get(f"/fhir/{name}")) == [], name
     client.force_login(clinic.therapist_on_team)
     assert client.get(f"/fhir/Patient/{clinic.patient.public_id}").status_code == 200
+
+
+def test_a_consent_lets_the_kinds_it_covers_go_labelled_and_accounted(
+    api_for: Callable[..., Api], clinic: Clinic
+) -> None:
+    # given a Part 2 patient who consented to scores (only) going to the recipient
+    clinic.team_a.part2_program = True
+    clinic.team_a.save()
+    gp = RecipientFactory()
+    ConsentFactory(patient=clinic.patient, scopes=[ContentKind.SCORES], recipients=[gp])
+    administration = AdministrationFactory(patient=clinic.patient)
+    registry = make_client(team=clinic.team_a)
+    registry.recipient = gp
+    registry.save()
+    api = api_for(registry)
+    # when
+    response = api.get(f"/fhir/Observation/{administration.public_id}")
+    # then the score goes, labelled and with the notice, and is accounted for
+    assert response.status_code == 200
+    meta = response.json()["meta"]
+    assert meta["security"] == [rules.PART2_SECURITY_LABEL]
+    assert (
+        meta["extension"][0]["valueString"]
+        == rules.notice_in_force(timezone.now()).text
+    )
+    disclosure = Disclosure.objects.get(patient=clinic.patient)
+    assert (disclosure.recipient, disclosure.channel) == (gp, Channel.API)
+    assert disclosure.disclosed_by_label == registry.label and disclosure.part2
+    # and what the consent does not cover does not exist for the client
+    outcome(api.get(f"/fhir/Patient/{clinic.patient.public_id}"), 404)
+    assert ids(api.get("/fhir/Condition")) == []
+    # another recipient's client gets nothing
+    other = make_client(team=clinic.team_a, name="payer")
+    other.recipient = RecipientFactory()
+    other.save()
+    outcome(api_for(other).get(f"/fhir/Observation/{administration.public_id}"), 404)
+
+
+def test_records_that_are_not_part2_carry_no_label(api: Api, clinic: Clinic) -> None:
+    administration = AdministrationFactory(patient=clinic.patient)
+    body = api.get(f"/fhir/Observation/{administration.public_id}").json()
+    assert "meta" not in body or "security" not in body["meta"]
+    assert not Disclosure.objects.exists()
 
 
 # --- staff sessions --------------------------------------------------------------------

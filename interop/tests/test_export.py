@@ -15,6 +15,10 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from conftest import Clinic
+from disclosures import rules
+from disclosures.choices import Channel, ContentKind
+from disclosures.models import Disclosure
+from disclosures.tests.factories import ConsentFactory, RecipientFactory
 from interop import export
 from interop.choices import ExportStatus
 from interop.models import ExportJob
@@ -223,3 +227,32 @@ def test_a_client_may_cancel_its_export(
         == 202
     )
     assert not export.export_dir(job).exists()
+
+
+def test_an_export_keeps_to_the_disclosure_rules(
+    api_for: Callable[..., Api],
+    clinic: Clinic,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """A Part 2 patient's scores go under their consent, labelled and accounted for;
+    a Part 2 patient without one is not in the export at all."""
+    clinic.team_a.part2_program = True
+    clinic.team_a.save()
+    gp = RecipientFactory()
+    ConsentFactory(patient=clinic.patient, scopes=[ContentKind.SCORES], recipients=[gp])
+    consented = AdministrationFactory(patient=clinic.patient)
+    withheld = AdministrationFactory(patient=PatientFactory(team=clinic.team_a))
+    registry = make_client(team=clinic.team_a)
+    registry.recipient = gp
+    registry.save()
+    kick_off(api_for(registry), django_capture_on_commit_callbacks)
+    job = ExportJob.objects.get()
+    text = (export.export_dir(job) / "QuestionnaireResponse.ndjson").read_text()
+    lines = [json.loads(line) for line in text.splitlines()]
+    assert [line["id"] for line in lines] == [str(consented.public_id)]
+    assert str(withheld.public_id) not in text
+    assert lines[0]["meta"]["security"] == [rules.PART2_SECURITY_LABEL]
+    assert (export.export_dir(job) / "Patient.ndjson").read_text() == ""
+    assert Disclosure.objects.filter(
+        patient=clinic.patient, channel=Channel.API
+    ).exists()
