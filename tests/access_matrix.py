@@ -551,6 +551,7 @@ ROUTES: dict[str, Route] = {
     ),
     "fhir:Questionnaire-read": Route(
         expect=fhir_everyone(200), kwargs=fhir_kwargs("questionnaire_kwargs")
+    ),
     # Consent and disclosure (docs/decisions/0022): clinical, as every record page.
     "disclosures:consents": Route(
         expect=patient_route(**CLINICAL), kwargs=patient_kwargs, patient_data=True
