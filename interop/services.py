@@ -216,3 +216,57 @@ def questionnaire_response_submit(
         return replay
     administration.patient = fields["patient"]
     return Submitted(_resource(administration), created=True)
+
+
+@transaction.atomic
+def api_client_register(
+    *,
+    name: str,
+    site_name: str | None,
+    team_name: str | None,
+    scopes: str,
+    recipient_name: str,
+    secret: str,
+) -> ApiClient:
+    """An OAuth2 client-credentials application and its binding to one site or team."""
+    from oauth2_provider.models import Application
+
+    from accounts.models import Site, Team
+    from disclosures.models import Recipient
+    from interop.registry import scope_names
+
+    unknown = set(scopes.split()) - set(scope_names())
+    if unknown or not scopes.split():
+        raise SubmissionRefused(400, f"Unknown scopes: {' '.join(sorted(unknown))}.")
+    site = Site.objects.filter(name=site_name).first() if site_name else None
+    team = Team.objects.filter(name=team_name).first() if team_name else None
+    if site is None and team is None:
+        raise SubmissionRefused(404, "No site or team has that name.")
+    recipient = None
+    if recipient_name:
+        recipient = Recipient.objects.filter(name=recipient_name).first()
+        if recipient is None:
+            raise SubmissionRefused(404, "No disclosure recipient has that name.")
+    application = Application.objects.create(
+        name=name,
+        client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
+        client_secret=secret,
+    )
+    client = ApiClient(
+        application=application,
+        site=site,
+        team=team,
+        recipient=recipient,
+        allowed_scopes=" ".join(scopes.split()),
+    )
+    client.full_clean()
+    client.save()
+    audit.record(
+        actor=None,
+        action=Action.CREATE,
+        category="fhir_client",
+        object_id=application.client_id,
+        detail=f"scopes={client.allowed_scopes}"[:500],
+    )
+    return client

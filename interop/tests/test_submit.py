@@ -153,3 +153,36 @@ def test_a_client_without_the_write_scope_is_403(api: Api, clinic: Clinic) -> No
     response = api.post("/fhir/QuestionnaireResponse", body, **{"Idempotency-Key": "k"})
     assert response.status_code == 403
     assert not Administration.objects.exists()
+
+
+def test_the_fhir_client_command_registers_a_bound_client(clinic: Clinic) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from interop.models import ApiClient
+
+    out = StringIO()
+    call_command(
+        "fhir_client",
+        "registry",
+        "--team",
+        clinic.team_a.name,
+        "--scopes",
+        "system/Patient.read",
+        stdout=out,
+    )
+    client = ApiClient.objects.get()
+    assert (
+        client.team == clinic.team_a and client.allowed_scopes == "system/Patient.read"
+    )
+    assert "client_secret:" in out.getvalue()
+    with pytest.raises(Exception, match="Unknown scopes"):
+        call_command(
+            "fhir_client",
+            "x",
+            "--team",
+            clinic.team_a.name,
+            "--scopes",
+            "system/Everything.write",
+        )
