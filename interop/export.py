@@ -93,8 +93,20 @@ def export_start(
 def _chunks(
     resource_type: ResourceType, requester: Requester, since: datetime | None
 ) -> Iterator[list[Any]]:
-    """Every row of a type in chunks, keyset-paged on the primary key, streamed."""
+    """Every row of a type in chunks, keyset-paged on the primary key, streamed.
+
+    Patient-data types walk the whole table by primary key and keep the rows of the
+    requester's patients (a set of ids, read once): the planner cannot misjudge that,
+    where a join to the access subquery made it fetch every patient's rows and sort.
+    """
+    allowed: set[int] | None = None
     queryset = resource_type.rows(requester)
+    if resource_type.unscoped is not None:
+        patients = requester.patients(
+            resource_type.name, clinical=resource_type.clinical
+        )
+        allowed = set(patients.values_list("pk", flat=True))
+        queryset = resource_type.unscoped()
     if since is not None and resource_type.since_field:
         queryset = queryset.filter(**{f"{resource_type.since_field}__gte": since})
     last = 0
@@ -106,8 +118,13 @@ def _chunks(
         )
         if not chunk:
             return
-        yield chunk
         last = chunk[-1].pk
+        if allowed is not None:
+            chunk = [
+                row for row in chunk if resource_type.patient_id_of(row) in allowed
+            ]
+        if chunk:
+            yield chunk
 
 
 class _Audit:

@@ -69,6 +69,12 @@ class ResourceType:
     exportable: bool = True
     keep: Callable[[dict[str, Any], dict[str, str]], bool] = lambda res, params: True
     """Drops resources of a row that a search does not ask for (one score of several)."""
+    clinical: bool = True
+    """Clinical content (not for registration-level access)."""
+    unscoped: Callable[[], QuerySet[Any]] | None = None
+    """For the bulk export: every row of the type before the patient filter, so chunks
+    walk the primary-key index (the patient filter is then a set of ids in memory)."""
+    patient_id_of: Callable[[Any], int | None] = lambda row: None
 
     @property
     def scope(self) -> str:
@@ -166,6 +172,9 @@ PATIENT = ResourceType(
         "_id": "The patient's id.",
     },
     patient_of=lambda p: p,
+    clinical=False,
+    unscoped=lambda: Patient.objects.all(),
+    patient_id_of=lambda p: p.pk,
 )
 
 
@@ -202,6 +211,10 @@ QUESTIONNAIRE_RESPONSE = ResourceType(
         "questionnaire": f"{codes.QUESTIONNAIRE_BASE}<instrument> or its id.",
     },
     patient_of=lambda a: a.patient,
+    unscoped=lambda: Administration.objects.filter(
+        superseded_at__isnull=True, patient__isnull=False
+    ).select_related("patient"),
+    patient_id_of=lambda a: a.patient_id,
 )
 
 
@@ -273,6 +286,10 @@ OBSERVATION = ResourceType(
     },
     patient_of=lambda a: a.patient,
     keep=_observation_keep,
+    unscoped=lambda: Administration.objects.filter(
+        superseded_at__isnull=True, patient__isnull=False, total__isnull=False
+    ).select_related("patient"),
+    patient_id_of=lambda a: a.patient_id,
 )
 
 
@@ -295,6 +312,8 @@ CONDITION = ResourceType(
     search={"patient": _by_patient},
     search_help={"patient": "Patient/<id> or <id>."},
     patient_of=lambda d: d.patient,
+    unscoped=lambda: Diagnosis.objects.select_related("patient", "recorded_by"),
+    patient_id_of=lambda d: d.patient_id,
 )
 
 
