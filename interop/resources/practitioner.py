@@ -1,5 +1,4 @@
-"""Practitioner ← ``accounts.Staff`` (clinicians, supervisors, intake coordinators) and
-PractitionerRole ← a staff member's membership of a team."""
+"""Practitioner ← ``accounts.Staff`` (clinicians, supervisors, intake coordinators)."""
 
 from __future__ import annotations
 
@@ -8,11 +7,9 @@ from typing import Any
 from accounts.choices import Role
 from accounts.models import Staff
 from interop import codes
-from interop.resources._common import drop_empty, reference
+from interop.resources._common import drop_empty
 
 RESOURCE_TYPE = "Practitioner"
-ROLE_RESOURCE_TYPE = "PractitionerRole"
-ROLE_SYSTEM = "urn:iptcare:cs:staff-role"
 PRACTITIONER_ROLES = (Role.CLINICIAN, Role.SUPERVISOR, Role.INTAKE)
 
 
@@ -51,26 +48,4 @@ def from_fhir(data: dict[str, Any]) -> dict[str, Any]:
         "last_name": name.get("family", ""),
         "first_name": (name.get("given") or [""])[0],
         "professional_title": qualification[0]["code"]["text"],
-    }
-
-
-def role_to_fhir(staff: Staff, team_id: int) -> dict[str, Any]:
-    """One team membership: ``<staff public id>.team-<n>``."""
-    return {
-        "resourceType": ROLE_RESOURCE_TYPE,
-        "id": f"{staff.public_id}.team-{team_id}",
-        "active": staff.is_active,
-        "practitioner": reference(RESOURCE_TYPE, staff.public_id),
-        "organization": reference("Organization", f"team-{team_id}"),
-        "code": [
-            {
-                "coding": [
-                    {
-                        "system": ROLE_SYSTEM,
-                        "code": staff.role,
-                        "display": staff.get_role_display(),
-                    }
-                ]
-            }
-        ],
     }
