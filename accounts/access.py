@@ -316,3 +316,21 @@ def access_change_get_for_decision(staff: Staff, public_id: uuid.UUID) -> Access
     if change is None or not may_decide_access_change(staff, change):
         raise Http404
     return change
+def clinical_patients_visible_to(staff: Staff) -> QuerySet[Patient]:
+    """The patients whose clinical content (scores, diagnoses) this user may read:
+    ``patients_visible_to`` less registration-level access."""
+    if staff.is_authenticated and staff.role == Role.INTAKE:
+        return Patient.objects.none()
+    return patients_visible_to(staff)
+
+
+def patients_visible_to_system(
+    *, site_id: int | None, team_id: int | None
+) -> QuerySet[Patient]:
+    """The patients another system (a FHIR API client) may read: those of the one team
+    or site it is bound to, nothing when it is bound to neither."""
+    if team_id is not None:
+        return Patient.objects.filter(team_id=team_id)
+    if site_id is not None:
+        return Patient.objects.filter(team__site_id=site_id)
+    return Patient.objects.none()

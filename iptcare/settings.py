@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "huey.contrib.djhuey",
+    "oauth2_provider",
     "iptcare",
     "audit",
     "accounts",
@@ -95,6 +96,7 @@ INSTALLED_APPS = [
     "portal",
     "reports",
     "supervision",
+    "interop",
     "disclosures",
 ]
 
@@ -343,6 +345,20 @@ IPTCARE_CRISIS_TEXT = env_str(
     "or the 988 Suicide & Crisis Lifeline in the US.",
 )
 IPTCARE_PAGE_SIZE = env_int("IPTCARE_PAGE_SIZE", 25)
+
+# --- FHIR API (interop; docs/fhir.md) ------------------------------------------------
+IPTCARE_FHIR_PAGE_SIZE = env_int("IPTCARE_FHIR_PAGE_SIZE", 50)
+IPTCARE_FHIR_MAX_PAGE_SIZE = env_int("IPTCARE_FHIR_MAX_PAGE_SIZE", 500)
+IPTCARE_FHIR_EXPORT_DIR = env_str(
+    "IPTCARE_FHIR_EXPORT_DIR", str(VAR_DIR / "fhir-exports")
+)
+IPTCARE_FHIR_EXPORT_HOURS = env_int("IPTCARE_FHIR_EXPORT_HOURS", 24)
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    # Client credentials only; each client's scopes come from its ApiClient row.
+    "SCOPES_BACKEND_CLASS": "interop.scopes.ClientScopes",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("IPTCARE_FHIR_TOKEN_SECONDS", 3600),
+}
 # A licensed clinic's own wording for instruments whose wording may not ship
 # (docs/instruments.md); empty: those items show as "Item N".
 IPTCARE_LICENSED_WORDING_FILE = env_str("IPTCARE_LICENSED_WORDING_FILE", "")

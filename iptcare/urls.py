@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("", include("reports.urls")),
     path("", include("supervision.urls")),
+    path("", include("interop.urls")),
     path("", include("disclosures.urls")),
     # One sign-in page for everyone, with lock-out and the second factor.
     path("admin/login/", views.admin_sign_in),

@@ -114,8 +114,10 @@ class CareTeamMember(models.Model):
 
 
 class Diagnosis(models.Model):
-    """A diagnosis by ICD-10 code, ranked primary or secondary, with its dates."""
+    """A diagnosis by ICD-10 code, ranked primary or secondary, with its dates. The FHIR
+    API names it by ``public_id`` (a Condition's id)."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     patient = models.ForeignKey(
         Patient, on_delete=models.CASCADE, related_name="diagnoses"
     )

@@ -218,6 +218,34 @@ def referral_route(**overrides: int) -> dict[str, int]:
     return expect
 
 
+# --- The FHIR API (interop): anonymous gets 401 (an API does not redirect to sign in);
+# staff read with their session under the same care-team rules as the pages; API
+# clients (bearer tokens) are tested in interop/tests/test_api_access.py.
+FHIR_ANONYMOUS = 401
+
+
+def fhir_patient_route(**overrides: int) -> dict[str, int]:
+    return patient_route(anonymous=FHIR_ANONYMOUS, **overrides)
+
+
+def fhir_everyone(status: int, **overrides: int) -> dict[str, int]:
+    return everyone(status, anonymous=FHIR_ANONYMOUS, **overrides)
+
+
+def fhir_kwargs(name: str) -> Callable[[Any], dict[str, Any]]:
+    """URL arguments for a FHIR route (interop/tests/matrix.py)."""
+
+    def kwargs(clinic: Any) -> dict[str, Any]:
+        from interop.tests import matrix
+
+        return dict(getattr(matrix, name)(clinic))
+
+    return kwargs
+
+
+SAME_SITE = fhir_everyone(200, therapist_other_site=404, supervisor_other_team=404)
+
+
 INTAKE_LISTS = everyone(403, coordinator=200, supervisor=200, supervisor_other_team=200)
 REQUEST = referral_kwargs("request")
 CLINICAL = {"coordinator": 404}
@@ -556,6 +584,57 @@ ROUTES: dict[str, Route] = {
         method="post",
         expect=patient_route(**CLINICAL, **dict.fromkeys(IPT_WRITERS, 302)),
         kwargs=portal_kwargs("staff_person_kwargs"),
+    ),
+    # --- FHIR API (interop) ---------------------------------------------------------
+    "fhir:metadata": Route(expect=public_page()),
+    "fhir:openapi": Route(expect=public_page()),
+    "fhir:token": Route(
+        method="post", expect=public_page(400)
+    ),  # no client credentials
+    "fhir:export": Route(expect=fhir_everyone(403)),  # bulk export is for API clients
+    "fhir:export-status": Route(
+        expect=fhir_everyone(404), kwargs=fhir_kwargs("export_kwargs")
+    ),
+    "fhir:export-file": Route(
+        expect=fhir_everyone(404), kwargs=fhir_kwargs("export_file_kwargs")
+    ),
+    **{
+        f"fhir:{name}-type": Route(expect=fhir_everyone(200))
+        for name in [
+            "Patient",
+            "Practitioner",
+            "Organization",
+            "Condition",
+            "Questionnaire",
+            "QuestionnaireResponse",
+            "Observation",
+        ]
+    },
+    "fhir:Patient-read": Route(
+        expect=fhir_patient_route(),
+        kwargs=fhir_kwargs("patient_kwargs"),
+        patient_data=True,
+    ),
+    **{
+        f"fhir:{name}-read": Route(
+            expect=fhir_patient_route(**CLINICAL),
+            kwargs=fhir_kwargs(helper),
+            patient_data=True,
+        )
+        for name, helper in [
+            ("Condition", "condition_kwargs"),
+            ("QuestionnaireResponse", "response_kwargs"),
+            ("Observation", "observation_kwargs"),
+        ]
+    },
+    "fhir:Practitioner-read": Route(
+        expect=SAME_SITE, kwargs=fhir_kwargs("practitioner_kwargs")
+    ),
+    "fhir:Organization-read": Route(
+        expect=SAME_SITE, kwargs=fhir_kwargs("organization_kwargs")
+    ),
+    "fhir:Questionnaire-read": Route(
+        expect=fhir_everyone(200), kwargs=fhir_kwargs("questionnaire_kwargs")
     ),
     # Consent and disclosure (docs/decisions/0022): clinical, as every record page.
     "disclosures:consents": Route(

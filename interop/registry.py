@@ -1,0 +1,416 @@
+"""Every resource type the API serves: where its rows come from, how a row becomes
+resources, how it is searched and read, and the fhir.resources model that validates it.
+
+Rows are always reached through the requester's patients (``Requester.patients``), so
+the care-team rules, the client's site or team and the release rules apply to reads,
+searches and the bulk export alike.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Model, Q, QuerySet
+from fhir.resources.R4B.condition import Condition
+from fhir.resources.R4B.fhirresourcemodel import FHIRResourceModel
+from fhir.resources.R4B.observation import Observation
+from fhir.resources.R4B.organization import Organization
+from fhir.resources.R4B.patient import Patient as FhirPatient
+from fhir.resources.R4B.practitioner import Practitioner
+from fhir.resources.R4B.questionnaire import Questionnaire
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+
+from accounts.models import Site, Staff
+from interop import codes
+from interop.resources import condition as condition_map
+from interop.resources import observation as observation_map
+from interop.resources import organization as organization_map
+from interop.resources import patient as patient_map
+from interop.resources import practitioner as practitioner_map
+from interop.resources import questionnaire as questionnaire_map
+from interop.resources import questionnaire_response as response_map
+from measures.instruments import REGISTRY
+from measures.models import Administration
+from patients.models import Diagnosis, Patient
+
+if TYPE_CHECKING:
+    from interop.requester import Requester
+
+
+class BadParameter(ValueError):
+    """A search parameter the API cannot use; the message says which and why."""
+
+
+Filter = Callable[[QuerySet[Any], str], QuerySet[Any]]
+
+
+@dataclass(frozen=True)
+class ResourceType:
+    """One FHIR resource type over one kind of database row."""
+
+    name: str
+    model: type[FHIRResourceModel]
+    description: str
+    convert: Callable[[Any], list[dict[str, Any]]]
+    rows: Callable[[Requester], QuerySet[Any]]
+    """Every row this requester may read, ordered by nothing yet."""
+    read_filter: Callable[[QuerySet[Any], str], QuerySet[Any]]
+    search: dict[str, Filter] = field(default_factory=dict)
+    search_help: dict[str, str] = field(default_factory=dict)
+    keyset: str = "public_id"
+    """The unique column searches page on (``WHERE col > last ORDER BY col``)."""
+    patient_of: Callable[[Any], Patient | None] = lambda row: None
+    since_field: str | None = "updated_at"
+    exportable: bool = True
+    keep: Callable[[dict[str, Any], dict[str, str]], bool] = lambda res, params: True
+    """Drops resources of a row that a search does not ask for (one score of several)."""
+    clinical: bool = True
+    """Clinical content (not for registration-level access)."""
+    unscoped: Callable[[], QuerySet[Any]] | None = None
+    """For the bulk export: every row of the type before the patient filter, so chunks
+    walk the primary-key index (the patient filter is then a set of ids in memory)."""
+    patient_id_of: Callable[[Any], int | None] = lambda row: None
+
+    @property
+    def scope(self) -> str:
+        return f"system/{self.name}.read"
+
+
+def validated(resource_type: ResourceType, data: dict[str, Any]) -> dict[str, Any]:
+    """Check a resource against the R4 model; raises pydantic's ``ValidationError``."""
+    resource_type.model.model_validate(data)
+    return data
+
+
+def to_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+# --- parameters ----------------------------------------------------------------------
+def _uuid(value: str, what: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise BadParameter(f"{what} must be an id this server gave out.") from None
+
+
+def _patient_id(value: str) -> uuid.UUID:
+    return _uuid(value.removeprefix("Patient/"), "patient")
+
+
+def _token(value: str) -> tuple[str | None, str]:
+    system, bar, code = value.rpartition("|")
+    if not code:
+        raise BadParameter("A token needs a code: [system|]code.")
+    return (system if bar else None), code
+
+
+_PREFIXES = ("eq", "ge", "le", "gt", "lt")
+
+
+def date_filter(column: str) -> Filter:
+    """``date=[eq|ge|le|gt|lt]YYYY-MM-DD[Thh:mm:ss±hh:mm]`` on an instant column; a day
+    means the whole UTC day."""
+
+    def apply(queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
+        prefix = value[:2] if value[:2] in _PREFIXES else "eq"
+        raw = value[2:] if value[:2] in _PREFIXES else value
+        try:
+            if len(raw) == 10:
+                start = datetime.fromisoformat(raw).replace(tzinfo=UTC)
+                end = start + timedelta(days=1)
+            else:
+                start = end = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+                if start.tzinfo is None:
+                    raise ValueError
+        except ValueError:
+            raise BadParameter(
+                "date must be YYYY-MM-DD or a date-time with a zone, after an optional "
+                "eq, ge, le, gt or lt."
+            ) from None
+        exact = start == end
+        conditions = {
+            "eq": Q(**{column: start})
+            if exact
+            else Q(**{f"{column}__gte": start}) & Q(**{f"{column}__lt": end}),
+            "ge": Q(**{f"{column}__gte": start}),
+            "gt": Q(**{f"{column}__gt" if exact else f"{column}__gte": end}),
+            "le": Q(**{f"{column}__lte" if exact else f"{column}__lt": end}),
+            "lt": Q(**{f"{column}__lt": start}),
+        }
+        return queryset.filter(conditions[prefix])
+
+    return apply
+
+
+# --- Patient -------------------------------------------------------------------------
+def _patient_identifier(queryset: QuerySet[Patient], value: str) -> QuerySet[Patient]:
+    system, code = _token(value)
+    if system not in (None, codes.RECORD_NUMBER):
+        return queryset.none()
+    return queryset.filter(record_number=code.strip().upper())
+
+
+PATIENT = ResourceType(
+    name="Patient",
+    model=FhirPatient,
+    description="The person treated: identity, contact, language, emergency contact.",
+    convert=lambda p: [patient_map.to_fhir(p)],
+    rows=lambda r: Patient.objects.filter(pk__in=r.patients("Patient", clinical=False)),
+    read_filter=lambda qs, rid: qs.filter(public_id=_uuid(rid, "id")),
+    search={
+        "identifier": _patient_identifier,
+        "_id": lambda qs, v: qs.filter(public_id=_uuid(v, "_id")),
+    },
+    search_help={
+        "identifier": f"The record number, [{codes.RECORD_NUMBER}|]value.",
+        "_id": "The patient's id.",
+    },
+    patient_of=lambda p: p,
+    clinical=False,
+    unscoped=lambda: Patient.objects.all(),
+    patient_id_of=lambda p: p.pk,
+)
+
+
+# --- Scores: QuestionnaireResponse and Observation -----------------------------------
+def _administrations(requester: Requester, name: str) -> QuerySet[Administration]:
+    return Administration.objects.filter(
+        patient__in=requester.patients(name, clinical=True),
+        superseded_at__isnull=True,
+    ).select_related("patient")
+
+
+def _by_patient(queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
+    return queryset.filter(patient__public_id=_patient_id(value))
+
+
+def _questionnaire(queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
+    canonical = value.partition("|")[0]
+    instrument_id = canonical.removeprefix(codes.QUESTIONNAIRE_BASE).removeprefix(
+        "Questionnaire/"
+    )
+    return queryset.filter(instrument_id=instrument_id)
+
+
+QUESTIONNAIRE_RESPONSE = ResourceType(
+    name="QuestionnaireResponse",
+    model=QuestionnaireResponse,
+    description="One completed rating scale: every answer as a coded option.",
+    convert=lambda a: [response_map.to_fhir(a, str(a.patient.public_id))],
+    rows=lambda r: _administrations(r, "QuestionnaireResponse"),
+    read_filter=lambda qs, rid: qs.filter(public_id=_uuid(rid, "id")),
+    search={"patient": _by_patient, "questionnaire": _questionnaire},
+    search_help={
+        "patient": "Patient/<id> or <id>.",
+        "questionnaire": f"{codes.QUESTIONNAIRE_BASE}<instrument> or its id.",
+    },
+    patient_of=lambda a: a.patient,
+    unscoped=lambda: Administration.objects.filter(
+        superseded_at__isnull=True, patient__isnull=False
+    ).select_related("patient"),
+    patient_id_of=lambda a: a.patient_id,
+)
+
+
+def _score_codes() -> dict[tuple[str, str], str]:
+    """(system, code) → instrument id, for every score code the API gives out."""
+    known: dict[tuple[str, str], str] = {}
+    for instrument in REGISTRY.values():
+        if instrument.loinc.total:
+            known[(codes.LOINC, instrument.loinc.total)] = instrument.id
+        known[(codes.SCORE, codes.score_code(instrument.id))] = instrument.id
+        for subscale in instrument.subscales:
+            code = codes.score_code(instrument.id, subscale.name)
+            known[(codes.SCORE, code)] = instrument.id
+    return known
+
+
+SCORE_CODES = _score_codes()
+
+
+def _observation_code(queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
+    instruments = set()
+    for one in value.split(","):
+        system, code = _token(one)
+        instruments |= {
+            instrument
+            for (known_system, known_code), instrument in SCORE_CODES.items()
+            if known_code == code and system in (None, known_system)
+        }
+    return queryset.filter(instrument_id__in=sorted(instruments))
+
+
+def _observation_keep(resource: dict[str, Any], params: dict[str, str]) -> bool:
+    wanted = params.get("code")
+    if not wanted:
+        return True
+    held = {(c["system"], c["code"]) for c in resource["code"]["coding"]}
+    for one in wanted.split(","):
+        system, code = _token(one)
+        if any(c == code and system in (None, s) for s, c in held):
+            return True
+    return False
+
+
+def _observation_read(queryset: QuerySet[Any], resource_id: str) -> QuerySet[Any]:
+    administration, _, _number = resource_id.partition(".")
+    return queryset.filter(public_id=_uuid(administration, "id"))
+
+
+OBSERVATION = ResourceType(
+    name="Observation",
+    model=Observation,
+    description=(
+        "A total score or sub-score with its severity band, derived from its "
+        "QuestionnaireResponse. A search page holds the scores of up to _count "
+        "administrations."
+    ),
+    convert=lambda a: observation_map.to_fhir(a, str(a.patient.public_id)),
+    rows=lambda r: _administrations(r, "Observation").filter(total__isnull=False),
+    read_filter=_observation_read,
+    search={
+        "patient": _by_patient,
+        "code": _observation_code,
+        "date": date_filter("administered_at"),
+    },
+    search_help={
+        "patient": "Patient/<id> or <id>.",
+        "code": f"[system|]code: LOINC total codes or {codes.SCORE} codes; commas for or.",
+        "date": "[eq|ge|le|gt|lt]YYYY-MM-DD or a date-time with a zone.",
+    },
+    patient_of=lambda a: a.patient,
+    keep=_observation_keep,
+    unscoped=lambda: Administration.objects.filter(
+        superseded_at__isnull=True, patient__isnull=False, total__isnull=False
+    ).select_related("patient"),
+    patient_id_of=lambda a: a.patient_id,
+)
+
+
+# --- Condition -----------------------------------------------------------------------
+CONDITION = ResourceType(
+    name="Condition",
+    model=Condition,
+    description="A diagnosis (ICD-10) with its rank, dates and note.",
+    convert=lambda d: [
+        condition_map.to_fhir(
+            d,
+            str(d.patient.public_id),
+            str(d.recorded_by.public_id) if d.recorded_by_id else None,
+        )
+    ],
+    rows=lambda r: Diagnosis.objects.filter(
+        patient__in=r.patients("Condition", clinical=True)
+    ).select_related("patient", "recorded_by"),
+    read_filter=lambda qs, rid: qs.filter(public_id=_uuid(rid, "id")),
+    search={"patient": _by_patient},
+    search_help={"patient": "Patient/<id> or <id>."},
+    patient_of=lambda d: d.patient,
+    unscoped=lambda: Diagnosis.objects.select_related("patient", "recorded_by"),
+    patient_id_of=lambda d: d.patient_id,
+)
+
+
+# --- Practitioner and Organization (no patient data) ---------------------------------
+def _practitioners(requester: Requester) -> QuerySet[Staff]:
+    site_id = requester.site_id
+    if site_id is None:
+        return Staff.objects.none()
+    return Staff.objects.filter(
+        site_id=site_id, role__in=practitioner_map.PRACTITIONER_ROLES
+    )
+
+
+PRACTITIONER = ResourceType(
+    name="Practitioner",
+    model=Practitioner,
+    description="A clinician, supervisor or intake coordinator of the requester's site.",
+    convert=lambda s: [practitioner_map.to_fhir(s)],
+    rows=_practitioners,
+    read_filter=lambda qs, rid: qs.filter(public_id=_uuid(rid, "id")),
+)
+
+
+def _organization_rows(requester: Requester) -> QuerySet[Site]:
+    site_id = requester.site_id
+    if site_id is None:
+        return Site.objects.none()
+    return Site.objects.filter(pk=site_id).prefetch_related("teams")
+
+
+def _organization_convert(site: Site) -> list[dict[str, Any]]:
+    teams = sorted(site.teams.all(), key=lambda team: team.pk)
+    return [organization_map.site_to_fhir(site)] + [
+        organization_map.team_to_fhir(team) for team in teams
+    ]
+
+
+def _organization_read(queryset: QuerySet[Site], resource_id: str) -> QuerySet[Any]:
+    kind, _, pk = resource_id.partition("-")
+    if not pk.isdigit() or kind not in {"site", "team"}:
+        return queryset.none()
+    if kind == "team":
+        return queryset.filter(teams__pk=int(pk))
+    return queryset.filter(pk=int(pk))
+
+
+ORGANIZATION = ResourceType(
+    name="Organization",
+    model=Organization,
+    description="The requester's site (site-<n>) and its teams (team-<n>, part of it).",
+    convert=_organization_convert,
+    rows=_organization_rows,
+    read_filter=_organization_read,
+    keyset="pk",
+)
+
+
+# --- Questionnaire (data, not rows) --------------------------------------------------
+QUESTIONNAIRE = ResourceType(
+    name="Questionnaire",
+    model=Questionnaire,
+    description="Every shipped instrument; licensed wording withheld where required.",
+    convert=lambda instrument: [questionnaire_map.to_fhir(instrument)],
+    rows=lambda r: Administration.objects.none(),  # served from the registry
+    read_filter=lambda qs, rid: qs,
+    keyset="id",
+    exportable=False,
+)
+
+
+TYPES: dict[str, ResourceType] = {
+    t.name: t
+    for t in (
+        PATIENT,
+        PRACTITIONER,
+        ORGANIZATION,
+        CONDITION,
+        QUESTIONNAIRE,
+        QUESTIONNAIRE_RESPONSE,
+        OBSERVATION,
+    )
+}
+EXPORTABLE = [t.name for t in TYPES.values() if t.exportable]
+
+
+def scope_names() -> dict[str, str]:
+    scopes = {t.scope: f"Read {t.name} resources" for t in TYPES.values()}
+    scopes["system/*.read"] = "Read every resource type"
+    scopes["system/QuestionnaireResponse.write"] = "Submit questionnaire responses"
+    return scopes
+
+
+def patients_of(resource_type: ResourceType, rows: Iterable[Model]) -> list[Patient]:
+    """The distinct patients of some rows, in order, for one audit row each."""
+    seen: dict[int, Patient] = {}
+    for row in rows:
+        patient = resource_type.patient_of(row)
+        if patient is not None:
+            seen.setdefault(patient.pk, patient)
+    return list(seen.values())
