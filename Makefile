@@ -43,5 +43,5 @@ check-deploy: $(STAMP) ## Django's deployment checklist against production setti
 clean: ## Remove the virtual environment and the local database
 	rm -rf $(VENV) var
 
-bench: $(STAMP) ## Time the main pages under gunicorn (PATIENTS=5000 by default)
-	$(BIN)/python bench/run.py --patients $${PATIENTS:-5000}
+bench: $(STAMP) ## Time the staff pages with wrk beside /health and hello-world (PATIENTS=2000; BENCH_DATABASE_URL for PostgreSQL)
+	$(BIN)/python bench/run.py --patients $${PATIENTS:-2000}

@@ -4,6 +4,8 @@ against the benchmark's database (its environment names the database and setting
     python bench/inside.py analyze          # PostgreSQL: statistics after the load
     python bench/inside.py portal-links N   # N patients with a PHQ-9 due, a link each
     python bench/inside.py queries          # queries per request, staff and portal
+    python bench/inside.py targets USER     # the objects bench/pages.py names, for USER
+    python bench/inside.py profile USER PATH [HEADER=VALUE] # pyinstrument, as text
 
 Each prints one line of JSON. Nothing here is timed; ``run.py`` times the requests.
 """
@@ -150,6 +152,68 @@ def queries() -> dict[str, int]:
     return counts
 
 
+def targets(username: str) -> dict[str, str]:
+    """What the page paths name, for ``username``: a patient on their caseload with an
+    open course in its middle phase, a session of it with a note, the inbox's current
+    fingerprint (the poll that finds nothing new)."""
+    from accounts.models import Staff
+    from alerts.selectors import inbox_fingerprint
+    from ipt.choices import Phase
+    from ipt.models import Course, SessionNote
+
+    staff = Staff.objects.get(username=username)
+    out: dict[str, str] = {}
+    note = (
+        SessionNote.objects.filter(
+            session__course__clinician=staff, session__course__phase=Phase.MIDDLE
+        )
+        .select_related("session__course__patient")
+        .order_by("-session__course__sessions_attended", "id")
+        .first()
+    )
+    if note is not None:
+        course = note.session.course
+    else:
+        course = (
+            Course.objects.filter(clinician=staff)
+            .select_related("patient")
+            .order_by("id")
+            .first()
+        )
+    if course is not None:
+        out["patient"] = str(course.patient.public_id)
+        out["course"] = str(course.public_id)
+    if note is not None:
+        out["session"] = str(note.session.public_id)
+    if staff.role in {"clinician", "supervisor"}:
+        out["alerts_seen"] = inbox_fingerprint(staff=staff, state="open")
+    return out
+
+
+def profile(username: str, path: str, *headers: str) -> str:
+    """The page's profile (pyinstrument) over 30 requests in this process, after two
+    to warm it; returned as text."""
+    from django.test import Client
+    from pyinstrument import Profiler
+
+    from accounts.models import Staff
+
+    client = Client()
+    client.force_login(Staff.objects.get(username=username))
+    extra = {
+        "HTTP_" + name.upper().replace("-", "_"): value
+        for name, _, value in (header.partition("=") for header in headers)
+    }
+    for _ in range(2):
+        client.get(path, HTTP_HOST="127.0.0.1", **extra)
+    profiler = Profiler(interval=0.0005)
+    with profiler:
+        for _ in range(30):
+            response = client.get(path, HTTP_HOST="127.0.0.1", **extra)
+            assert response.status_code < 400, response.status_code
+    return profiler.output_text(unicode=True, color=False, show_all=False)
+
+
 def analyze() -> str:
     """PostgreSQL: gather the planner's statistics now, as autovacuum would soon after
     a bulk load (a benchmark started at once would otherwise time plans made without
@@ -172,6 +236,14 @@ def main() -> None:
         result = portal_links(int(sys.argv[2]))
     elif command == "queries":
         result = queries()
+    elif command == "has-user":
+        from accounts.models import Staff
+
+        result = Staff.objects.filter(username=sys.argv[2]).exists()
+    elif command == "targets":
+        result = targets(sys.argv[2])
+    elif command == "profile":
+        result = profile(sys.argv[2], sys.argv[3], *sys.argv[4:])
     else:
         raise SystemExit(f"unknown command {command!r}")
     print(json.dumps(result))

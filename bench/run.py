@@ -1,17 +1,19 @@
-"""``make bench``: serve IPT Care with gunicorn on 127.0.0.1 and time its pages.
+"""``make bench``: serve IPT Care with gunicorn on 127.0.0.1 and time its pages with wrk.
 
 Loads the demo clinic at the requested size into a database of its own (a database
-already loaded is reused: ``iptcare demo`` is idempotent), starts gunicorn (2 × cores + 1
-sync workers, DEBUG off), signs in as the demo clinician and requests each page a bounded
-number of times from a few client threads. Then the patient portal: patients with a
-PHQ-9 due sign in with a one-time link and their date of birth, open the portal home
-and the questionnaire's question pages, and answer and send the questionnaire (each
-timed send on a fresh response: ``--submits`` patients are prepared beforehand). Reports
-p50/p95/p99 latency, throughput and queries per request (counted in-process), beside two
-floors: /health (the framework with the full middleware stack) and the raw SQL of the
-caseload.
+already loaded is reused: ``iptcare demo`` is idempotent), then serves three things side
+by side: a bare Django "hello world" (``bench/hello.py``: no middleware, no database),
+IPT Care's ``/health`` (the full middleware stack) and every page of ``bench/pages.py``,
+each under gunicorn with 5 sync workers and DEBUG off. ``wrk`` drives each one twice:
+one connection (p50/p95/p99) and eight connections (req/s), with the cookie of a
+signed-in demo user. Sampled requests read the ``Server-Timing`` header of the
+benchmark's middleware (``bench/timing.py``): queries per request and the time in SQL
+against the time in Python. The slowest page is profiled with pyinstrument. Then the
+portal's writes: patients answer and send a PHQ-9 from a few client threads. The report
+(``bench/results/latest.md``) gives each page's ratio to ``/health`` and to hello-world,
+and whether it meets the targets of issue #17.
 
-Only 127.0.0.1 is ever contacted; every loop is bounded in count and time.
+Only 127.0.0.1 is ever contacted; every run is bounded in time.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -35,6 +38,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from inside import ANSWERS, INSTRUMENT
+from pages import HEAVY, PAGES, Page
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -178,63 +182,6 @@ def in_threads(jobs: list[Callable[[], None]]) -> float:
     return time.perf_counter() - started
 
 
-def measure(
-    name: str,
-    port: int,
-    path: str,
-    requests: int,
-    threads: int,
-    headers: dict[str, str] | None = None,
-) -> Timing:
-    """A staff page: each thread signs in as the demo clinician and GETs it."""
-    recorder = Recorder(name)
-    per_thread = max(1, requests // threads)
-
-    def worker() -> None:
-        session = Session(port)
-        session.sign_in("clinician", "demo-pass-2026")
-        for _ in range(per_thread):
-            recorder.request(session, "GET", path, headers=headers)
-
-    return recorder.timing(in_threads([worker] * threads))
-
-
-def measure_portal(
-    port: int, links: list[dict[str, Any]], requests: int, threads: int
-) -> tuple[list[Timing], list[float]]:
-    """The portal home and the question pages. One patient per thread, signed in and
-    with the PHQ-9 started; the question pages are fetched in turn, 1 to 10."""
-    sessions: list[tuple[Session, str]] = []
-    sign_in_ms = []
-    for link in links[:threads]:
-        session = Session(port)
-        sign_in_ms.append(session.portal_sign_in(link))
-        sessions.append((session, session.start_questionnaire()))
-    per_thread = max(1, requests // threads)
-    home = Recorder("portal home")
-    question = Recorder("portal question page")
-
-    def home_job(session: Session) -> Callable[[], None]:
-        def job() -> None:
-            for _ in range(per_thread):
-                home.request(session, "GET", "/portal/home/")
-
-        return job
-
-    def question_job(session: Session, base: str) -> Callable[[], None]:
-        def job() -> None:
-            for n in range(per_thread):
-                question.request(
-                    session, "GET", f"{base}{n % len(PORTAL_ANSWERS) + 1}/"
-                )
-
-        return job
-
-    home_seconds = in_threads([home_job(session) for session, _ in sessions])
-    question_seconds = in_threads([question_job(s, base) for s, base in sessions])
-    return [home.timing(home_seconds), question.timing(question_seconds)], sign_in_ms
-
-
 def measure_submits(
     port: int, links: list[dict[str, Any]], threads: int
 ) -> list[Timing]:
@@ -282,72 +229,209 @@ def inside(env: dict[str, str], *args: str) -> Any:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def raw_caseload_sql(env: dict[str, str], repeats: int) -> Timing:
-    script = f"""
-import django, json, time
-django.setup()
-from django.db import connection
-from accounts.access import caseload_for
-from accounts.models import Staff
-staff = Staff.objects.get(username="clinician")
-sql, params = caseload_for(staff).order_by("family_name", "given_name", "id")[:25].query.sql_with_params()
-out = []
-with connection.cursor() as cursor:
-    for _ in range({repeats}):
-        started = time.perf_counter()
-        cursor.execute(sql, params)
-        cursor.fetchall()
-        out.append((time.perf_counter() - started) * 1000)
-print(json.dumps(out))
-"""
+WRK_SCRIPT = ROOT / "bench" / "report.lua"
+WORKERS = 5
+
+
+@dataclass
+class Load:
+    """One wrk run: requests, seconds, latency percentiles in milliseconds."""
+
+    requests: int
+    seconds: float
+    p50: float
+    p95: float
+    p99: float
+    errors: int
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class Result:
+    page: Page
+    path: str
+    one: Load | None = None  # one connection
+    eight: Load | None = None  # eight connections
+    queries: int = 0
+    sql_ms: float = 0.0
+    python_ms: float = 0.0
+    problem: str = ""
+
+
+def ensure_wrk() -> str:
+    """wrk from Debian; installed here when missing (as root), as CI machines start bare."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(
+            ["apt-get", "install", "-y", "--no-install-recommends", "wrk"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        found = shutil.which("wrk")
+    if not found:
+        raise SystemExit("make bench needs wrk: apt-get install wrk")
+    return found
+
+
+def wrk(
+    binary: str,
+    port: int,
+    path: str,
+    connections: int,
+    seconds: float,
+    headers: dict[str, str],
+) -> Load:
+    command = [
+        binary,
+        f"-t{min(connections, 2)}",
+        f"-c{connections}",
+        f"-d{seconds:g}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(WRK_SCRIPT),
+    ]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    command.append(f"http://127.0.0.1:{port}{path}")
     out = subprocess.run(
-        [str(BIN / "python"), "-c", script],
+        command, capture_output=True, text=True, check=True, timeout=seconds + 60
+    )
+    line = next(
+        line for line in reversed(out.stdout.splitlines()) if line.startswith("{")
+    )
+    data = json.loads(line)
+    return Load(
+        requests=data["requests"],
+        seconds=data["duration_us"] / 1e6,
+        p50=data["p50"] / 1000,
+        p95=data["p95"] / 1000,
+        p99=data["p99"] / 1000,
+        errors=data["socket_errors"] + data["bad_status"],
+    )
+
+
+def server_timing(
+    port: int, path: str, headers: dict[str, str], samples: int
+) -> tuple[int, float, float]:
+    """Queries, SQL ms and Python ms per request: medians of ``samples`` requests."""
+    queries, sql, python = [], [], []
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    for _ in range(samples):
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        fields = dict(
+            re.findall(r"(\w+);dur=([0-9.]+)", response.getheader("Server-Timing", ""))
+        )
+        count = re.search(r'"(\d+) queries"', response.getheader("Server-Timing", ""))
+        queries.append(int(count.group(1)) if count else 0)
+        sql.append(float(fields.get("db", 0)))
+        python.append(float(fields.get("app", 0)))
+    return (
+        int(statistics.median(queries)),
+        statistics.median(sql),
+        statistics.median(python),
+    )
+
+
+def serve(app: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            app,
+            "--pythonpath",
+            str(ROOT / "bench"),
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(WORKERS),
+            "--log-level",
+            "warning",
+        ],
         env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    latencies = json.loads(out.stdout.strip().splitlines()[-1])
-    # one client, back to back: throughput is the inverse of the summed latency
-    return Timing(
-        "raw SQL: caseload page (1 client)", latencies, sum(latencies) / 1000, 0
+        cwd=ROOT,
     )
 
 
-def wait_for(port: int, deadline: float) -> None:
+def wait_for(port: int, path: str, deadline: float) -> None:
     while time.monotonic() < deadline:
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/health")
+            connection.request("GET", path)
             if connection.getresponse().status == 200:
                 return
         except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("gunicorn did not answer")
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"gunicorn did not answer on {port}")
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def run_page(
+    binary: str,
+    port: int,
+    page: Page,
+    path: str,
+    headers: dict[str, str],
+    args: argparse.Namespace,
+) -> Result:
+    result = Result(page, path)
+    probe = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    probe.request("GET", path, headers=headers)
+    answer = probe.getresponse()
+    answer.read()
+    if answer.status != page.status:
+        result.problem = f"answered {answer.status}, expected {page.status}"
+        return result
+    result.one = wrk(binary, port, path, 1, args.seconds, headers)
+    result.eight = wrk(binary, port, path, 8, args.seconds, headers)
+    result.queries, result.sql_ms, result.python_ms = server_timing(
+        port, path, headers, args.samples
+    )
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--patients", type=int, default=5000)
-    parser.add_argument("--requests", type=int, default=400, help="per page")
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--patients", type=int, default=2000)
+    parser.add_argument(
+        "--seconds", type=float, default=5, help="per page and connection count"
+    )
+    parser.add_argument(
+        "--samples", type=int, default=20, help="requests read for Server-Timing"
+    )
+    parser.add_argument("--threads", type=int, default=4, help="portal send threads")
     parser.add_argument(
         "--submits",
         type=int,
-        default=60,
-        help="questionnaire sends to time, each by its own patient (default 60)",
+        default=40,
+        help="questionnaire sends to time, each by its own patient (default 40)",
     )
     parser.add_argument("--port", type=int, default=8799)
     parser.add_argument(
+        "--only", default="", help="time only the pages whose name contains this"
+    )
+    parser.add_argument(
         "--database-url",
-        default="",
-        help="default: SQLite in the temporary directory, one file per size; a "
-        "database already loaded is reused",
+        default=os.environ.get("BENCH_DATABASE_URL", ""),
+        help="default: $BENCH_DATABASE_URL, else SQLite in the temporary directory, "
+        "one file per size; a database already loaded is reused",
     )
     parser.add_argument(
         "--report", default=str(ROOT / "bench" / "results" / "latest.md")
     )
     args = parser.parse_args()
+    binary = ensure_wrk()
 
     var = Path(tempfile.gettempdir()) / "iptcare-bench"
     var.mkdir(exist_ok=True)
@@ -362,81 +446,129 @@ def main() -> None:
         "IPTCARE_SIGN_IN_FAILURE_LIMIT": "1000",
         # Every portal sign-in comes from 127.0.0.1: lift the per-address limit.
         "IPTCARE_PORTAL_RATE_LIMIT": "1000000",
+        "PYTHONPATH": str(ROOT / "bench"),
     }
     iptcare = str(BIN / "iptcare")
     subprocess.run([iptcare, "migrate", "-v0"], env=env, check=True)
+    loaded = time.monotonic()
     subprocess.run(
         [iptcare, "demo", "--patients", str(args.patients)], env=env, check=True
     )
+    load_seconds = time.monotonic() - loaded
     subprocess.run([iptcare, "collectstatic", "--noinput", "-v0"], env=env, check=True)
     inside(env, "analyze")
-    # One patient per client thread for the portal pages, one per timed send.
-    links = inside(env, "portal-links", str(args.threads + args.submits))
+    # One patient for the question page, one per timed send.
+    links = inside(env, "portal-links", str(1 + args.submits))
+    targets = {"clinician": inside(env, "targets", "clinician")}
+    heavy = inside(env, "has-user", "supervisor-large")
+    if heavy:
+        targets["supervisor-large"] = inside(env, "targets", "supervisor-large")
 
-    workers = 2 * (os.cpu_count() or 1) + 1
-    server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "iptcare.wsgi",
-            "-b",
-            f"127.0.0.1:{args.port}",
-            "-w",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
+    load = os.getloadavg()[0]  # before the servers start: other work on the machine
+    floors: dict[str, Result] = {}
+    hello = serve(
+        "hello:application", args.port + 1, {**env, "DJANGO_SETTINGS_MODULE": "hello"}
     )
-    load = os.getloadavg()[0]  # before the server starts: other work on the machine
     try:
-        wait_for(args.port, time.monotonic() + 60)
-        sign_in_ms = [
-            Session(args.port).sign_in("clinician", "demo-pass-2026") for _ in range(10)
-        ]
-        pages: list[tuple[str, str, dict[str, str] | None]] = [
-            ("/health (framework floor, full middleware)", "/health", None),
-            ("caseload", "/", None),
-            # Two letters: no trigram, so no index can narrow it (docs/benchmarks.md).
-            ("caseload search `?q=an`", "/?q=an", None),
-            ("caseload search `?q=ann`", "/?q=ann", None),
-            # What the search box sends as the clinician types: the table only.
-            (
-                "caseload search `?q=ann`, HTMX partial",
-                "/?q=ann",
-                {"HX-Request": "true"},
-            ),
-        ]
-        probe = Session(args.port)
-        probe.sign_in("clinician", "demo-pass-2026")
-        _, caseload = probe.request("GET", "/")
-        match = re.search(r'href="(/patients/[0-9a-f-]{36}/)"', caseload)
-        if match:
-            pages.append(("patient record", match.group(1), None))
-        timings = [raw_caseload_sql(env, args.requests)]
-        timings += [
-            measure(n, args.port, p, args.requests, args.threads, h)
-            for n, p, h in pages
-        ]
-        portal_timings, portal_sign_in_ms = measure_portal(
-            args.port, links[: args.threads], args.requests, args.threads
+        wait_for(args.port + 1, "/hello", time.monotonic() + 60)
+        floors["hello"] = run_page(
+            binary,
+            args.port + 1,
+            Page("hello world (bare Django, no middleware)", "/hello", "floor"),
+            "/hello",
+            {},
+            args,
         )
-        timings += portal_timings
-        timings += measure_submits(args.port, links[args.threads :], args.threads)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-    counts = inside(env, "queries")
-    write_report(args, workers, timings, sign_in_ms, portal_sign_in_ms, counts, load)
+        stop(hello)
+    server = serve(
+        "iptcare.wsgi", args.port, {**env, "DJANGO_SETTINGS_MODULE": "settings_bench"}
+    )
+    results: list[Result] = []
+    submits: list[Timing] = []
+    sign_in_ms: list[float] = []
+    try:
+        wait_for(args.port, "/health", time.monotonic() + 60)
+        floors["health"] = run_page(
+            binary,
+            args.port,
+            Page("/health (full middleware)", "/health", "floor"),
+            "/health",
+            {},
+            args,
+        )
+        cookies: dict[str, dict[str, str]] = {}
+        for user in {page.user for page in PAGES + HEAVY} - {"patient"}:
+            if user == "supervisor-large" and not heavy:
+                continue
+            session = Session(args.port)
+            sign_in_ms.append(session.sign_in(user, "demo-pass-2026"))
+            cookies[user] = session.cookies
+        patient = Session(args.port)
+        patient.portal_sign_in(links[0])
+        answers = patient.start_questionnaire().rstrip("/").rsplit("/", 1)[-1]
+        cookies["patient"] = patient.cookies
+        for page in PAGES + (HEAVY if heavy else []):
+            if args.only and args.only not in page.name:
+                continue
+            names = {**targets.get(page.user, targets["clinician"]), "answers": answers}
+            try:
+                path = page.path.format(**names)
+            except KeyError as missing:
+                results.append(
+                    Result(page, page.path, problem=f"no {missing} in the demo")
+                )
+                continue
+            headers = {
+                "Cookie": "; ".join(f"{k}={v}" for k, v in cookies[page.user].items()),
+                **page.headers,
+            }
+            results.append(run_page(binary, args.port, page, path, headers, args))
+            print(f"  {page.name}: done", file=sys.stderr)
+        submits = measure_submits(args.port, links[1:], args.threads)
+    finally:
+        stop(server)
+    timed = [r for r in results if r.one is not None]
+    slowest = max(timed, key=lambda r: r.one.p95 if r.one else 0.0, default=None)
+    profile = ""
+    if slowest is not None and slowest.page.user != "patient":
+        extra = [f"{k}={v}" for k, v in slowest.page.headers.items()]
+        profile = inside(env, "profile", slowest.page.user, slowest.path, *extra)
+    write_report(
+        args, load_seconds, floors, results, submits, sign_in_ms, slowest, profile, load
+    )
+
+
+def _ratio(value: float, floor: Result | None) -> float:
+    rate = floor.eight.rate if floor and floor.eight else 0.0
+    return value / rate if rate else 0.0
+
+
+def verdict(result: Result, health: Result | None) -> str:
+    """Whether the page meets issue #17's targets: p95 with one connection, and its
+    share of /health's throughput with eight."""
+    if result.one is None or result.eight is None:
+        return "—"
+    misses = []
+    target = result.page.target_p95_ms
+    if target is not None and result.one.p95 > target:
+        misses.append(f"p95 > {target:.0f}")
+    if _ratio(result.eight.rate, health) < result.page.floor_share:
+        misses.append(f"share < {result.page.floor_share:g}")
+    if result.one.errors or result.eight.errors:
+        misses.append("errors")
+    return "yes" if not misses else "no: " + ", ".join(misses)
 
 
 def write_report(
     args: argparse.Namespace,
-    workers: int,
-    timings: list[Timing],
+    load_seconds: float,
+    floors: dict[str, Result],
+    results: list[Result],
+    submits: list[Timing],
     sign_in_ms: list[float],
-    portal_sign_in_ms: list[float],
-    counts: dict[str, int],
+    slowest: Result | None,
+    profile: str,
     load: float,
 ) -> None:
     commit = subprocess.run(
@@ -453,39 +585,71 @@ def write_report(
         ),
         platform.processor(),
     )
+    health, hello = floors.get("health"), floors.get("hello")
     lines = [
         f"# Benchmark: {args.patients:,} patients",
         "",
-        f"commit {commit}; {cpu}, {os.cpu_count()} cores; Python {platform.python_version()}; "
-        f"database `{(args.database_url or 'sqlite').split(':')[0]}`; gunicorn {workers} sync "
-        f"workers; {args.threads} client threads on the same machine; {args.requests} requests "
-        f"per page; {time.strftime('%Y-%m-%d %H:%M')}; 1-minute load average {load:.1f} "
-        "before the server started (other work on the machine skews every figure).",
+        f"commit {commit}; {cpu}, {os.cpu_count()} cores; Python "
+        f"{platform.python_version()}; database "
+        f"`{(args.database_url or 'sqlite').split(':')[0]}`; gunicorn {WORKERS} sync "
+        f"workers; wrk on the same machine, {args.seconds:g} s per page with 1 "
+        f"connection and again with 8; {time.strftime('%Y-%m-%d %H:%M')}; 1-minute "
+        f"load average {load:.1f} before the servers started (other work on the "
+        f"machine skews every figure: compare the ratios). Demo loaded or checked in "
+        f"{load_seconds:.0f} s.",
         "",
-        "| page | n | p50 ms | p95 ms | p99 ms | req/s | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| page | kind | p50 ms | p95 ms | p99 ms | req/s (8 conn.) | ÷ /health "
+        "| ÷ hello | queries | SQL ms | Python ms | target met |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
-    for timing in timings:
-        if not timing.latencies_ms:
+    for result in [*floors.values(), *results]:
+        if result.one is None or result.eight is None:
+            lines.append(
+                f"| {result.page.name} | {result.page.kind} | {result.problem} |"
+            )
             continue
         lines.append(
-            f"| {timing.name} | {len(timing.latencies_ms)} | {timing.percentile(0.5):.1f} "
-            f"| {timing.percentile(0.95):.1f} | {timing.percentile(0.99):.1f} "
-            f"| {timing.throughput:.0f} | {timing.errors} |"
+            f"| {result.page.name} | {result.page.kind} | {result.one.p50:.1f} "
+            f"| {result.one.p95:.1f} | {result.one.p99:.1f} | {result.eight.rate:.0f} "
+            f"| {_ratio(result.eight.rate, health):.2f} "
+            f"| {_ratio(result.eight.rate, hello):.3f} | {result.queries} "
+            f"| {result.sql_ms:.1f} | {result.python_ms:.1f} "
+            f"| {verdict(result, health) if result.page.kind != 'floor' else ''} |"
         )
     lines += [
         "",
-        f"Sign-in (Argon2 verify and session): median {statistics.median(sign_in_ms):.0f} ms "
-        f"over {len(sign_in_ms)}. Portal sign-in (date of birth): median "
-        f"{statistics.median(portal_sign_in_ms):.0f} ms over {len(portal_sign_in_ms)}.",
+        "p50/p95/p99: one connection, back to back. SQL and Python ms: medians of "
+        f"{args.samples} sampled requests, inside Django (the `Server-Timing` of "
+        "`bench/timing.py`); the rest of the latency is gunicorn, the network stack "
+        "and wrk. Targets (issue #17): pages p95 ≤ 100 ms, HTMX partials ≤ 50 ms; "
+        "req/s with 8 connections ≥ 0.15 of /health's (≥ 0.5 for the alert counter "
+        "and the portal question page).",
         "",
-        "The answer and submit rows share one phase (each patient signs in, starts the "
-        "questionnaire, answers ten screens, sends): their req/s is over that phase.",
-        "",
-        "Queries per page (in-process): "
-        + ", ".join(f"{name} {count}" for name, count in counts.items())
-        + ".",
     ]
+    if sign_in_ms:
+        lines.append(
+            f"Sign-in (Argon2 verify and session): median "
+            f"{statistics.median(sign_in_ms):.0f} ms over {len(sign_in_ms)}."
+        )
+    for timing in submits:
+        if timing.latencies_ms:
+            lines.append(
+                f"{timing.name}: p50 {timing.percentile(0.5):.1f} ms, p95 "
+                f"{timing.percentile(0.95):.1f} ms over {len(timing.latencies_ms)} "
+                f"({args.threads} patients at once), {timing.errors} errors."
+            )
+    if slowest is not None and profile:
+        lines += [
+            "",
+            f"## Profile of the slowest page: {slowest.page.name}",
+            "",
+            "pyinstrument, 30 requests in one process (Django's test client, "
+            "`bench/inside.py profile`):",
+            "",
+            "```",
+            profile.rstrip(),
+            "```",
+        ]
     report = "\n".join(lines) + "\n"
     Path(args.report).parent.mkdir(parents=True, exist_ok=True)
     Path(args.report).write_text(report, encoding="utf-8")

@@ -71,12 +71,31 @@ PHASE_MIX = [
     ("termination", 12),
     ("ended", 22),
 ]
+# A year of a large service (``iptcare demo`` from its scaled size on): most of the
+# year's courses have ended, about a quarter are open at any one time.
+YEAR_PHASE_MIX = [
+    ("none", 5),
+    ("initial", 7),
+    ("middle", 14),
+    ("termination", 5),
+    ("ended", 69),
+]
+
+
+def open_share(mix: Sequence[tuple[str, int]]) -> float:
+    """The share of patients whose course is open under a phase mix."""
+    total = sum(weight for _, weight in mix)
+    closed = sum(weight for phase, weight in mix if phase in {"none", "ended"})
+    return (total - closed) / total
+
+
 OUTCOME_MIX = [
     (Outcome.COMPLETED, 62),
     (Outcome.DROPPED_OUT, 22),
     (Outcome.STEPPED_UP, 8),
     (Outcome.TRANSFERRED, 8),
 ]
+FACILITATORS = 2  # a group has two facilitators, however large the team
 NOTES_PER_COURSE = 3  # the latest sessions' notes; older ones are left out of the demo
 
 
@@ -299,8 +318,9 @@ def _course(
     program: Program,
     today: date,
     rows: Rows,
+    phase_mix: Sequence[tuple[str, int]] = PHASE_MIX,
 ) -> None:
-    phase = str(_weighted(rng, PHASE_MIX[1:]))
+    phase = str(_weighted(rng, phase_mix[1:]))
     outcome = _weighted(rng, OUTCOME_MIX) if phase == Phase.ENDED else ""
     story = rng.choice(STORIES)
     second = rng.random() < 0.2 and story.area in {
@@ -772,9 +792,11 @@ def load_courses(
     rng: random.Random,
     patients: Sequence[Patient],
     members: Sequence[CareTeamMember],
+    phase_mix: Sequence[tuple[str, int]] = PHASE_MIX,
 ) -> int:
     """Give the batch's patients their courses (``members`` are their primary
-    clinicians, in the same order); return the courses created."""
+    clinicians, in the same order); return the courses created. ``phase_mix``:
+    how many courses are in each phase (the first entry: no course)."""
     programs = {program.code: program for program in Program.objects.all()}
     if len(programs) < len(PROGRAM_MIX):  # a flushed test database
         programs_ensure()
@@ -782,10 +804,10 @@ def load_courses(
     today = timezone.localdate()
     rows = Rows()
     for patient, member in zip(patients, members, strict=True):
-        if _weighted(rng, PHASE_MIX) == "none":
+        if _weighted(rng, phase_mix) == "none":
             continue
         program = programs[str(_weighted(rng, PROGRAM_MIX))]
-        _course(rng, patient, member.staff, program, today, rows)
+        _course(rng, patient, member.staff, program, today, rows, phase_mix)
     _insert(rows)
     return len(rows.courses)
 
@@ -794,7 +816,7 @@ def finish(rng: random.Random, teams: Sequence[Team]) -> int:
     """After the last batch: reset the id sequences the inserts bypassed, then make one
     group per team for the group program, its members the team's open group-program
     courses past the initial phase (at most ten); the facilitators are the team's
-    clinicians and join the members' care teams. Returns the groups made."""
+    first two clinicians and join the members' care teams. Returns the groups made."""
     statements = connection.ops.sequence_reset_sql(no_style(), BULK_MODELS)
     if statements:
         with connection.cursor() as cursor:
@@ -808,7 +830,8 @@ def finish(rng: random.Random, teams: Sequence[Team]) -> int:
         .order_by("username")
         .annotate(team_id=models.F("teams"))
     ):
-        clinicians[clinician.team_id].append(clinician)
+        if len(clinicians[clinician.team_id]) < FACILITATORS:
+            clinicians[clinician.team_id].append(clinician)
     groups = Group.objects.bulk_create(
         Group(
             public_id=_uuid(rng),

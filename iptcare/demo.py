@@ -2,6 +2,13 @@
 
 Deterministic for a given seed, idempotent (a second run changes nothing), and fast at
 scale (bulk inserts), so the same code fills a benchmark database with 100,000 patients.
+From ``SCALED_FROM`` patients on, the clinic is laid out as a real service of that size
+(``service_layout``): as many sites, teams and clinicians as the patients need, each
+clinician with about ``OPEN_PER_CLINICIAN`` open courses, each supervisor leading 6–10
+clinicians, a year of finished courses behind them, and one deliberately heavy team
+(``HEAVY_SUPERVISOR`` leads a quarter of the clinicians) that the benchmark reports
+apart. The named sign-ins keep their places: ``clinician`` and ``clinician2`` are on
+``supervisor``'s team at the first site.
 Names are invented; telephone numbers are from Ofcom's drama range (07700 900000–900999)
 and e-mail addresses use example.org, so no real person can be reached by mistake.
 """
@@ -49,6 +56,11 @@ class DemoStaff:
     role: Role
     site_index: int
     title: str = ""
+    team_index: int | None = None  # default: the site's first team (index = site's)
+
+    @property
+    def team(self) -> int:
+        return self.site_index if self.team_index is None else self.team_index
 
 
 DEMO_STAFF = [
@@ -68,6 +80,118 @@ DEMO_STAFF = [
     DemoStaff("intake2", "Lucía", "Fernández", Role.INTAKE, 1, "Intake coordinator"),
 ]
 DEMO_SIGN_INS = ["intake", "clinician", "clinician2", "supervisor", "admin", "lead"]
+
+# --- The service's size ---------------------------------------------------------------
+SCALED_FROM = 500  # below this, the small clinic of ``make run`` (eight staff)
+OPEN_PER_CLINICIAN = 45  # open courses per clinician: 30–60 in a real service
+TEAM_SIZE = 8  # clinicians per supervisor (6–10 in a real service)
+TEAMS_PER_SITE = 4
+HEAVY_SUPERVISOR = "supervisor-large"  # leads the very large team (the heavy case)
+_SITE_NAMES = [
+    "Eastgate Centre", "Westbrook Clinic", "Hillside Practice", "Harbour House",
+    "Meadow Lane Clinic", "Parkview Centre", "Old Mill Clinic", "Station Road Centre",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ServiceLayout:
+    """Where the staff work: sites, teams (site index, name) and every staff member."""
+
+    sites: list[tuple[str, str]]  # name, address
+    teams: list[tuple[int, str]]
+    staff: list[DemoStaff]
+    scaled: bool
+
+    def clinicians(self) -> list[DemoStaff]:
+        return [spec for spec in self.staff if spec.role == Role.CLINICIAN]
+
+
+_SMALL_SITES = [
+    ("Northside Recovery Centre", "1 North Street"),
+    ("Riverside Clinic", "2 River Lane"),
+]
+
+
+def service_layout(patient_count: int) -> ServiceLayout:
+    """The staff a service of ``patient_count`` patients (a year's courses) needs."""
+    if patient_count < SCALED_FROM:
+        return ServiceLayout(
+            _SMALL_SITES, [(0, "IPT team"), (1, "IPT team")], DEMO_STAFF, False
+        )
+    open_share = ipt_demo.open_share(ipt_demo.YEAR_PHASE_MIX)
+    clinicians = max(24, round(patient_count * open_share / OPEN_PER_CLINICIAN))
+    heavy = max(12, clinicians // 4)
+    rest = clinicians - heavy
+    # Teams of about TEAM_SIZE clinicians, as even as they divide (6–10 each).
+    count = max(2, round(rest / TEAM_SIZE))
+    sizes = [
+        rest // count + (1 if index < rest % count else 0) for index in range(count)
+    ]
+    sizes.append(heavy)  # the heavy team last
+    site_count = max(2, -(-len(sizes) // TEAMS_PER_SITE))
+    sites = _SMALL_SITES + [
+        (
+            _SITE_NAMES[i % len(_SITE_NAMES)]
+            + (f" {i // len(_SITE_NAMES) + 1}" if i >= len(_SITE_NAMES) else ""),
+            f"{i + 3} Example Street",
+        )
+        for i in range(site_count - 2)
+    ]
+    # Team 0 and 1 are the named teams of the first two sites; then round the sites.
+    team_sites = [0, 1] + [(i + 2) % site_count for i in range(len(sizes) - 2)]
+    teams = [
+        (site, "IPT team" if index < 2 else f"IPT team {index + 1}")
+        for index, site in enumerate(team_sites)
+    ]
+    teams[-1] = (teams[-1][0], "Citywide IPT team")
+    staff = list(DEMO_STAFF)
+    # Named clinicians count toward their team's size.
+    taken = {0: 2, 1: 1}
+    number = 0
+    for index, size in enumerate(sizes):
+        for _ in range(size - taken.get(index, 0)):
+            number += 1
+            staff.append(
+                DemoStaff(
+                    f"clinician-{number:03d}",
+                    _GIVEN[number % len(_GIVEN)],
+                    _FAMILY[(number * 7) % len(_FAMILY)],
+                    Role.CLINICIAN,
+                    team_sites[index],
+                    "IPT therapist",
+                    index,
+                )
+            )
+        if index >= 2:
+            username = (
+                HEAVY_SUPERVISOR
+                if index == len(sizes) - 1
+                else f"supervisor-{index + 1:02d}"
+            )
+            staff.append(
+                DemoStaff(
+                    username,
+                    _GIVEN[(index * 5) % len(_GIVEN)],
+                    _FAMILY[(index * 3) % len(_FAMILY)],
+                    Role.SUPERVISOR,
+                    team_sites[index],
+                    "Clinical lead",
+                    index,
+                )
+            )
+    for site in range(2, site_count):
+        staff.append(
+            DemoStaff(
+                f"intake-{site + 1:02d}",
+                _GIVEN[(site * 11) % len(_GIVEN)],
+                _FAMILY[(site * 13) % len(_FAMILY)],
+                Role.INTAKE,
+                site,
+                "Intake coordinator",
+            )
+        )
+    return ServiceLayout(sites, teams, staff, True)
+
 
 _GIVEN = [
     "Aisha",
@@ -178,7 +302,9 @@ def demo_loaded() -> bool:
     return Staff.objects.filter(username="clinician").exists()
 
 
-def _staff(sites: list[Site], teams: list[Team]) -> dict[str, Staff]:
+def _staff(
+    sites: list[Site], teams: list[Team], layout: ServiceLayout
+) -> dict[str, Staff]:
     password = make_password(DEMO_PASSWORD)  # hashed once: Argon2 is slow on purpose
     created: dict[str, Staff] = {}
     for spec in DEMO_STAFF:
@@ -193,14 +319,56 @@ def _staff(sites: list[Site], teams: list[Team]) -> dict[str, Staff]:
             password=password,
         )
         if spec.role in {Role.CLINICIAN, Role.SUPERVISOR}:
-            staff.teams.add(teams[spec.site_index])
+            staff.teams.add(teams[spec.team])
         created[spec.username] = staff
+    # The service's other staff, in bulk (a large service has a few hundred).
+    others = layout.staff[len(DEMO_STAFF) :]
+    for staff in Staff.objects.bulk_create(
+        Staff(
+            username=spec.username,
+            first_name=spec.first_name,
+            last_name=spec.last_name,
+            email=f"{spec.username}@example.org",
+            role=spec.role,
+            site=sites[spec.site_index],
+            professional_title=spec.title,
+            password=password,
+        )
+        for spec in others
+    ):
+        created[staff.username] = staff
+    Staff.teams.through.objects.bulk_create(
+        Staff.teams.through(
+            staff_id=created[spec.username].pk, team_id=teams[spec.team].pk
+        )
+        for spec in others
+        if spec.role in {Role.CLINICIAN, Role.SUPERVISOR}
+    )
     return created
 
 
+Primary = tuple[Staff, Team]  # a clinician of the scaled service and their team
+
+
+def _primaries(
+    layout: ServiceLayout, staff: dict[str, Staff], teams: list[Team]
+) -> list[Primary]:
+    """Scaled: every clinician in turn takes the next patient (each clinician the same
+    share, so a team's size decides its caseload). Empty for the small clinic."""
+    if not layout.scaled:
+        return []
+    return [(staff[spec.username], teams[spec.team]) for spec in layout.clinicians()]
+
+
 def _patients(
-    rng: random.Random, count: int, teams: list[Team], first_id: int
+    rng: random.Random,
+    count: int,
+    teams: list[Team],
+    first_id: int,
+    primaries: list[Primary] | None = None,
 ) -> list[Patient]:
+    """``primaries``: the scaled service's clinicians, patient ``pk`` to the
+    ``pk``-th in turn (its team is the clinician's)."""
     today = timezone.localdate()
     patients = []
     for index in range(count):
@@ -233,7 +401,13 @@ def _patients(
                 emergency_contact_phone=f"07700 900{rng.randint(0, 999):03d}",
                 preferred_language=language,
                 interpreter_needed=language == Language.SPANISH and rng.random() < 0.3,
-                team=teams[0] if index % 3 else teams[1],
+                team=(
+                    primaries[pk % len(primaries)][1]
+                    if primaries
+                    else teams[0]
+                    if index % 3
+                    else teams[1]
+                ),
             )
         )
     return patients
@@ -244,6 +418,7 @@ def _clinical_rows(
     patients: list[Patient],
     staff: dict[str, Staff],
     second_team: Team,
+    primaries: list[Primary] | None = None,
 ) -> tuple[list[CareTeamMember], list[Diagnosis], list[ConcurrentTreatment]]:
     today = timezone.localdate()
     site0 = [staff["clinician"], staff["clinician2"]]
@@ -251,7 +426,9 @@ def _clinical_rows(
     diagnoses: list[Diagnosis] = []
     treatments: list[ConcurrentTreatment] = []
     for index, patient in enumerate(patients):
-        if patient.team_id == second_team.id:
+        if primaries:
+            primary = primaries[patient.pk % len(primaries)][0]
+        elif patient.team_id == second_team.id:
             primary = staff["clinician3"]
         else:
             primary = site0[index % 2]
@@ -472,15 +649,17 @@ def load_demo_clinic(*, seed: int, patient_count: int, batch_size: int = 2000) -
     if demo_loaded():
         return 0
     rng = random.Random(seed)
+    layout = service_layout(patient_count)
     sites = [
-        Site.objects.create(name="Northside Recovery Centre", address="1 North Street"),
-        Site.objects.create(name="Riverside Clinic", address="2 River Lane"),
+        Site.objects.create(name=name, address=address)
+        for name, address in layout.sites
     ]
     teams = [
-        Team.objects.create(site=sites[0], name="IPT team"),
-        Team.objects.create(site=sites[1], name="IPT team"),
+        Team.objects.create(site=sites[site], name=name) for site, name in layout.teams
     ]
-    staff = _staff(sites, teams)
+    staff = _staff(sites, teams, layout)
+    primaries = _primaries(layout, staff, teams)
+    phase_mix = ipt_demo.YEAR_PHASE_MIX if layout.scaled else ipt_demo.PHASE_MIX
     first_id = (
         Patient.objects.order_by("-id").values_list("id", flat=True).first() or 0
     ) + 1
@@ -495,9 +674,12 @@ def load_demo_clinic(*, seed: int, patient_count: int, batch_size: int = 2000) -
     for start in range(0, patient_count, batch_size):
         size = min(batch_size, patient_count - start)
         patients = Patient.objects.bulk_create(
-            _patients(rng, size, teams, first_id + start), batch_size=batch_size
+            _patients(rng, size, teams, first_id + start, primaries),
+            batch_size=batch_size,
         )
-        members, diagnoses, treatments = _clinical_rows(rng, patients, staff, teams[1])
+        members, diagnoses, treatments = _clinical_rows(
+            rng, patients, staff, teams[1], primaries
+        )
         CareTeamMember.objects.bulk_create(members, batch_size=batch_size)
         Diagnosis.objects.bulk_create(diagnoses, batch_size=batch_size)
         ConcurrentTreatment.objects.bulk_create(treatments, batch_size=batch_size)
@@ -507,7 +689,7 @@ def load_demo_clinic(*, seed: int, patient_count: int, batch_size: int = 2000) -
         _insert_rows(Administration, _ADMINISTRATION_COLUMNS, administrations)
         _insert_rows(RiskEvent, _RISK_EVENT_COLUMNS, events)
         next_id += len(administrations)
-        ipt_demo.load_courses(ipt_rng, patients, members)
+        ipt_demo.load_courses(ipt_rng, patients, members, phase_mix)
         created += size
     ipt_demo.finish(ipt_rng, teams)
     # Calendars from the courses: appointments, attendance, bookings (scheduling/demo.py).

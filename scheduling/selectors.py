@@ -85,16 +85,21 @@ def scope_for(staff: Staff, asked: str) -> str:
     return Scope.MINE
 
 
-def _calendar_of(staff: Staff, scope: str) -> AppointmentQuerySet:
+def _calendar_of(
+    staff: Staff, scope: str, start: datetime, end: datetime
+) -> AppointmentQuerySet:
+    """The appointments of the calendar between ``start`` and ``end``: the window
+    first, so that each part of the calendar finds it through its index."""
+    window = Appointment.objects.between(start, end)
     if scope == Scope.TEAM and staff.role == Role.SUPERVISOR:
         team_ids = staff.teams.values("id")
         colleagues = Staff.objects.filter(teams__in=team_ids).values("id")
-        return Appointment.objects.filter(
+        return window.filter(
             Q(clinician_id__in=colleagues)
             | Q(group__team_id__in=team_ids)
             | Q(group__in=Group.objects.filter(facilitators=staff.pk))
         )
-    return Appointment.objects.for_clinician(staff.pk)
+    return window.for_clinician(staff.pk)
 
 
 def _audit_listed(staff: Staff, patients: list[Patient], detail: str) -> None:
@@ -298,8 +303,7 @@ def _appointments_between(
     attendees: QuerySet[Attendee],
 ) -> list[Appointment]:
     return list(
-        _calendar_of(staff, scope)
-        .between(start, end)
+        _calendar_of(staff, scope, start, end)
         .select_related("clinician", "group")
         .prefetch_related(
             Prefetch("attendees", queryset=attendees, to_attr="visible_attendees"),
@@ -500,11 +504,11 @@ def feed_events(*, staff: Staff, host: str) -> list[ical.CalendarEvent]:
     feed: "Session A.B." or "Group session (6)" — initials, never names. Two queries."""
     now = timezone.now()
     appointments = (
-        Appointment.objects.for_clinician(staff.pk)
-        .scheduled()
-        .between(
+        Appointment.objects.between(
             now - timedelta(days=FEED_PAST_DAYS), now + timedelta(days=FEED_FUTURE_DAYS)
         )
+        .for_clinician(staff.pk)
+        .scheduled()
         .prefetch_related(
             Prefetch(
                 "attendees",

@@ -156,3 +156,35 @@ def test_a_refused_attempt_is_audited_but_answers_only_404(
     refusal = AuditEvent.objects.get(action=Action.ACCESS_DENIED)
     assert refusal.patient == clinic.patient
     assert refusal.actor == clinic.therapist_off_team
+
+
+def test_a_patient_seen_on_several_grounds_is_listed_once(clinic: Clinic) -> None:
+    """The lists are unions of id sets (decisions/0030): a supervisor on the care team
+    of their own team's patient, who also broke the glass for a patient of another
+    site, sees each patient once, and the caseload leaves the glass patient out."""
+    from accounts.choices import CareTeamRole
+    from patients.tests.factories import CareTeamMemberFactory, PatientFactory
+
+    supervisor = clinic.supervisor
+    CareTeamMemberFactory(
+        patient=clinic.patient, staff=supervisor, role=CareTeamRole.CLINICIAN
+    )
+    access.break_glass(
+        staff=supervisor,
+        record_number=clinic.patient_other_site.record_number,
+        reason=REASON,
+    )
+    access.break_glass(
+        staff=supervisor, record_number=clinic.patient.record_number, reason=REASON
+    )
+    team_only = PatientFactory(team=clinic.team_a)
+    visible = list(access.patients_visible_to(supervisor).values_list("pk", flat=True))
+    assert sorted(visible) == sorted(
+        [clinic.patient.pk, clinic.patient_other_site.pk, team_only.pk]
+    )
+    caseload = list(access.caseload_for(supervisor).values_list("pk", flat=True))
+    assert sorted(caseload) == sorted([clinic.patient.pk, team_only.pk])
+    # A clinician's list is their care teams' patients and nothing of the team's.
+    assert list(
+        access.caseload_for(clinic.therapist_on_team).values_list("pk", flat=True)
+    ) == [clinic.patient.pk]

@@ -80,3 +80,77 @@ def test_the_demo_loads_in_bulk(django_assert_max_num_queries: object) -> None:
     with django_assert_max_num_queries(330):  # type: ignore[operator]
         demo.load_demo_clinic(seed=1, patient_count=1500)
     assert Patient.objects.count() == 1500
+
+
+@pytest.mark.parametrize("patients", [2000, 20000, 100000])
+def test_a_large_service_has_the_staff_its_patients_need(patients: int) -> None:
+    layout = demo.service_layout(patients)
+    clinicians = layout.clinicians()
+    open_courses = patients * demo.ipt_demo.open_share(demo.ipt_demo.YEAR_PHASE_MIX)
+    if patients >= 5000:  # below, the floor of 16 clinicians decides
+        assert 30 <= open_courses / len(clinicians) <= 60
+    teams: dict[int, list[str]] = {}
+    for spec in clinicians:
+        teams.setdefault(spec.team, []).append(spec.username)
+    heavy = len(layout.teams) - 1
+    supervisors = {
+        spec.team: spec.username
+        for spec in layout.staff
+        if spec.role == Role.SUPERVISOR
+    }
+    assert set(supervisors) == set(range(len(layout.teams)))  # one lead per team
+    assert supervisors[heavy] == demo.HEAVY_SUPERVISOR
+    for team, members in teams.items():
+        if team != heavy:
+            assert 6 <= len(members) <= 10, (team, len(members))
+    assert len(teams[heavy]) > 10  # the heavy case
+    # Every site has a coordinator and a team; the named staff keep their places.
+    sites = {spec.site_index for spec in layout.staff if spec.role == Role.INTAKE}
+    assert sites == set(range(len(layout.sites)))
+    assert {site for site, _ in layout.teams} == sites
+    assert {"clinician", "clinician2"} <= set(teams[0])
+    assert supervisors[0] == "supervisor"
+    assert len({spec.username for spec in layout.staff}) == len(layout.staff)
+
+
+def test_the_small_demo_keeps_its_eight_staff() -> None:
+    layout = demo.service_layout(demo.SCALED_FROM - 1)
+    assert not layout.scaled
+    assert layout.staff == demo.DEMO_STAFF
+    assert len(layout.sites) == 2
+
+
+@pytest.mark.django_db
+def test_a_scaled_demo_gives_each_clinician_a_share_of_their_teams_patients(
+    client: Client,
+) -> None:
+    from ipt.models import Course
+
+    demo.load_demo_clinic(seed=3, patient_count=demo.SCALED_FROM)
+    layout = demo.service_layout(demo.SCALED_FROM)
+    assert Staff.objects.count() == len(layout.staff)
+    # Each patient's primary clinician is on the patient's team.
+    primaries = CareTeamMember.objects.filter(role="primary").select_related(
+        "staff", "patient"
+    )
+    assert primaries.count() == demo.SCALED_FROM
+    for member in primaries:
+        assert member.patient.team_id in {t.pk for t in member.staff.teams.all()}
+    per_clinician = [
+        Course.objects.filter(clinician__username=spec.username).count()
+        for spec in layout.clinicians()
+    ]
+    assert min(per_clinician) > 0
+    assert max(per_clinician) - min(per_clinician) <= 0.5 * max(per_clinician)
+    # Most of a year's courses have ended: a history behind the open ones.
+    assert (
+        Course.objects.filter(phase="ended").count()
+        > Course.objects.exclude(phase="ended").count()
+    )
+    # The heavy case signs in like everyone else, and sees its large team.
+    response = client.post(
+        "/sign-in/",
+        {"username": demo.HEAVY_SUPERVISOR, "password": demo.DEMO_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
