@@ -8,7 +8,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint format typecheck check-deploy bench clean
+.PHONY: help setup run dev test lint format typecheck check-deploy bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-14s %s\n", $$1, $$2}'
@@ -19,8 +19,11 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## Create the virtual environment and install IPT Care with its tools
 
-run: $(STAMP) ## Migrate, load the demo clinic if empty, serve on http://127.0.0.1:$(PORT)
+run: $(STAMP) ## Migrate, load the demo clinic if empty, serve with gunicorn on http://127.0.0.1:$(PORT)
 	@PORT=$(PORT) scripts/run.sh
+
+dev: $(STAMP) ## As run, with Django's auto-reloading development server
+	@PORT=$(PORT) IPTCARE_DEV_SERVER=1 scripts/run.sh
 
 test: $(STAMP) ## Run the whole test suite (browser tests included)
 	@scripts/test.sh

@@ -329,8 +329,11 @@ IPTCARE_PAGE_SIZE = env_int("IPTCARE_PAGE_SIZE", 25)
 IPTCARE_LICENSED_WORDING_FILE = env_str("IPTCARE_LICENSED_WORDING_FILE", "")
 
 # --- Scheduling: reminders, questionnaire invitations, calendar feeds (docs/scheduling.md)
-# The address links in messages and calendar feeds start with (no trailing slash).
-IPTCARE_BASE_URL = env_str("IPTCARE_BASE_URL", "http://127.0.0.1:8000")
+# The address links in messages, calendar feeds and portal QR codes start with (no
+# trailing slash). Unset, it is the local address `make run` serves on (``PORT``).
+IPTCARE_BASE_URL = env_str(
+    "IPTCARE_BASE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}"
+)
 # Where the patient portal is served; invitation and sign-in links start with it.
 SCHEDULING_PORTAL_PATH = env_str("IPTCARE_PORTAL_PATH", "/portal/")
 # --- The patient portal (docs/portal.md) ---------------------------------------------
