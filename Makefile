@@ -8,7 +8,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run dev test lint format typecheck check-deploy bench clean
+.PHONY: help setup run dev test test-rig rig-up rig-down lint format typecheck check-deploy bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-14s %s\n", $$1, $$2}'
@@ -27,6 +27,15 @@ dev: $(STAMP) ## As run, with Django's auto-reloading development server
 
 test: $(STAMP) ## Run the whole test suite (browser tests included)
 	@scripts/test.sh
+
+test-rig: $(STAMP) ## The rig's tests: two web processes, two workers, HAProxy, PostgreSQL, Redis
+	@scripts/test_rig.sh
+
+rig-up: $(STAMP) ## Start the multi-process rig (scripts/cluster.sh; RIG_* variables)
+	@scripts/cluster.sh start
+
+rig-down: ## Stop the rig
+	@scripts/cluster.sh stop
 
 lint: $(STAMP) ## ruff and the migration check
 	$(BIN)/ruff check .

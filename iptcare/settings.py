@@ -154,6 +154,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env_bool("IPTCARE_PGBOUNCER", default=False):
+        # Behind PgBouncer in transaction mode two transactions of one request may
+        # reach different server connections: nothing may outlive a transaction, so
+        # no server-side cursors and no prepared statements (docs/deployment.md).
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"]["OPTIONS"] = {"prepare_threshold": None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, queue -------------------------------------------------------------------
