@@ -8,7 +8,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run dev test test-rig rig-up rig-down lint format typecheck check-deploy bench clean
+.PHONY: help setup run dev test test-rig rig-up rig-down fault drill load lint format typecheck check-deploy bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-14s %s\n", $$1, $$2}'
@@ -36,6 +36,12 @@ rig-up: $(STAMP) ## Start the multi-process rig (scripts/cluster.sh; RIG_* varia
 
 rig-down: ## Stop the rig
 	@scripts/cluster.sh stop
+
+fault: $(STAMP) ## Crash harness: 10,000 portal submits, gunicorn SIGKILLed 20 times (ENGINE=postgres|sqlite)
+	$(BIN)/python scripts/fault_harness.py --engine $${ENGINE:-postgres} --submissions $${SUBMISSIONS:-10000} --kills $${KILLS:-20}
+
+drill: $(STAMP) ## Backup-and-restore drill (ENGINE=postgres|sqlite, PATIENTS=200)
+	@scripts/backup_drill.sh $${ENGINE:-postgres}
 
 lint: $(STAMP) ## ruff and the migration check
 	$(BIN)/ruff check .
