@@ -8,7 +8,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run dev test test-rig rig-up rig-down fault drill load lint format typecheck check-deploy bench clean
+.PHONY: help setup run dev test test-rig licenses rig-up rig-down fault drill load lint format typecheck check-deploy bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-14s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ rig-down: ## Stop the rig
 fault: $(STAMP) ## Crash harness: 10,000 portal submits, gunicorn SIGKILLed 20 times (ENGINE=postgres|sqlite)
 	$(BIN)/python scripts/fault_harness.py --engine $${ENGINE:-postgres} --submissions $${SUBMISSIONS:-10000} --kills $${KILLS:-20}
 
+load: $(STAMP) ## Locust: 50 users of a clinical day for 10 minutes against the rig (CSV in var/load/)
+	@scripts/load.sh
+
 drill: $(STAMP) ## Backup-and-restore drill (ENGINE=postgres|sqlite, PATIENTS=200)
 	@scripts/backup_drill.sh $${ENGINE:-postgres}
 
@@ -57,6 +60,9 @@ typecheck: $(STAMP) ## mypy, strict
 
 check-deploy: $(STAMP) ## Django's deployment checklist against production settings
 	@scripts/check_deploy.sh
+
+licenses: $(STAMP) ## Regenerate THIRD_PARTY_LICENSES.md from the installed packages
+	$(BIN)/python scripts/third_party_licenses.py
 
 clean: ## Remove the virtual environment and the local database
 	rm -rf $(VENV) var
