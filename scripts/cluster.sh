@@ -13,7 +13,8 @@
 # Environment: RIG_PORT (21810), RIG_DATABASE_URL (postgres://postgres@127.0.0.1:5432/
 # iptcare_rig; created when missing), RIG_REDIS_URL (redis://127.0.0.1:6379/1; flushed
 # at start — give it a Redis database of its own), RIG_DIR (var/rig), RIG_PGBOUNCER=1
-# to route every connection through PgBouncer, RIG_WEB_WORKERS (2 per web process).
+# to route every connection through PgBouncer, RIG_WEB_WORKERS (2 per web process),
+# RIG_WEB_THREADS (4 each), RIG_PATIENTS (60, the demo clinic's size), RIG_PORTAL_RATE_LIMIT (10 an hour).
 # Everything listens on 127.0.0.1 only. HAProxy and PgBouncer are Debian's packages,
 # installed here when missing and possible.
 set -euo pipefail
@@ -43,6 +44,7 @@ IPTCARE_PGBOUNCER=${RIG_PGBOUNCER:-0}
 ALLOWED_HOSTS=127.0.0.1,localhost
 IPTCARE_BASE_URL=http://127.0.0.1:$port
 IPTCARE_CALLBACK_PROXY_COUNT=1
+IPTCARE_PORTAL_RATE_LIMIT=${RIG_PORTAL_RATE_LIMIT:-10}
 EOF
 }
 
@@ -87,6 +89,7 @@ start_web() {
   alive "web$n" && return 0
   spawn "web$n" "$bin/gunicorn" iptcare.wsgi --chdir "$root" \
     --bind "127.0.0.1:$((port + n))" --workers "${RIG_WEB_WORKERS:-2}" \
+    --worker-class gthread --threads "${RIG_WEB_THREADS:-4}" \
     --timeout 60 --graceful-timeout 10
   wait_http "http://127.0.0.1:$((port + n))/health" 60
 }
@@ -161,6 +164,9 @@ defaults
   timeout connect 5s
   timeout client 90s
   timeout server 90s
+  # A busy process gets at most maxconn requests at once; the rest wait here, in order.
+  timeout queue 60s
+  timeout check 10s
   # The client's address for the application (IPTCARE_CALLBACK_PROXY_COUNT=1).
   option forwardfor
   # A request that could not reach a process is sent to the other one.
@@ -174,8 +180,11 @@ backend web
   option httpchk
   http-check send meth GET uri /health ver HTTP/1.1 hdr Host 127.0.0.1
   http-check expect status 200
-  server web1 127.0.0.1:$((port + 1)) check inter 1s fall 2 rise 1
-  server web2 127.0.0.1:$((port + 2)) check inter 1s fall 2 rise 1
+  # A process is out after three failed checks two seconds apart (a crash), back
+  # after one good one.
+  default-server check inter 2s fall 3 rise 1 maxconn ${RIG_WEB_MAXCONN:-8}
+  server web1 127.0.0.1:$((port + 1))
+  server web2 127.0.0.1:$((port + 2))
 EOF
   haproxy -D -f "$dir/haproxy.cfg" -p "$dir/run/haproxy.pid" >>"$dir/logs/haproxy.log" 2>&1
 }
@@ -197,7 +206,7 @@ start() {
   redis-cli -u "$redis_url" FLUSHDB >/dev/null
   run_env "$bin/iptcare" migrate --noinput >"$dir/logs/migrate.log" 2>&1
   run_env "$bin/iptcare" collectstatic --noinput >/dev/null
-  run_env "$bin/iptcare" demo --if-empty >"$dir/logs/demo.log" 2>&1
+  run_env "$bin/iptcare" demo --patients "${RIG_PATIENTS:-60}" >"$dir/logs/demo.log" 2>&1
   start_web 1
   start_web 2
   start_worker 1
