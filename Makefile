@@ -8,7 +8,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run dev test test-rig licenses rig-up rig-down fault drill load lint format typecheck check-deploy bench clean
+.PHONY: help setup run dev test test-rig test-pgbouncer licenses rig-up rig-down fault drill load lint format typecheck check-deploy bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-14s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ test: $(STAMP) ## Run the whole test suite (browser tests included)
 
 test-rig: $(STAMP) ## The rig's tests: two web processes, two workers, HAProxy, PostgreSQL, Redis
 	@scripts/test_rig.sh
+
+test-pgbouncer: $(STAMP) ## The database-heavy apps' tests through PgBouncer in transaction mode
+	@scripts/test_pgbouncer.sh
 
 rig-up: $(STAMP) ## Start the multi-process rig (scripts/cluster.sh; RIG_* variables)
 	@scripts/cluster.sh start

@@ -9,6 +9,7 @@
 #
 #   scripts/cluster.sh start | stop | status | env
 #   scripts/cluster.sh kill-web N | start-web N | kill-worker N | start-worker N
+#   scripts/cluster.sh pgbouncer   # PgBouncer alone on $RIG_PORT+3 (make test-pgbouncer)
 #
 # Environment: RIG_PORT (21810), RIG_DATABASE_URL (postgres://postgres@127.0.0.1:5432/
 # iptcare_rig; created when missing), RIG_REDIS_URL (redis://127.0.0.1:6379/1; flushed
@@ -245,6 +246,7 @@ case "${1:-}" in
   stop) stop ;;
   status) status ;;
   env) rig_env ;;
+  pgbouncer) start_pgbouncer ;;  # the pooler alone, e.g. to run the suite through it
   start-web) start_web "$2" ;;
   kill-web) kill_web "$2" ;;
   start-worker) start_worker "$2" ;;
