@@ -154,6 +154,7 @@ def prepare(args: argparse.Namespace) -> list[dict[str, Any]]:
         dob = patient.date_of_birth
         out.append(
             {
+                "patient_id": patient.pk,
                 "link": issued.path,
                 "dob": {"day": dob.day, "month": dob.month, "year": dob.year},
                 "responses": by_patient[patient.pk],
@@ -372,19 +373,30 @@ def submit_all(
 
 
 def supervise(
-    server: Server, kills: int, stop: threading.Event, rng: random.Random, spread: float
-) -> list[float]:
-    """Kill gunicorn ``kills`` times at random moments spread over ``spread`` seconds."""
-    moments = []
-    started = time.monotonic()
-    for _ in range(kills):
-        if stop.wait(rng.uniform(0.2, 2 * spread / max(kills, 1))):
-            break
+    server: Server,
+    tally: Tally,
+    kills: int,
+    total: int,
+    stop: threading.Event,
+    rng: random.Random,
+) -> list[int]:
+    """Kill gunicorn ``kills`` times, at moments drawn at random over the run (when
+    the count of acknowledged submissions passes random marks between 2% and 95% of
+    the total, then a random fraction of a second later), so every kill lands among
+    the writes. Returns the marks."""
+    low, high = max(int(total * 0.02), 1), max(int(total * 0.95), kills + 2)
+    marks = sorted(rng.sample(range(low, high), kills))
+    done = []
+    for mark in marks:
+        while len(tally.acknowledged) < mark:
+            if stop.wait(0.05):
+                return done
+        time.sleep(rng.uniform(0.0, 0.5))
         server.kill()
-        moments.append(round(time.monotonic() - started, 2))
-        time.sleep(rng.uniform(0.0, 1.0))  # down for a moment, as a crash is
+        done.append(mark)
+        time.sleep(rng.uniform(0.0, 1.0))  # down for a moment, as after a crash
         server.start()
-    return moments
+    return done
 
 
 def main() -> None:
@@ -406,6 +418,18 @@ def main() -> None:
         probe.bind(("127.0.0.1", args.port))
     server = Server(args=args, env=env)
     server.start()
+    try:
+        run(args, rng, server, patients)
+    finally:
+        server.stop()
+
+
+def run(
+    args: argparse.Namespace,
+    rng: random.Random,
+    server: Server,
+    patients: list[dict[str, Any]],
+) -> None:
     tally = Tally()
     deadline = time.monotonic() + args.max_seconds
     shares: list[list[dict[str, Any]]] = [[] for _ in range(args.threads)]
@@ -420,14 +444,10 @@ def main() -> None:
     for client in clients:
         client.start()
     stop = threading.Event()
-    # Expected run time, guessed from the first seconds, spreads the kills over it.
-    time.sleep(5)
-    rate = max(len(tally.acknowledged) / (time.monotonic() - started), 1.0)
-    spread = max(args.submissions / rate - 5, 10.0)
-    moments: list[float] = []
+    moments: list[int] = []
     supervisor = threading.Thread(
         target=lambda: moments.extend(
-            supervise(server, args.kills, stop, rng, spread / 1.5)
+            supervise(server, tally, args.kills, args.submissions, stop, rng)
         )
     )
     supervisor.start()
@@ -441,6 +461,7 @@ def main() -> None:
         "engine": args.engine,
         "submissions": args.submissions,
         "kills": len(moments),
+        "kill_marks": moments,
         "server_starts": server.starts,
         "attempts": tally.attempts,
         "retries": tally.retries,
