@@ -10,7 +10,10 @@ bin=.venv/bin
 export IPTCARE_ENV=test
 pg_url="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 port="${RIG_PORT:-21810}"
+# A directory of its own, so the rig's start and stop leave this PgBouncer alone.
+export RIG_DIR="${PGBOUNCER_DIR:-$(pwd)/var/pgbouncer}"
 RIG_DATABASE_URL="$pg_url" scripts/cluster.sh pgbouncer
+trap 'kill "$(cat "$RIG_DIR/run/pgbouncer.pid")" 2>/dev/null || true' EXIT
 pooled=$(printf '%s' "$pg_url" | sed -E "s#@[^/]+/#@127.0.0.1:$((port + 3))/#")
 name=$(printf '%s' "$pg_url" | sed -E 's#.*/([^/?]+)(\?.*)?$#\1#')
 admin=$(printf '%s' "$pg_url" | sed -E "s#/[^/?]+(\?.*)?\$#/postgres#")

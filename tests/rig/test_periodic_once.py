@@ -17,8 +17,11 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from audit.services import _CHAIN_LOCK_KEY
+from audit import services as audit_services
 from tests.rig.client import CLUSTER, ROOT, rig_env
+
+# The audit chain's transaction-level advisory lock (audit/services.py).
+CHAIN_LOCK_KEY = getattr(audit_services, "_CHAIN_LOCK_KEY", 0x1A7D17)
 
 pytestmark = [pytest.mark.rig, pytest.mark.usefixtures("rig")]
 
@@ -83,7 +86,7 @@ def test_an_escalation_is_done_once_when_a_worker_dies_during_it(
     )
 
     with psycopg.connect(DATABASE) as chain:  # a transaction holding the chain lock
-        chain.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        chain.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
         db.execute(  # overdue now: raised three hours ago
             "UPDATE alerts_alert SET created_at = now() - interval '3 hours' "
             "WHERE id = %s",
