@@ -299,16 +299,18 @@ class Tally:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def sign_in(server: Server, patient: dict[str, Any]) -> requests.Session:
+def sign_in(
+    server: Server, patient: dict[str, Any], deadline: float
+) -> requests.Session:
     session = requests.Session()
-    for _ in range(200):  # the server may be down: retry until it answers
+    while time.monotonic() < deadline:  # the server may be down: retry until it answers
         try:
             session.cookies.clear()
             first = session.get(
                 server.url(patient["link"]), allow_redirects=False, timeout=10
             )
             if first.status_code != 302:
-                raise RuntimeError(f"link answered {first.status_code}")
+                raise requests.RequestException(f"link answered {first.status_code}")
             page = session.get(server.url("/portal/sign-in/"), timeout=10)
             token = CSRF.search(page.text)
             if page.status_code != 200 or token is None:
@@ -335,7 +337,11 @@ def submit_all(
 ) -> None:
     for patient in patients:
         # A link works once; a session lost with its cookie would need a new one.
-        session = sign_in(server, patient)
+        try:
+            session = sign_in(server, patient, deadline)
+        except RuntimeError as failure:
+            tally.failures.append(f"patient {patient['patient_id']}: {failure}")
+            return
         token = session.cookies.get("csrftoken", "")
         for response_id in patient["responses"]:
             path = f"/portal/answers/{response_id}/check/"
