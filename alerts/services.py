@@ -464,8 +464,10 @@ def alerts_escalate_overdue(*, now: datetime | None = None) -> int:
 
 @transaction.atomic
 def alert_escalate(*, alert_id: int, now: datetime) -> bool:
+    # The alert's row only, not the joined patient and team: see portal's link_redeem
+    # (a patient row locked here would deadlock with audit writes for the patient).
     alert = (
-        Alert.objects.select_for_update()
+        Alert.objects.select_for_update(of=("self",))
         .select_related("patient__team")
         .filter(pk=alert_id, acknowledged_at__isnull=True, escalated_at__isnull=True)
         .first()

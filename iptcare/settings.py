@@ -156,6 +156,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env_bool("IPTCARE_PGBOUNCER", default=False):
+        # Behind PgBouncer in transaction mode two transactions of one request may
+        # reach different server connections: nothing may outlive a transaction, so
+        # no server-side cursors and no prepared statements (docs/deployment.md).
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"]["OPTIONS"] = {"prepare_threshold": None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, queue -------------------------------------------------------------------
@@ -364,8 +370,11 @@ OAUTH2_PROVIDER = {
 IPTCARE_LICENSED_WORDING_FILE = env_str("IPTCARE_LICENSED_WORDING_FILE", "")
 
 # --- Scheduling: reminders, questionnaire invitations, calendar feeds (docs/scheduling.md)
-# The address links in messages and calendar feeds start with (no trailing slash).
-IPTCARE_BASE_URL = env_str("IPTCARE_BASE_URL", "http://127.0.0.1:8000")
+# The address links in messages, calendar feeds and portal QR codes start with (no
+# trailing slash). Unset, it is the local address `make run` serves on (``PORT``).
+IPTCARE_BASE_URL = env_str(
+    "IPTCARE_BASE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}"
+)
 # Where the patient portal is served; invitation and sign-in links start with it.
 SCHEDULING_PORTAL_PATH = env_str("IPTCARE_PORTAL_PATH", "/portal/")
 # --- The patient portal (docs/portal.md) ---------------------------------------------

@@ -151,8 +151,11 @@ def link_redeem(
     the patient returned. Wrong: one attempt fewer; the last wrong one revokes the
     link. The link row is locked, so two taps of the same link sign in once."""
     now = now or timezone.now()
+    # Lock the link row only: locking the joined patient row too (Django's default)
+    # deadlocks with any audit write for that patient, whose foreign-key check waits
+    # for the patient row while holding the audit chain's lock (docs/operations.md).
     link = (
-        PortalLink.objects.select_for_update()
+        PortalLink.objects.select_for_update(of=("self",))
         .select_related("patient")
         .filter(token_digest=digest)
         .first()
