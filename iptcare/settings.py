@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "alerts",
     "portal",
     "reports",
+    "recovery",
 ]
 
 MIDDLEWARE = [
