@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("alerts.urls")),
     path("", include("portal.urls")),
     path("", include("reports.urls")),
+    path("", include("recovery.urls")),
     # One sign-in page for everyone, with lock-out and the second factor.
     path("admin/login/", views.admin_sign_in),
     path("admin/", admin.site.urls),
