@@ -200,8 +200,8 @@ class DrugTest(models.Model):
     specimen = models.CharField(max_length=12, choices=Specimen.choices)
     panel = models.ForeignKey(TestPanel, on_delete=models.PROTECT, related_name="+")
     results = models.JSONField(default=dict)
-    expected = models.JSONField(default=list)
-    unexpected = models.JSONField(default=list)
+    expected = models.JSONField(default=list, blank=True)
+    unexpected = models.JSONField(default=list, blank=True)
     collected_by = models.CharField("who collected", max_length=120)
     note = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
