@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts import access
@@ -39,6 +40,7 @@ from recovery.models import (
     UseReview,
 )
 from recovery.services import current_course
+from recovery.wording import substance_words
 
 if TYPE_CHECKING:
     from accounts.models import Staff
@@ -418,7 +420,7 @@ def session_use_summary(session: CourseSession) -> list[UseReport]:
 # --- The portal ---------------------------------------------------------------------
 
 
-def portal_sobriety(patient: Patient) -> list[tuple[str, date, int]]:
+def portal_sobriety(patient: Patient) -> list[tuple[str | Promise, date, int]]:
     """The days of sobriety the clinician chose to show the patient: (substance,
     since, days). One query; the portal view audits its own page read."""
     today = timezone.localdate()
@@ -428,5 +430,6 @@ def portal_sobriety(patient: Patient) -> list[tuple[str, date, int]]:
     ).select_related("substance"):
         days = calculations.days_sober(sobriety.since, today)
         if days is not None:
-            shown.append((sobriety.substance.name, sobriety.since, days))
+            words = substance_words(sobriety.substance.code, sobriety.substance.name)
+            shown.append((words, sobriety.since, days))
     return shown
