@@ -365,3 +365,63 @@ def test_a_foreign_supporter_or_medication_is_a_404(
         ).status_code
         == 404
     )
+
+
+def test_the_supporter_page_costs_the_same_with_1_and_50_contacts(
+    client: Client, clinic: Any, django_assert_num_queries: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    supporter = factories.supporter(clinic.patient)
+
+    def contacts(count: int) -> None:
+        SupporterContact.objects.bulk_create(
+            SupporterContact(
+                supporter=supporter,
+                contacted_on=TODAY(),
+                mode="phone",
+                shared="Attendance",
+                by=clinic.therapist_on_team,
+            )
+            for _ in range(count)
+        )
+
+    client.force_login(clinic.therapist_on_team)
+    page = url("supporter", clinic, supporter_id=supporter.public_id)
+    contacts(1)
+    client.get(page)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(page).status_code == 200
+    contacts(49)
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(page)
+    assert response.content.decode().count("Attendance") == 50
+
+
+def test_the_relapse_alert_from_a_test_opens_like_any_alert(
+    as_therapist: Client, clinic: Any
+) -> None:
+    from alerts.models import Alert
+
+    factories.sobriety(clinic.patient, "cannabis", since=TODAY() - timedelta(days=60))
+    panel = factories.panel("urine")
+    as_therapist.post(
+        url("test-add", clinic),
+        {
+            "collected_on": TODAY().isoformat(),
+            "specimen": "urine",
+            "panel": panel.pk,
+            "collected_by": "Nurse",
+            "result_thc": "positive",
+        },
+    )
+    alert = Alert.objects.get()
+    response = as_therapist.get(
+        reverse(
+            "alerts:detail",
+            kwargs={"public_id": clinic.patient.public_id, "alert_id": alert.public_id},
+        )
+    )
+    assert response.status_code == 200
+    assert "Unexpected positive test" in response.content.decode()
