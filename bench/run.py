@@ -413,6 +413,7 @@ def main() -> None:
         match = re.search(r'href="(/patients/[0-9a-f-]{36}/)"', caseload)
         if match:
             pages.append(("patient record", match.group(1), None))
+            pages.append(("recovery page", f"{match.group(1)}recovery/", None))
         timings = [raw_caseload_sql(env, args.requests)]
         timings += [
             measure(n, args.port, p, args.requests, args.threads, h)
