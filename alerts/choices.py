@@ -23,6 +23,7 @@ class SourceType(models.TextChoices):
     RISK_EVENT = "risk_event", "Risk answer on a questionnaire"
     ENGAGEMENT_EVENT = "engagement_event", "Attendance"
     DIARY_ENTRY = "diary_entry", "Diary"
+    DRUG_TEST = "drug_test", "Drug or alcohol test"
     PORTAL_ANSWER = "portal_answer", "Risk answer in the portal, not yet sent"
     COURSE = "course", "Course"
 

@@ -243,6 +243,45 @@ def use_after_abstinence(
     )
 
 
+@dataclass(frozen=True)
+class TestPositive:
+    """An unexpected positive on a drug or alcohol test (one not explained by
+    prescribed medication), as the relapse rule needs it: the substance's words and
+    the first day of abstinence recorded before the test (``None``: none recorded)."""
+
+    substance: str
+    abstinent_since: date | None
+
+
+def positive_after_abstinence(
+    day: date,
+    positives: Sequence[TestPositive],
+    *,
+    abstinent_days: int = DEFAULT_ABSTINENT_DAYS,
+) -> Finding | None:
+    """An unexpected positive after a period of abstinence (the same period as the
+    diary's rule): the relapse alert, once per test. Positives on a substance without
+    a recorded period of abstinence raise nothing here; the result is on the record."""
+    after = [
+        (p.substance, (day - p.abstinent_since).days)
+        for p in positives
+        if p.abstinent_since is not None
+        and (day - p.abstinent_since).days >= abstinent_days
+    ]
+    if not after:
+        return None
+    named = ", ".join(f"{name} (abstinent {days} days)" for name, days in after)
+    return Finding(
+        kind=RELAPSE,
+        rule="positive_after_abstinence",
+        urgency=SAME_DAY,
+        reason=(
+            f"Unexpected positive test on {day:%-d %b %Y}: {named} "
+            f"(the rule: {abstinent_days} days or more)."
+        ),
+    )
+
+
 # --- Engagement -------------------------------------------------------------------
 
 

@@ -349,6 +349,32 @@ def alerts_raise_for_diary(
     return raised
 
 
+def alerts_raise_for_drug_test(
+    *,
+    patient: Patient,
+    test_id: str,
+    day: date,
+    positives: Sequence[rules.TestPositive],
+    course: Course | None = None,
+) -> Alert | None:
+    """The recovery app's entry point, called when a test result is recorded (inside
+    its transaction): an unexpected positive after a period of abstinence
+    (``IPTCARE_ALERT_ABSTINENT_DAYS``) raises the same-day relapse alert the diary
+    raises, once per test (``test_id``: the test's public id)."""
+    finding = rules.positive_after_abstinence(
+        day, positives, abstinent_days=settings.IPTCARE_ALERT_ABSTINENT_DAYS
+    )
+    if finding is None:
+        return None
+    return alert_raise(
+        patient=patient,
+        finding=finding,
+        source_type=SourceType.DRUG_TEST,
+        source_key=f"{test_id}:{finding.rule}",
+        course=course,
+    )
+
+
 # --- Acknowledging ----------------------------------------------------------------
 
 

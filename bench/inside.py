@@ -114,6 +114,9 @@ def queries() -> dict[str, int]:
         HTTP_HX_REQUEST="true",
     )
     count("patient record", client, "get", f"/patients/{patient.public_id}/", 200)
+    count(
+        "recovery page", client, "get", f"/patients/{patient.public_id}/recovery/", 200
+    )
 
     link = portal_links(1)[0]
     portal = Client()

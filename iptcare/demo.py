@@ -41,6 +41,7 @@ from patients.choices import DiagnosisRank, Language, TreatmentKind
 from patients.models import CareTeamMember, ConcurrentTreatment, Diagnosis, Patient
 from patients.services import record_number_for
 from portal import demo as portal_demo
+from recovery import demo as recovery_demo
 from referrals import demo as referrals_demo
 from scheduling import demo as scheduling_demo
 from supervision import demo as supervision_demo
@@ -698,6 +699,8 @@ def load_demo_clinic(*, seed: int, patient_count: int, batch_size: int = 2000) -
     )
     # The portal: diary weeks and homework for courses in their middle phase.
     portal_demo.load_portal(random.Random(f"portal-{seed}"))
+    # Recovery: use, tests, sobriety, medication, supporters (recovery/demo.py).
+    recovery_demo.load_recovery(random.Random(f"recovery-{seed}"))
     # Alerts last, from the risk answers and courses above (alerts/demo.py).
     alerts_demo.load_alerts(random.Random(f"alerts-{seed}"))
     _reset_sequences()

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "supervision",
     "interop",
     "disclosures",
+    "recovery",
 ]
 
 MIDDLEWARE = [

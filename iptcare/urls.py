@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("supervision.urls")),
     path("", include("interop.urls")),
     path("", include("disclosures.urls")),
+    path("", include("recovery.urls")),
     # One sign-in page for everyone, with lock-out and the second factor.
     path("admin/login/", views.admin_sign_in),
     path("admin/", admin.site.urls),

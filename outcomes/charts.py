@@ -551,7 +551,13 @@ def _attributes(match: re.Match[str]) -> str:
 
 
 def _inline_safe(svg: str, data: ChartData) -> str:
-    prefix = re.sub(r"[^A-Za-z0-9_-]", "-", data.key)
+    return inline_safe(svg, key=data.key, description=data.description)
+
+
+def inline_safe(svg: str, *, key: str, description: str) -> str:
+    """Matplotlib's SVG made safe to place inline (see the module docstring); other
+    charts drawn with matplotlib (``recovery.charts``) use it too."""
+    prefix = re.sub(r"[^A-Za-z0-9_-]", "-", key)
     svg = _PROLOG.sub("", svg, count=1)
     svg = _METADATA.sub("", svg)
     svg = _STYLE_ELEMENT.sub("", svg)
@@ -561,7 +567,7 @@ def _inline_safe(svg: str, data: ChartData) -> str:
     svg = _REFERENCE.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
     # The stylesheet's ``*{stroke-linejoin: round; stroke-linecap: butt}``, inherited.
     svg = _SIZE.sub(r"<svg\1", svg, count=1)
-    title = html.escape(data.description, quote=True)
+    title = html.escape(description, quote=True)
     return svg.replace(
         "<svg ",
         f'<svg role="img" aria-label="{title}" class="progress-chart-svg" '

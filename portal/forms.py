@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from ipt.models import InventoryPerson
 from portal.homework_templates import templates_for
 from portal.services.inventory import PATIENT_FIELDS
+from recovery.models import Substance
+from recovery.wording import substance_words
 
 SCALE = [(n, str(n)) for n in range(11)]
 
@@ -101,6 +103,11 @@ class DiaryForm(forms.Form):
     used_how_much = forms.CharField(
         label=_("How much?"), max_length=120, required=False
     )
+    used_substances = forms.MultipleChoiceField(
+        label=_("What did you use?"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     self_harm = forms.TypedChoiceField(
         label=_("Did you hurt yourself, or think about ending your life, today?"),
         choices=[("no", _("No")), ("yes", _("Yes"))],
@@ -138,10 +145,21 @@ class DiaryForm(forms.Form):
         choices += [(key, person.name) for key, person in self.people.items()]
         choices.append(("new", _("Someone else")))
         cast(forms.ChoiceField, self.fields["person"]).choices = choices
+        # The recovery app's use list, so that use is counted per substance.
+        cast(forms.ChoiceField, self.fields["used_substances"]).choices = [
+            (code, substance_words(code, name))
+            for code, name in Substance.objects.filter(is_active=True).values_list(
+                "code", "name"
+            )
+        ]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("used") and not cleaned.get("used_what", "").strip():
+        if (
+            cleaned.get("used")
+            and not cleaned.get("used_what", "").strip()
+            and not cleaned.get("used_substances")
+        ):
             self.add_error("used_what", _("Say what you used."))
         choice = cleaned.get("person", "")
         if choice == "new" and not cleaned.get("person_new", "").strip():

@@ -150,6 +150,17 @@ def referral_kwargs(name: str) -> Callable[[Any], dict[str, Any]]:
     return kwargs
 
 
+def recovery_kwargs(name: str) -> Callable[[Any], dict[str, Any]]:
+    """URL arguments for a recovery route (recovery/tests/matrix.py)."""
+
+    def kwargs(clinic: Any) -> dict[str, Any]:
+        from recovery.tests import matrix
+
+        return dict(getattr(matrix, name)(clinic))
+
+    return kwargs
+
+
 def portal_kwargs(name: str) -> Callable[[Any], dict[str, Any]]:
     """URL arguments for a portal route (portal/tests/matrix.py)."""
 
@@ -429,6 +440,37 @@ ROUTES: dict[str, Route] = {
         expect=patient_route(**CLINICAL),
         kwargs=ipt_kwargs("course_kwargs"),
         patient_data=True,
+    ),
+    # --- Recovery: clinical content. Pages 200; an empty POST re-renders its form
+    # (200) or, for an action, redirects with the refusal (302).
+    **{
+        f"recovery:{name}": Route(
+            expect=patient_route(**CLINICAL),
+            kwargs=recovery_kwargs(helper) if helper else patient_kwargs,
+            patient_data=True,
+        )
+        for name, helper in [
+            ("overview", ""),
+            ("session-use", "session_kwargs"),
+            ("tlfb", ""),
+            ("test-add", ""),
+            ("sobriety", ""),
+            ("medication-add", ""),
+            ("medication-edit", "medication_kwargs"),
+            ("supporter-add", ""),
+            ("supporter", "supporter_kwargs"),
+            ("care-level", ""),
+        ]
+    },
+    "recovery:review": Route(
+        method="post",
+        expect=patient_route(**CLINICAL, **dict.fromkeys(IPT_WRITERS, 302)),
+        kwargs=recovery_kwargs("review_kwargs"),
+    ),
+    "recovery:contact-add": Route(
+        method="post",
+        expect=patient_route(**CLINICAL),
+        kwargs=recovery_kwargs("supporter_kwargs"),
     ),
     "alerts:inbox": Route(expect=everyone(200, coordinator=404, administrator=404)),
     "alerts:count": Route(expect=everyone(200, coordinator=404, administrator=404)),

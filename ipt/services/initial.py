@@ -66,6 +66,11 @@ def person_update(
         return person
     person.full_clean()
     person.save(update_fields=[*changed, "updated_at"])
+    if {"supports_recovery", "uses_with_patient", "is_trigger"} & set(changed):
+        # The recovery record's supporters carry the same marks (kept in step).
+        from recovery.services import supporter_marks_from_inventory
+
+        supporter_marks_from_inventory(person)
     record(
         by=by,
         action=Action.UPDATE,

@@ -21,6 +21,8 @@ from ipt.pictures import DiaryPoint, diary_week_svg, svg_data_uri
 from portal.models import DiaryEntry
 from portal.services.links import PATIENT
 from portal.services.questionnaires import current_course
+from recovery import services as recovery
+from recovery.models import Substance
 
 if TYPE_CHECKING:
     from patients.models import Patient
@@ -37,6 +39,7 @@ class DiaryAnswers:
     used: bool = False
     used_what: str = ""
     used_how_much: str = ""
+    substances: tuple[str, ...] = ()  # the use list's codes (recovery.Substance)
     self_harm: bool = False
     person: InventoryPerson | None = None
     person_new: str = ""
@@ -101,6 +104,10 @@ def diary_save(
     entry.how_it_felt = answers.how_it_felt
     entry.full_clean(exclude=["patient", "course", "person"])
     entry.save()
+    recovery.diary_use_record(
+        entry=entry,
+        substances=list(Substance.objects.filter(code__in=answers.substances)),
+    )
     audit.record(
         actor=None,
         action=Action.CREATE if created else Action.UPDATE,

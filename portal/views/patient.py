@@ -52,6 +52,7 @@ from portal.services import links
 from portal.services import questionnaires as questionnaire_services
 from portal.services.links import PATIENT
 from portal.wording import question_screens
+from recovery import selectors as recovery_selectors
 
 PENDING_LINK = "portal_pending_link"  # the opened link's digest, never the token
 
@@ -235,6 +236,7 @@ def home(request: HttpRequest) -> HttpResponse:
             for item in homework_services.open_for_patient(patient)[:5]
         ],
         "next_session": next(iter(next_sessions(patient, limit=1)), None),
+        "sobriety": recovery_selectors.portal_sobriety(patient),
     }
     return _render(request, "portal/home.html", context)
 
@@ -398,6 +400,9 @@ def diary(request: HttpRequest) -> HttpResponse:
             "used": "yes" if today.used else "no",
             "used_what": today.used_what,
             "used_how_much": today.used_how_much,
+            "used_substances": list(
+                today.use_reports.values_list("substance__code", flat=True)
+            ),
             "self_harm": "yes" if today.self_harm else "no",
             "person": str(today.person.public_id)
             if today.person
@@ -422,6 +427,7 @@ def diary(request: HttpRequest) -> HttpResponse:
                     used=data["used"],
                     used_what=data["used_what"].strip(),
                     used_how_much=data["used_how_much"].strip(),
+                    substances=tuple(data["used_substances"]),
                     self_harm=data["self_harm"],
                     person=data["person_obj"],
                     person_new=data["person_new"].strip(),
