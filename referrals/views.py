@@ -119,7 +119,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def referral_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     staff = _staff(request)
-    referral = access.referral_get_for_user(staff=staff, public_id=public_id)
+    referral = access.referral_get_for_user(
+        staff=staff, public_id=public_id, risk_clinician_may_read=True
+    )
     duplicates = (
         selectors.possible_duplicates(staff=staff, referral=referral)
         if referral.in_queue
@@ -252,7 +254,10 @@ def screening_result(
     request: HttpRequest, public_id: UUID, administration_id: UUID
 ) -> HttpResponse:
     referral = access.referral_get_for_user(
-        staff=_staff(request), public_id=public_id, detail="screening result"
+        staff=_staff(request),
+        public_id=public_id,
+        detail="screening result",
+        risk_clinician_may_read=True,
     )
     screening = (
         referral.screenings.select_related("administration")
