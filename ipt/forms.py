@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.db.models import QuerySet
@@ -453,7 +454,41 @@ class RelapsePlanForm(forms.ModelForm[RelapsePreventionPlan]):
         widgets = {name: forms.Textarea(attrs=SHORT_TEXTAREA) for name in fields}
 
 
-class DecisionForm(forms.Form):
+class _KeepAppointments(forms.Form):
+    """Ending a course cancels its future appointments; the clinician may keep some
+    (a review, a follow-up). Without future appointments the question is not asked."""
+
+    keep_appointments = forms.MultipleChoiceField(
+        label="Keep these appointments",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Every future appointment of this course is cancelled when it "
+        "ends, and its reminders stop, unless you keep it here.",
+    )
+
+    def __init__(self, *args: Any, course: Course | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        from scheduling.services import future_appointments_of
+
+        upcoming = future_appointments_of(course) if course is not None else []
+        if not upcoming:
+            del self.fields["keep_appointments"]
+            return
+        field = self.fields["keep_appointments"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [
+            (str(a.appointment.public_id), _appointment_label(a.appointment))
+            for a in upcoming
+        ]
+
+
+def _appointment_label(appointment: Any) -> str:
+    local = timezone.localtime(appointment.starts_at, ZoneInfo(appointment.time_zone))
+    label = local.strftime("%a %-d %b %Y, %H:%M")
+    return f"{label} (group session)" if appointment.group_id else label
+
+
+class DecisionForm(_KeepAppointments):
     decision = forms.ChoiceField(
         choices=[("", "Choose…"), *TerminationDecision.choices], label="Decision"
     )
@@ -481,7 +516,7 @@ class DecisionForm(forms.Form):
         return cleaned
 
 
-class CourseEndForm(forms.Form):
+class CourseEndForm(_KeepAppointments):
     outcome = forms.ChoiceField(
         choices=[
             (value, label)
