@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -474,8 +474,7 @@ class _KeepAppointments(forms.Form):
         if not upcoming:
             del self.fields["keep_appointments"]
             return
-        field = self.fields["keep_appointments"]
-        assert isinstance(field, forms.MultipleChoiceField)
+        field = cast(forms.MultipleChoiceField, self.fields["keep_appointments"])
         field.choices = [
             (str(a.appointment.public_id), _appointment_label(a.appointment))
             for a in upcoming
