@@ -296,7 +296,7 @@ class PersonForm(forms.ModelForm[Referral]):
         self.prefilled = details_from_request(self.instance)
         self.initial.update(self.prefilled)
 
-    @property  # type: ignore[override]
+    @property
     def changed_data(self) -> list[str]:
         """A prefilled value kept as it was is still new to the record: save it."""
         return sorted(set(super().changed_data) | set(self.prefilled))

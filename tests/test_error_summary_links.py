@@ -110,7 +110,7 @@ def test_a_message_longer_than_the_limit_is_refused_not_cut(
     from referrals.models import Referral
 
     form = client.get(reverse("referrals:callback")).content.decode()
-    assert not re.search(r'<textarea[^>]*maxlength', form)  # the browser cuts nothing
+    assert not re.search(r"<textarea[^>]*maxlength", form)  # the browser cuts nothing
     data = {
         "request_for": "self",
         "name": "Robin Example",

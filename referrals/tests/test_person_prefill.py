@@ -15,14 +15,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _fresh(clinic: Clinic, **fields: object) -> Referral:
-    referral = ReferralFactory(
+    return ReferralFactory(
         site=clinic.site_a,
         status=Status.IN_CONTACT,
         patient_phone="",
         patient_email="",
         **fields,
     )
-    return referral
 
 
 def test_the_form_starts_from_the_name_and_contact_on_the_request(
