@@ -287,15 +287,44 @@ class RatingForm(forms.Form):
 
 
 class SessionRecordForm(forms.Form):
+    """A session with no appointment behind it (an unplanned one). A second session on
+    a day that has one already needs saying so: ten sessions dated the same day by
+    mistake would tell the course's story wrong."""
+
     held_on = forms.DateField(
         label="Date", widget=DateInput(), initial=timezone.localdate
     )
     attendance = forms.ChoiceField(
         choices=Attendance.choices, initial=Attendance.ATTENDED
     )
+    same_day = forms.BooleanField(
+        label="Yes: this is another session on a day that has one already",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, course: Course | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.course = course
 
     def clean_held_on(self) -> Any:
         return _not_future(self.cleaned_data["held_on"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        day = cleaned.get("held_on")
+        if (
+            self.course is not None
+            and day is not None
+            and not cleaned.get("same_day")
+            and self.course.sessions.filter(held_on=day).exists()
+        ):
+            self.add_error(
+                "same_day",
+                "A session is already recorded on this day. Check the date, or tick "
+                "this box if there really were two.",
+            )
+        cleaned.pop("same_day", None)
+        return cleaned
 
 
 def _scale(label: str) -> forms.IntegerField:

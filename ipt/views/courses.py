@@ -93,7 +93,7 @@ def session_record(
     request: HttpRequest, public_id: UUID, course_id: UUID
 ) -> HttpResponse:
     course = course_for(request, public_id, course_id, "record session").course
-    form = SessionRecordForm(request.POST or None)
+    form = SessionRecordForm(request.POST or None, course=course)
     if request.method == "POST" and form.is_valid():
         try:
             session = services.session_record(
