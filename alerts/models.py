@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from accounts.choices import Role
 from alerts.choices import ActionTaken, AlertKind, SourceType, Urgency
 
 
@@ -146,3 +147,59 @@ class Alert(models.Model):
         if self.action_taken == ActionTaken.OTHER:
             return self.action_note
         return self.get_action_taken_display() if self.action_taken else ""
+
+
+class DutyShift(models.Model):
+    """The site's duty clinician for a stretch of time, on the rota the service sets
+    (Django's admin site). A risk answer for someone with no clinician yet — screened at
+    intake, waiting for a course — goes to the clinician on duty at once: they are named
+    on the request or added to the care team, and e-mailed (docs/alerts.md)."""
+
+    site = models.ForeignKey(
+        "accounts.Site", on_delete=models.CASCADE, related_name="duty_shifts"
+    )
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="duty_shifts",
+        limit_choices_to={
+            "role__in": [Role.CLINICIAN, Role.SUPERVISOR],
+            "is_active": True,
+        },
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["site", "starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="duty_shift_ends_after_it_starts",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["site", "starts_at", "ends_at"], name="duty_on_at")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clinician} on duty at {self.site}"
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "The shift must end after it starts."})
+        clinician = getattr(self, "clinician", None)
+        site = getattr(self, "site", None)
+        if clinician is not None and site is not None:
+            if clinician.role not in {Role.CLINICIAN, Role.SUPERVISOR}:
+                raise ValidationError(
+                    {"clinician": "Only a clinician or supervisor can be on duty."}
+                )
+            if not clinician.teams.filter(site=site).exists() and (
+                clinician.site_id != site.pk
+            ):
+                raise ValidationError(
+                    {"clinician": "Choose someone who works at this site."}
+                )

@@ -29,10 +29,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.choices import Role
+from accounts.choices import CareTeamRole, Role
 from alerts import rules
 from alerts.choices import ActionTaken, SourceType, Urgency
-from alerts.models import Alert
+from alerts.models import Alert, DutyShift
 from audit import services as audit
 from audit.choices import Action
 from ipt.choices import Phase
@@ -100,8 +100,204 @@ def alert_raise(
     if alert.urgency >= Urgency.SAME_DAY:
         from alerts import tasks
 
+        responsible_clinician_name(patient=patient)
         transaction.on_commit(lambda: tasks.alert_notify(alert.pk, "raised"))
     return alert
+
+
+# --- The duty clinician -----------------------------------------------------------
+
+
+def duty_clinician(*, site_id: int, at: datetime | None = None) -> Staff | None:
+    """The clinician on the site's duty rota at ``at`` (now by default): of shifts that
+    overlap, the one that started last (a cover shift inside a longer one)."""
+    at = at or timezone.now()
+    shift = (
+        DutyShift.objects.filter(
+            site_id=site_id,
+            starts_at__lte=at,
+            ends_at__gt=at,
+            clinician__is_active=True,
+        )
+        .select_related("clinician")
+        .order_by("-starts_at", "-id")
+        .first()
+    )
+    return shift.clinician if shift is not None else None
+
+
+def responsible_clinician_name(*, patient: Patient) -> Staff | None:
+    """Make sure an alert that must reach someone today has a clinician to reach: a
+    patient nobody is treating yet (on the waiting list, just accepted) gets the site's
+    duty clinician on the care team, so the alert is in their inbox and e-mailed to
+    them at once rather than seen by a supervisor at the escalation. Returns the
+    clinician added, or ``None`` when the care team has one already or nobody is on
+    duty (the supervisors are then told at once, see ``_recipients``)."""
+    from patients.models import CareTeamMember
+
+    treating = CareTeamMember.objects.filter(
+        patient=patient,
+        staff__is_active=True,
+        staff__role__in=[Role.CLINICIAN, Role.SUPERVISOR],
+    )
+    if treating.exists():
+        return None
+    clinician = duty_clinician(site_id=patient.team.site_id)
+    if clinician is None:
+        return None
+    CareTeamMember.objects.get_or_create(
+        patient=patient, staff=clinician, defaults={"role": CareTeamRole.CLINICIAN}
+    )
+    audit.record(
+        actor=None,
+        action=Action.CREATE,
+        category="care_team",
+        patient=patient,
+        object_id=str(clinician.public_id),
+        detail="role=clinician; reason=duty clinician for an alert",
+    )
+    return clinician
+
+
+def _site_supervisors(site_id: int) -> list[Staff]:
+    from accounts.models import Staff
+
+    return list(
+        Staff.objects.filter(
+            role=Role.SUPERVISOR, is_active=True, teams__site_id=site_id
+        )
+        .distinct()
+        .order_by("id")
+    )
+
+
+def _referral_link(referral_public_id: object) -> str:
+    path = reverse("referrals:detail", kwargs={"public_id": referral_public_id})
+    base = getattr(settings, "IPTCARE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return f"{base}{path}"
+
+
+def intake_risk_notify(*, referral_id: int) -> int:
+    """A risk answer at an intake screening, before the person has a record: tell the
+    site's duty clinician at once (failing one, its supervisors), name them on the
+    request, and let them open it. Returns the number of messages sent."""
+    from referrals.models import Referral
+
+    with transaction.atomic():
+        referral = (
+            Referral.objects.select_for_update(of=("self",))
+            .select_related("patient")
+            .filter(pk=referral_id)
+            .first()
+        )
+        if referral is None or referral.risk_notified_at is not None:
+            return 0
+        clinician = duty_clinician(site_id=referral.site_id)
+        people = [clinician] if clinician is not None else []
+        if not people:
+            people = _site_supervisors(referral.site_id)
+        referral.risk_clinician = people[0] if people else None
+        referral.risk_notified_at = timezone.now()
+        referral.save(
+            update_fields=["risk_clinician", "risk_notified_at", "updated_at"]
+        )
+        recipients = sorted({p.email for p in people if p.email})
+        audit.record(
+            actor=None,
+            action=Action.CREATE,
+            category="alert_notification",
+            patient=referral.patient,
+            object_id=str(referral.public_id),
+            detail=(
+                "event=intake_risk; "
+                f"to={referral.risk_clinician.public_id if referral.risk_clinician else '-'}; "
+                f"duty={'yes' if clinician else 'no'}; recipients={len(recipients)}"
+            ),
+        )
+        if not people:
+            logger.warning(
+                "Request %s has a risk answer and its site has nobody on duty "
+                "and no supervisor.",
+                referral.public_id,
+            )
+    body = render_to_string(
+        "alerts/email/intake_risk.txt",
+        {
+            "event": "raised",
+            "link": _referral_link(referral.public_id),
+            "organisation": settings.IPTCARE_ORGANISATION,
+        },
+    )
+    for address in recipients:
+        send_mail(
+            "IPT Care: a risk answer at an intake screening", body, None, [address]
+        )
+    return len(recipients)
+
+
+def intake_risks_escalate_overdue(*, now: datetime | None = None) -> int:
+    """A risk answer at screening still open, on a request not yet accepted,
+    ``IPTCARE_ALERT_ESCALATE_AFTER_MINUTES`` after it was given: e-mail the site's
+    supervisors, once, as an urgent alert escalates."""
+    from referrals.models import Referral
+
+    now = now or timezone.now()
+    open_risk = RiskEvent.objects.filter(
+        administration__screening__referral=OuterRef("pk"),
+        acknowledged_at__isnull=True,
+        patient__isnull=True,
+        created_at__lte=escalation_due_before(now),
+    )
+    due = list(
+        Referral.objects.filter(risk_escalated_at__isnull=True, patient__isnull=True)
+        .filter(Exists(open_risk))
+        .order_by("id")
+        .values_list("pk", flat=True)[:SCAN_BATCH]
+    )
+    escalated = 0
+    for pk in due:
+        with transaction.atomic():
+            referral = (
+                Referral.objects.select_for_update()
+                .filter(pk=pk, risk_escalated_at__isnull=True)
+                .first()
+            )
+            if referral is None:
+                continue
+            referral.risk_escalated_at = now
+            referral.save(update_fields=["risk_escalated_at", "updated_at"])
+            supervisors = _site_supervisors(referral.site_id)
+            recipients = sorted({p.email for p in supervisors if p.email})
+            audit.record(
+                actor=None,
+                action=Action.UPDATE,
+                category="alert_notification",
+                patient=None,
+                object_id=str(referral.public_id),
+                detail=f"event=intake_risk_escalated; recipients={len(recipients)}",
+            )
+            body = render_to_string(
+                "alerts/email/intake_risk.txt",
+                {
+                    "event": "escalated",
+                    "minutes": settings.IPTCARE_ALERT_ESCALATE_AFTER_MINUTES,
+                    "link": _referral_link(referral.public_id),
+                    "organisation": settings.IPTCARE_ORGANISATION,
+                },
+            )
+            transaction.on_commit(
+                lambda body=body, recipients=recipients: [  # type: ignore[misc]
+                    send_mail(
+                        "IPT Care: a risk answer at intake has been escalated to you",
+                        body,
+                        None,
+                        [address],
+                    )
+                    for address in recipients
+                ]
+            )
+            escalated += 1
+    return escalated
 
 
 def _open_course_ids(patient_ids: Iterable[int]) -> dict[int, int]:
@@ -541,6 +737,8 @@ def _recipients(alert: Alert, event: str) -> list[str]:
                 care_teams__patient=alert.patient, is_active=True
             ).distinct()
         )
+        if not people:  # nobody treating and nobody on duty: tell supervisors now
+            people = supervisors_for(alert.patient)
     return sorted({p.email for p in people if p.email})
 
 
@@ -599,4 +797,8 @@ __all__ = [
     "alerts_from_engagement_events",
     "alerts_from_risk_events",
     "alerts_raise_for_diary",
+    "duty_clinician",
+    "intake_risk_notify",
+    "intake_risks_escalate_overdue",
+    "responsible_clinician_name",
 ]

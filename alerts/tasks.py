@@ -26,7 +26,14 @@ def alerts_raise_for_new_risk() -> int:
 def alerts_escalate() -> int:
     """Every five minutes: urgent alerts left unacknowledged too long go to the
     team's supervisor."""
-    return services.alerts_escalate_overdue()
+    return services.alerts_escalate_overdue() + services.intake_risks_escalate_overdue()
+
+
+@db_task(retries=3, retry_delay=60)  # type: ignore[untyped-decorator]
+def intake_risk_notify(referral_id: int) -> int:
+    """Queued when a screening with a risk answer commits: the duty clinician is told
+    at once, before the person has a record."""
+    return services.intake_risk_notify(referral_id=referral_id)
 
 
 @db_periodic_task(crontab(minute="20", hour="*"))  # type: ignore[untyped-decorator]

@@ -22,3 +22,5 @@ def programs_ensure() -> None:
     if {spec["code"] for spec in migration.PROGRAMS} <= codes:
         return
     migration.fill(apps, None)
+    # The shipped schedules as they are now (migration 0005), for the programs just made.
+    import_module("ipt.migrations.0005_humane_measure_schedules").forwards(apps, None)

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.db.models import QuerySet
@@ -286,15 +287,44 @@ class RatingForm(forms.Form):
 
 
 class SessionRecordForm(forms.Form):
+    """A session with no appointment behind it (an unplanned one). A second session on
+    a day that has one already needs saying so: ten sessions dated the same day by
+    mistake would tell the course's story wrong."""
+
     held_on = forms.DateField(
         label="Date", widget=DateInput(), initial=timezone.localdate
     )
     attendance = forms.ChoiceField(
         choices=Attendance.choices, initial=Attendance.ATTENDED
     )
+    same_day = forms.BooleanField(
+        label="Yes: this is another session on a day that has one already",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, course: Course | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.course = course
 
     def clean_held_on(self) -> Any:
         return _not_future(self.cleaned_data["held_on"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        day = cleaned.get("held_on")
+        if (
+            self.course is not None
+            and day is not None
+            and not cleaned.get("same_day")
+            and self.course.sessions.filter(held_on=day).exists()
+        ):
+            self.add_error(
+                "same_day",
+                "A session is already recorded on this day. Check the date, or tick "
+                "this box if there really were two.",
+            )
+        cleaned.pop("same_day", None)
+        return cleaned
 
 
 def _scale(label: str) -> forms.IntegerField:
@@ -453,7 +483,40 @@ class RelapsePlanForm(forms.ModelForm[RelapsePreventionPlan]):
         widgets = {name: forms.Textarea(attrs=SHORT_TEXTAREA) for name in fields}
 
 
-class DecisionForm(forms.Form):
+class _KeepAppointments(forms.Form):
+    """Ending a course cancels its future appointments; the clinician may keep some
+    (a review, a follow-up). Without future appointments the question is not asked."""
+
+    keep_appointments = forms.MultipleChoiceField(
+        label="Keep these appointments",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Every future appointment of this course is cancelled when it "
+        "ends, and its reminders stop, unless you keep it here.",
+    )
+
+    def __init__(self, *args: Any, course: Course | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        from scheduling.services import future_appointments_of
+
+        upcoming = future_appointments_of(course) if course is not None else []
+        if not upcoming:
+            del self.fields["keep_appointments"]
+            return
+        field = cast(forms.MultipleChoiceField, self.fields["keep_appointments"])
+        field.choices = [
+            (str(a.appointment.public_id), _appointment_label(a.appointment))
+            for a in upcoming
+        ]
+
+
+def _appointment_label(appointment: Any) -> str:
+    local = timezone.localtime(appointment.starts_at, ZoneInfo(appointment.time_zone))
+    label = local.strftime("%a %-d %b %Y, %H:%M")
+    return f"{label} (group session)" if appointment.group_id else label
+
+
+class DecisionForm(_KeepAppointments):
     decision = forms.ChoiceField(
         choices=[("", "Choose…"), *TerminationDecision.choices], label="Decision"
     )
@@ -481,7 +544,7 @@ class DecisionForm(forms.Form):
         return cleaned
 
 
-class CourseEndForm(forms.Form):
+class CourseEndForm(_KeepAppointments):
     outcome = forms.ChoiceField(
         choices=[
             (value, label)

@@ -112,8 +112,10 @@ def _num(day: date) -> float:
     return float(mdates.date2num(day))  # type: ignore[no-untyped-call]
 
 
-def _short(text: str) -> str:
-    return plain_label(text, limit=LABEL_CHARACTERS)
+def _short(text: str, limit: int = LABEL_CHARACTERS) -> str:
+    """The text as plain text for matplotlib, cut to ``limit`` characters ending in an
+    ellipsis (the page's table beside the picture holds it whole)."""
+    return plain_label(text, limit=limit)
 
 
 def _to_svg(figure: Figure) -> str:
@@ -131,8 +133,14 @@ def svg_data_uri(svg: str) -> str:
 
 # --- The closeness circle -----------------------------------------------------------
 
-_CENTRE = 0.7
+_CENTRE = 1.0  # wide enough for a first name of nine letters at the label size
 _RING = 1.0  # width of each ring
+# Text sizes, in points at the figure's own size. The page shows the circle at most at
+# its own size (CSS ``.picture-circle``: 7 in = 672 px), so 11 pt is 14.7 px: at least
+# the page's small print (.85rem = 13.6 px). A bigger figure (a crowded inventory)
+# scales its text with it, so that shown at the same width it reads the same.
+_LABEL_PT = 11
+_BOLD_EM = 0.62  # a bold DejaVu Sans letter's average width, in ems
 
 
 def _ring_radius(closeness: int) -> float:
@@ -151,9 +159,10 @@ def _circle_svg(people: tuple[CirclePerson, ...], centre_label: str) -> str:
     with _DRAWING, matplotlib.rc_context(_RC):
         crowded = len(people) > 20
         size = 9.0 if crowded else 7.0
-        font = 9 if crowded else (10 if len(people) > 12 else 12)
-        figure = Figure(figsize=(size, size + 0.9))
-        axes = figure.add_axes((0.02, 0.12, 0.96, 0.86))
+        scale = size / 7.0
+        font = round((_LABEL_PT if len(people) > 12 else _LABEL_PT + 1) * scale)
+        figure = Figure(figsize=(size, size + 1.1))
+        axes = figure.add_axes((0.02, 0.14, 0.96, 0.84))
         axes.set_aspect("equal")
         axes.axis("off")
         outer = _CENTRE + 5 * _RING + 0.2
@@ -172,14 +181,19 @@ def _circle_svg(people: tuple[CirclePerson, ...], centre_label: str) -> str:
                 )
             )
         axes.add_patch(Circle((0, 0), _CENTRE, facecolor="#1f5f8b", edgecolor="none"))
+        # The patient's name fits inside the centre disc (white on blue; outside it
+        # white text would vanish on the white page), or ends in an ellipsis.
+        points_per_unit = 0.96 * size * 72 / (2 * limit)
+        centre_font = round(_LABEL_PT * scale)
+        fits = int(2 * _CENTRE * 0.9 * points_per_unit / (centre_font * _BOLD_EM))
         axes.text(
             0,
             0,
-            _short(centre_label),
+            _short(centre_label, max(3, fits)),
             ha="center",
             va="center",
             color="white",
-            fontsize=font,
+            fontsize=centre_font,
             fontweight="bold",
         )
         if not people:
@@ -189,7 +203,7 @@ def _circle_svg(people: tuple[CirclePerson, ...], centre_label: str) -> str:
                 "No one in the inventory yet",
                 ha="center",
                 va="center",
-                fontsize=10,
+                fontsize=font,
                 color="#5b6475",
             )
         by_ring: dict[int, list[CirclePerson]] = {}
@@ -206,9 +220,9 @@ def _circle_svg(people: tuple[CirclePerson, ...], centre_label: str) -> str:
             loc="lower center",
             ncol=3,
             frameon=False,
-            fontsize=10,
+            fontsize=round(_LABEL_PT * scale),
             title="Inner ring: closest (5) · outer ring: least close (1)",
-            title_fontsize=10,
+            title_fontsize=round(_LABEL_PT * scale),
         )
         return _to_svg(figure)
 

@@ -22,7 +22,13 @@ from accounts.choices import Role
 from audit import services as audit
 from audit.choices import Action
 from ipt import phases, pictures, suggestion
-from ipt.choices import MeasureTiming, Phase, TimelineCategory
+from ipt.choices import (
+    Attendance,
+    MeasureTiming,
+    NoteStatus,
+    Phase,
+    TimelineCategory,
+)
 from ipt.models import (
     Contract,
     Course,
@@ -203,6 +209,16 @@ def _note_or_none(session: CourseSession) -> SessionNote | None:
         return session.note
     except SessionNote.DoesNotExist:
         return None
+
+
+def sessions_without_signed_note(course: Course) -> list[CourseSession]:
+    """Attended sessions whose note is missing or not signed: ending the course lists
+    them, so a course does not end with its record half written."""
+    return list(
+        course.sessions.filter(attendance=Attendance.ATTENDED)
+        .exclude(note__status=NoteStatus.SIGNED)
+        .order_by("held_on", "number", "pk")
+    )
 
 
 def course_detail(course: Course) -> CourseDetail:

@@ -7,7 +7,12 @@ from django.http import HttpRequest
 
 
 def clinic(request: HttpRequest) -> dict[str, object]:
+    # The crisis lines as one-tap ``tel:`` links on every public and portal page;
+    # imported here because the portal owns the parsing (``portal.crisis``).
+    from portal.crisis import crisis_lines
+
     return {
         "organisation_name": settings.IPTCARE_ORGANISATION,
         "crisis_text": settings.IPTCARE_CRISIS_TEXT,
+        "crisis_lines": crisis_lines(),
     }

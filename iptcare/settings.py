@@ -412,8 +412,12 @@ SCHEDULING_SMS_BACKEND = env_str(
 SCHEDULING_DEFAULT_DURATION_MINUTES = env_int("IPTCARE_SESSION_MINUTES", 50)
 
 # --- Intake: the public callback form and the intake queue (docs/intake.md) --------
-# Public form: at most this many submissions per address in the window (then 429).
+# Accepted callback requests per hour from the same contact details, and from one
+# address in all (a shelter's or a library's shared connection): decisions 0042.
 IPTCARE_CALLBACK_RATE_LIMIT = env_int("IPTCARE_CALLBACK_RATE_LIMIT", 5)
+IPTCARE_CALLBACK_ADDRESS_LIMIT = env_int("IPTCARE_CALLBACK_ADDRESS_LIMIT", 30)
+# The number the public form's pages give for ringing the clinic ("" : none shown).
+IPTCARE_INTAKE_PHONE = env_str("IPTCARE_INTAKE_PHONE", "")
 IPTCARE_CALLBACK_RATE_WINDOW_SECONDS = env_int(
     "IPTCARE_CALLBACK_RATE_WINDOW_SECONDS", 3600
 )

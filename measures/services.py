@@ -315,9 +315,14 @@ def administrations_link_patient(
     Administration.objects.filter(pk__in=pks).update(
         patient=patient, updated_at=timezone.now()
     )
-    RiskEvent.objects.filter(administration_id__in=pks).update(
+    linked_risks = RiskEvent.objects.filter(administration_id__in=pks).update(
         patient=patient, updated_at=timezone.now()
     )
+    if linked_risks:
+        # The answers waited for a record: raise their alerts now, not at the scan.
+        from alerts.tasks import alerts_raise_for_new_risk
+
+        transaction.on_commit(alerts_raise_for_new_risk)
     audit.record_many(
         actor=by,
         entries=[

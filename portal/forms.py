@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ipt.models import InventoryPerson
+from iptcare.lib.forms import refuse_not_cut
 from portal.homework_templates import templates_for
 from portal.services.inventory import PATIENT_FIELDS
 from recovery.models import Substance
@@ -152,6 +153,7 @@ class DiaryForm(forms.Form):
                 "code", "name"
             )
         ]
+        refuse_not_cut(self)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -183,6 +185,7 @@ class HomeworkAnswerForm(forms.Form):
                 initial=answers[number - 1] if number <= len(answers) else "",
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
+        refuse_not_cut(self)
 
     def answers(self) -> list[str]:
         return [
@@ -226,6 +229,10 @@ class PersonForm(forms.ModelForm[InventoryPerson]):
             "unsatisfying": forms.Textarea(attrs={"rows": 2}),
             "desired_change": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        refuse_not_cut(self)
 
 
 # --- Staff forms ---------------------------------------------------------------------

@@ -86,6 +86,7 @@ def chart_wording() -> ChartWording:
         phases=(
             ("initial", _("Initial")),
             ("middle", _("Middle")),
-            ("termination", _("Termination")),
+            # The portal's word for the last phase (never IPT's "termination").
+            ("termination", _("Ending")),
         ),
     )

@@ -3,6 +3,8 @@
 - Intake coordinators work their own site's requests.
 - Supervisors see the requests of the sites their teams belong to (and their own
   site), to help with the queue and to watch the waiting list.
+- The clinician told of a risk answer given at screening (the site's duty clinician,
+  ``Referral.risk_clinician``) may read that request and its screening results.
 - Nobody else: clinicians and administrators get 403 on the intake pages, and a
   request outside one's sites does not exist for anyone (404, never 403), like a
   patient (``accounts.access``).
@@ -69,10 +71,19 @@ def referral_get_for_user(
     public_id: uuid.UUID,
     action: Action = Action.VIEW,
     detail: str = "",
+    risk_clinician_may_read: bool = False,
 ) -> Referral:
     """The request, if this user may work on it, with the read audited; 404 otherwise
-    (and a refused attempt on an existing request is audited too)."""
-    queryset = referrals_visible_to(staff).select_related(
+    (and a refused attempt on an existing request is audited too).
+
+    ``risk_clinician_may_read``: the pages that show a request (not those that change
+    it) also open for the clinician told of its risk answer at screening
+    (``Referral.risk_clinician``, the site's duty clinician), so that they can call
+    the person before anyone accepts the request."""
+    queryset = referrals_visible_to(staff)
+    if risk_clinician_may_read and staff.is_authenticated and staff.is_active:
+        queryset = queryset | Referral.objects.filter(risk_clinician=staff)
+    queryset = queryset.select_related(
         "site", "patient", "program", "clinician", "team"
     )
     referral = queryset.filter(public_id=public_id).first()

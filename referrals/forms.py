@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.choices import CLINICAL_ROLES
 from accounts.models import Site, Staff, Team
 from ipt.models import Program
+from iptcare.lib.forms import refuse_not_cut
 from iptcare.lib.phone import normalise_phone
 from referrals.choices import AttemptOutcome, CallTime, Closure, NextStep, RequestFor
 from referrals.models import Referral
@@ -137,6 +138,7 @@ class CallbackForm(forms.Form):
         self.fields["website"].widget.attrs.update(
             {"autocomplete": "off", "tabindex": "-1"}
         )
+        refuse_not_cut(self)
 
     def full_clean(self) -> None:
         """Validate, then point each field in error at its message, so that a screen
@@ -243,6 +245,29 @@ class AttemptForm(forms.Form):
         return when
 
 
+def details_from_request(referral: Referral) -> dict[str, str]:
+    """What the form starts from when nothing is confirmed yet: the name the person
+    typed on their request (theirs, or the loved one's they asked about), split into
+    given and family names, and the contact details they gave for themselves. The
+    coordinator confirms or corrects each on the call."""
+    if referral.given_name or referral.family_name:
+        return {}
+    for_self = referral.request_for == RequestFor.SELF
+    words = (referral.name if for_self else referral.about_name).split()
+    initial: dict[str, str] = {}
+    if len(words) >= 2:
+        initial["given_name"] = " ".join(words[:-1])
+        initial["family_name"] = words[-1]
+    elif words:
+        initial["given_name"] = words[0]
+    if for_self:
+        if not referral.patient_phone and referral.phone:
+            initial["patient_phone"] = referral.phone
+        if not referral.patient_email and referral.email:
+            initial["patient_email"] = referral.email
+    return initial
+
+
 class PersonForm(forms.ModelForm[Referral]):
     """The person to be treated, confirmed on the telephone: needed for the duplicate
     check on name and date of birth, and for the patient record made on acceptance."""
@@ -268,6 +293,13 @@ class PersonForm(forms.ModelForm[Referral]):
         for name in ("given_name", "family_name", "date_of_birth"):
             self.fields[name].required = True
         self.fields["patient_phone"].widget.attrs.update({"inputmode": "tel"})
+        self.prefilled = details_from_request(self.instance)
+        self.initial.update(self.prefilled)
+
+    @property
+    def changed_data(self) -> list[str]:
+        """A prefilled value kept as it was is still new to the record: save it."""
+        return sorted(set(super().changed_data) | set(self.prefilled))
 
     def clean_patient_phone(self) -> str:
         return normalise_phone(self.cleaned_data["patient_phone"])

@@ -155,6 +155,22 @@ class Referral(models.Model):
         blank=True,
         related_name="+",
     )
+    risk_clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The clinician told at once of a risk answer given at screening: "
+        "the site's duty clinician (a supervisor when nobody is on duty).",
+    )
+    risk_notified_at = models.DateTimeField(null=True, blank=True)
+    risk_escalated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The risk answer was still open before acceptance after "
+        "IPTCARE_ALERT_ESCALATE_AFTER_MINUTES: the site's supervisors were told.",
+    )
     referred_to = models.CharField(max_length=200, blank=True)
     outcome_reason = models.TextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)

@@ -369,6 +369,13 @@ def screening_record(
         referral.urgent_since = timezone.now()
         referral.save(update_fields=["urgent_since", "updated_at"])
         detail += "; urgent"
+    if administration.is_critical and referral.patient is None:
+        # With a record the alert goes through the alert rules; without one the
+        # site's duty clinician is told at once (docs/alerts.md).
+        from alerts.tasks import intake_risk_notify
+
+        referral_id = referral.pk
+        transaction.on_commit(lambda: intake_risk_notify(referral_id))
     _record(by=by, action=Action.UPDATE, referral=referral, detail=detail)
     return administration
 

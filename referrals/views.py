@@ -22,6 +22,7 @@ from accounts import access as patient_access
 from accounts.models import Site, Staff
 from audit.choices import Action
 from iptcare.lib import ratelimit
+from iptcare.lib.phone import phone_digits
 from measures.forms import InstrumentForm
 from measures.instruments import REGISTRY
 from referrals import access, selectors, services
@@ -53,8 +54,6 @@ def callback(request: HttpRequest) -> HttpResponse:
     sites = list(Site.objects.order_by("name"))
     if not sites:
         return render(request, "referrals/callback_closed.html", status=503)
-    if request.method == "POST" and not ratelimit.hit(request):
-        return render(request, "referrals/callback_limited.html", status=429)
     form = CallbackForm(
         request.POST or None, sites=sites, preselect=request.GET.get("site", "")[:12]
     )
@@ -63,7 +62,20 @@ def callback(request: HttpRequest) -> HttpResponse:
             return redirect("referrals:callback-thanks")
         if form.is_valid():
             data = form.cleaned_data
-            services.callback_request_create(
+            # Only accepted requests count: a mistake on the form costs nothing.
+            sender = phone_digits(data["phone"]) or data["email"].strip().lower()
+            limited = _callback_limited(request, sender)
+            if limited:
+                return render(
+                    request,
+                    "referrals/callback_limited.html",
+                    {
+                        "limited_by": limited,
+                        "intake_phone": settings.IPTCARE_INTAKE_PHONE,
+                    },
+                    status=429,
+                )
+            _, new = services.callback_request_create(
                 site=data["site"],
                 request_for=data["request_for"],
                 name=data["name"],
@@ -75,8 +87,28 @@ def callback(request: HttpRequest) -> HttpResponse:
                 may_text=data["may_text"],
                 message=data["message"],
             )
+            if new:
+                ratelimit.count(request, scope="callback", identity=sender)
+                ratelimit.count(request, scope="callback")
             return redirect("referrals:callback-thanks")
     return render(request, "referrals/callback_form.html", {"form": form})
+
+
+def _callback_limited(request: HttpRequest, sender: str) -> str:
+    """Why a new request cannot be taken now: "contact" (these contact details sent
+    several within the hour), "address" (this connection sent very many), or ""."""
+    if not ratelimit.allowed(
+        request,
+        scope="callback",
+        identity=sender,
+        limit=settings.IPTCARE_CALLBACK_RATE_LIMIT,
+    ):
+        return "contact"
+    if not ratelimit.allowed(
+        request, scope="callback", limit=settings.IPTCARE_CALLBACK_ADDRESS_LIMIT
+    ):
+        return "address"
+    return ""
 
 
 @login_not_required
@@ -119,7 +151,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def referral_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     staff = _staff(request)
-    referral = access.referral_get_for_user(staff=staff, public_id=public_id)
+    referral = access.referral_get_for_user(
+        staff=staff, public_id=public_id, risk_clinician_may_read=True
+    )
     duplicates = (
         selectors.possible_duplicates(staff=staff, referral=referral)
         if referral.in_queue
@@ -252,7 +286,10 @@ def screening_result(
     request: HttpRequest, public_id: UUID, administration_id: UUID
 ) -> HttpResponse:
     referral = access.referral_get_for_user(
-        staff=_staff(request), public_id=public_id, detail="screening result"
+        staff=_staff(request),
+        public_id=public_id,
+        detail="screening result",
+        risk_clinician_may_read=True,
     )
     screening = (
         referral.screenings.select_related("administration")

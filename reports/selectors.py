@@ -133,6 +133,11 @@ def _phase_rows(
         start, end = dates.get(str(phase), (None, None))
         if not held and start is None:
             continue
+        if start is None and held:
+            # A phase begun and left on one day has no span of its own: its sessions'
+            # dates are the truth, never a dash.
+            start = min(s.held_on for s in held)
+            end = max(s.held_on for s in held)
         rows.append(
             PhaseRow(
                 phase=str(phase),

@@ -38,7 +38,7 @@ from accounts.models import Staff
 from audit import services as audit
 from audit.choices import Action
 from ipt.choices import Phase
-from ipt.models import Course, Group, SessionNote
+from ipt.models import Course, CourseSession, Group, SessionNote
 from measures.instruments import REGISTRY
 from measures.models import Administration, RiskEvent
 from scheduling import ical, recurrence
@@ -58,8 +58,9 @@ PATIENT_PAGE_UPCOMING = 5
 PATIENT_LIST_ROWS = 100
 FEED_PAST_DAYS = 30
 FEED_FUTURE_DAYS = 180
-# A questionnaire answered in the week before a session counts as done for it.
-DONE_WITHIN = timedelta(days=7)
+# How far back the day sheet looks for answers; whether one counts for the session is
+# the portal's rule (``answered_for_session``), so Today and the portal agree.
+ANSWERED_LOOKBACK = timedelta(days=120)
 ENGAGEMENT_RECENT = timedelta(days=30)
 
 
@@ -268,6 +269,11 @@ def _attendee_rows(staff: Staff) -> QuerySet[Attendee]:
         .annotate(count=Count("pk"))
         .values("count")
     )
+    last_held = (
+        CourseSession.objects.filter(course=OuterRef("course"), number__isnull=False)
+        .order_by("-held_on", "-id")
+        .values("held_on")[:1]
+    )
     since = timezone.now() - ENGAGEMENT_RECENT
     missed = (
         EngagementEvent.objects.filter(
@@ -283,6 +289,7 @@ def _attendee_rows(staff: Staff) -> QuerySet[Attendee]:
         .annotate(
             open_alerts=_open_alerts(),
             last_plan=Subquery(last_plan),
+            last_held_on=Subquery(last_held),
             open_risk_events=Coalesce(
                 Subquery(open_risks, output_field=IntegerField()), Value(0)
             ),
@@ -328,7 +335,7 @@ def day_sheet(*, staff: Staff, day: date, scope: str) -> DaySheet:
         _attendee_rows(staff).prefetch_related("course__program__measures"),
     )
     attendees = [a for appt in appointments for a in appt.visible_attendees]  # type: ignore[attr-defined]
-    done = _answered(attendees, since=start - DONE_WITHIN)
+    done = _answered(attendees, since=start - ANSWERED_LOOKBACK)
     rows = []
     for appointment in appointments:
         visible: list[Attendee] = appointment.visible_attendees  # type: ignore[attr-defined]
@@ -343,20 +350,36 @@ def day_sheet(*, staff: Staff, day: date, scope: str) -> DaySheet:
     return DaySheet(day=day, time_zone=zone, scope=scope, rows=rows)
 
 
-def _answered(attendees: list[Attendee], *, since: datetime) -> set[tuple[int, str]]:
+def _answered(
+    attendees: list[Attendee], *, since: datetime
+) -> dict[tuple[int, str], date]:
+    """The day each patient last answered each questionnaire (local days)."""
     patient_ids = {a.patient_id for a in attendees if a.course_id}
     if not patient_ids:
-        return set()
-    return set(
-        Administration.objects.filter(
-            patient_id__in=patient_ids,
-            superseded_at__isnull=True,
-            administered_at__gte=since,
-        ).values_list("patient_id", "instrument_id")
-    )
+        return {}
+    latest: dict[tuple[int, str], date] = {}
+    for patient_id, instrument_id, when in Administration.objects.filter(
+        patient_id__in=patient_ids,
+        superseded_at__isnull=True,
+        administered_at__gte=since,
+    ).values_list("patient_id", "instrument_id", "administered_at"):
+        day = timezone.localtime(when).date()
+        key = (patient_id, instrument_id)
+        latest[key] = max(day, latest.get(key, day))
+    return latest
 
 
-def _preparation(attendee: Attendee, done: set[tuple[int, str]]) -> Preparation:
+def answered_for_session(
+    answered_on: date | None, *, last_held_on: date | None, opened_on: date
+) -> bool:
+    """The portal's rule, said once for both sides: a questionnaire counts as answered
+    for the next session when it was answered after the session before (or, before the
+    first, from the day before the course opened): ``portal.occasions``."""
+    since = last_held_on or opened_on - timedelta(days=1)
+    return answered_on is not None and answered_on > since
+
+
+def _preparation(attendee: Attendee, done: dict[tuple[int, str], date]) -> Preparation:
     preparation = Preparation(
         open_alerts=attendee.open_alerts,  # type: ignore[attr-defined]
         open_risk_events=attendee.open_risk_events,  # type: ignore[attr-defined]
@@ -371,7 +394,12 @@ def _preparation(attendee: Attendee, done: set[tuple[int, str]]) -> Preparation:
     for instrument_id in course.program.instruments_before_session(number):
         instrument = REGISTRY.get(instrument_id)
         name = instrument.short_name if instrument else instrument_id
-        preparation.due.append((name, (attendee.patient_id, instrument_id) in done))
+        answered = answered_for_session(
+            done.get((attendee.patient_id, instrument_id)),
+            last_held_on=attendee.last_held_on,  # type: ignore[attr-defined]
+            opened_on=course.opened_on,
+        )
+        preparation.due.append((name, answered))
     return preparation
 
 

@@ -676,6 +676,69 @@ def appointment_cancel(
     return appointment
 
 
+# --- Ending a course ends its calendar ---------------------------------------------
+COURSE_ENDED_REASON = "The course ended."
+
+
+def future_appointments_of(course: Course) -> list[Attendee]:
+    """The course's appointments still to come (booked, nothing recorded), earliest
+    first: what ending the course asks about."""
+    return list(
+        Attendee.objects.filter(
+            course=course,
+            attendance="",
+            appointment__status=AppointmentStatus.SCHEDULED,
+            appointment__starts_at__gt=timezone.now(),
+        )
+        .select_related("appointment", "appointment__group")
+        .order_by("appointment__starts_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class CalendarEnded:
+    cancelled: int
+    kept: int
+
+
+@transaction.atomic
+def course_calendar_end(
+    *, by: Staff, course: Course, keep: Iterable[object] = ()
+) -> CalendarEnded:
+    """Called by ``ipt.services.course_end`` in its transaction: cancel the ended
+    course's future appointments, at the clinic's request, except those the clinician
+    chose to keep (``keep``: appointments' public ids, e.g. a review). A group session
+    goes on for the others: the patient is taken off it instead. Reminders and
+    invitations stop with the booking (they are sent only for booked appointments of
+    open courses); calendar feeds are built from the bookings, so they follow."""
+    kept_ids = {str(value) for value in keep}
+    cancelled = kept = 0
+    for attendee in future_appointments_of(course):
+        appointment = attendee.appointment
+        if str(appointment.public_id) in kept_ids:
+            kept += 1
+            continue
+        if appointment.is_group:
+            attendee.delete()
+            audit.record(
+                actor=by,
+                action=Action.DELETE,
+                category="appointment",
+                patient=course.patient,
+                object_id=str(appointment.public_id),
+                detail="left the group session: the course ended",
+            )
+        else:
+            appointment_cancel(
+                by=by,
+                appointment=appointment,
+                requested_by=Party.CLINIC,
+                reason=COURSE_ENDED_REASON,
+            )
+        cancelled += 1
+    return CalendarEnded(cancelled=cancelled, kept=kept)
+
+
 # --- Attendance ---------------------------------------------------------------------
 # How each outcome is counted on the IPT course (``ipt.choices.Attendance``).
 COURSE_ATTENDANCE = {

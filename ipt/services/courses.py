@@ -3,6 +3,7 @@ extend, end (docs/ipt.md). The rules themselves are in ``ipt.phases``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -315,10 +316,15 @@ def course_end(
     outcome: Outcome,
     reason: str = "",
     ended_on: date | None = None,
+    keep_appointments: Iterable[object] = (),
 ) -> Course:
     """End the course: completed (from termination, with the review, a complete
     relapse-prevention plan and every goal rated), or dropped out, stepped up or
-    transferred (any time, with a reason). The GAS T-score is computed now."""
+    transferred (any time, with a reason). The GAS T-score is computed now.
+
+    Ending a course ends its calendar, in this transaction: every future appointment
+    is cancelled except those in ``keep_appointments`` (public ids), so no reminder or
+    questionnaire invitation reaches a patient who has finished."""
     course = locked(course)
     review = TerminationReview.objects.filter(course=course).first()
     plan = RelapsePreventionPlan.objects.filter(course=course).first()
@@ -356,4 +362,8 @@ def course_end(
         course=course,
         detail=f"phase=ended; outcome={outcome}",
     )
+    # Scheduling books on courses and imports this module: import it here.
+    from scheduling.services import course_calendar_end
+
+    course_calendar_end(by=by, course=course, keep=keep_appointments)
     return course

@@ -3,6 +3,7 @@ decision that follows (end, extend with a reason, maintenance, step up)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -97,6 +98,7 @@ def termination_decide(
     decision: TerminationDecision,
     reason: str = "",
     sessions_added: int | None = None,
+    keep_appointments: Iterable[object] = (),
 ) -> Course:
     """Act on the review's decision and record it. End and maintenance complete the
     course (maintenance then opens a monthly maintenance course with the same
@@ -111,7 +113,13 @@ def termination_decide(
     reason = reason.strip()
     following = course
     if decision == TerminationDecision.END:
-        course_end(course=course, by=by, outcome=Outcome.COMPLETED, reason=reason)
+        course_end(
+            course=course,
+            by=by,
+            outcome=Outcome.COMPLETED,
+            reason=reason,
+            keep_appointments=keep_appointments,
+        )
     elif decision == TerminationDecision.EXTEND:
         if not sessions_added:
             raise Refused("Say how many sessions the extension adds.")
@@ -124,7 +132,13 @@ def termination_decide(
         ).first()
         if maintenance is None:
             raise Refused("No maintenance program is offered.")
-        course_end(course=course, by=by, outcome=Outcome.COMPLETED, reason=reason)
+        course_end(
+            course=course,
+            by=by,
+            outcome=Outcome.COMPLETED,
+            reason=reason,
+            keep_appointments=keep_appointments,
+        )
         following = course_open(
             patient=course.patient,
             program=maintenance,
@@ -132,7 +146,13 @@ def termination_decide(
             by=by,
         )
     elif decision == TerminationDecision.STEP_UP:
-        course_end(course=course, by=by, outcome=Outcome.STEPPED_UP, reason=reason)
+        course_end(
+            course=course,
+            by=by,
+            outcome=Outcome.STEPPED_UP,
+            reason=reason,
+            keep_appointments=keep_appointments,
+        )
     else:  # pragma: no cover - the form offers the four decisions only
         raise Refused("Choose a decision.")
     review.decision = decision

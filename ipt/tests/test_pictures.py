@@ -4,6 +4,7 @@ text, for an empty, a typical and a crowded inventory."""
 from __future__ import annotations
 
 import base64
+import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
@@ -161,3 +162,33 @@ def test_the_diary_week_draws_mood_and_cravings_with_numbered_moments() -> None:
     assert ">1<" in svg and ">2<" in svg  # the moments' numbers, as text
     assert "Mon 16" in svg
     assert diary_week_svg(points) == svg  # the same picture for the same week
+
+
+def _font_sizes(svg: str) -> set[float]:
+    return {float(size) for size in re.findall(r"font[^;\"]*?(\d+(?:\.\d+)?)px", svg)}
+
+
+def test_the_patients_name_fits_the_centre_or_ends_in_an_ellipsis() -> None:
+    whole = texts(pictures.circle_svg([], centre_label="Zephyrine"))
+    assert "Zephyrine" in whole
+    cut = texts(pictures.circle_svg([], centre_label="Zephyrine-Anastasia"))
+    assert "Zephyrine-Anastasia" not in cut
+    assert re.search(r"\bZeph\w*…", cut)
+
+
+@pytest.mark.parametrize("count", [3, 15, 30])
+def test_every_text_is_at_least_small_print_at_the_figures_own_size(
+    count: int,
+) -> None:
+    """Shown at most at its own width (7 in, CSS .picture-circle), 11 pt is 14.7 px:
+    at least the page's small print (.85rem); a bigger figure scales its text up."""
+    people = [
+        CirclePerson(f"Person {index:02d}", 1 + index % 5, "mixed")
+        for index in range(count)
+    ]
+    svg = pictures.circle_svg(people, centre_label="Robin")
+    crowded = count > 20  # drawn at 9 in, so its text is 9/7 bigger
+    assert min(_font_sizes(svg)) >= (14 if crowded else 11)
+    text = texts(svg)
+    for index in range(count):
+        assert f"Person {index:02d}" in text

@@ -67,12 +67,73 @@ def test_every_database_has_the_five_programs(
 
 
 @pytest.mark.django_db
-def test_ipt16_schedules_audit_c_at_the_first_middle_and_last_session() -> None:
+def test_ipt16_asks_the_wider_measures_at_intake_mid_course_and_end() -> None:
     program = factories.program("ipt16")
-    assert "auditc" in program.instruments_before_session(1)
+    assert program.instruments_before_session(1) == ["phq9", "gad7"]
     assert "auditc" in program.instruments_before_session(8)
     assert "auditc" not in program.instruments_before_session(9)
     assert "hrsd17" in program.instruments_at(MeasureTiming.INTAKE)
+    assert "core10" in program.instruments_at(MeasureTiming.END)
+
+
+CORE = {"phq9", "gad7", "core10"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["ipt16", "ipt12", "brief8", "group", "maintenance"])
+def test_a_shipped_schedule_is_humane(code: str) -> None:
+    """At most the core measures before a session, but at mid-course; PHQ-9 (and
+    GAD-7 where asked) at least every 4 sessions; HRSD-17 is never the patient's."""
+    from measures.instruments import REGISTRY
+    from measures.instruments.base import Respondent
+    from scheduling.services import self_report_due
+
+    program = factories.program(code)
+    last = program.sessions
+    wider = [
+        n
+        for n in range(1, last + 1)
+        if not set(program.instruments_before_session(n)) <= CORE
+    ]
+    mid_course = [n for n in wider if n != last]
+    assert len(mid_course) <= 1, wider  # one mid-course measurement, then the end
+    assert all(last / 3 <= n <= 2 * last / 3 for n in mid_course), wider
+    for core in ("phq9", "gad7"):
+        sessions = [
+            n
+            for n in range(1, program.sessions + 1)
+            if core in program.instruments_before_session(n)
+        ]
+        if not sessions:
+            continue
+        gaps = [b - a for a, b in zip([0, *sessions], sessions, strict=False)]
+        assert max(gaps) <= 4, (core, sessions)
+    assert REGISTRY["hrsd17"].respondent != Respondent.SELF_REPORT
+    course = factories.CourseFactory(program=program)
+    for session in range(1, program.sessions + 1):
+        assert "hrsd17" not in self_report_due(course, session)
+
+
+@pytest.mark.django_db
+def test_a_schedule_the_service_edited_is_left_as_it_is() -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("ipt.migrations.0005_humane_measure_schedules")
+    program = factories.program("ipt12")
+    ProgramMeasure.objects.create(
+        program=program, instrument="pcl5", timing="before_session", sessions="3"
+    )
+    before = ProgramMeasure.objects.filter(program=program).count()
+    migration.backwards(apps, None)
+    migration.forwards(apps, None)
+    assert ProgramMeasure.objects.filter(program=program).count() == before
+    unedited = factories.program("ipt16")
+    migration.backwards(apps, None)
+    assert "auditc" in unedited.instruments_before_session(1)
+    migration.forwards(apps, None)
+    assert unedited.instruments_before_session(1) == ["phq9", "gad7"]
 
 
 @pytest.mark.django_db

@@ -93,7 +93,7 @@ def session_record(
     request: HttpRequest, public_id: UUID, course_id: UUID
 ) -> HttpResponse:
     course = course_for(request, public_id, course_id, "record session").course
-    form = SessionRecordForm(request.POST or None)
+    form = SessionRecordForm(request.POST or None, course=course)
     if request.method == "POST" and form.is_valid():
         try:
             session = services.session_record(
@@ -135,7 +135,7 @@ def extension(request: HttpRequest, public_id: UUID, course_id: UUID) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def course_end(request: HttpRequest, public_id: UUID, course_id: UUID) -> HttpResponse:
     course = course_for(request, public_id, course_id, "end course").course
-    form = CourseEndForm(request.POST or None)
+    form = CourseEndForm(request.POST or None, course=course)
     if request.method == "POST" and form.is_valid():
         try:
             services.course_end(
@@ -149,7 +149,12 @@ def course_end(request: HttpRequest, public_id: UUID, course_id: UUID) -> HttpRe
     return render(
         request,
         "ipt/course_end_form.html",
-        {"form": form, "course": course, "patient": course.patient},
+        {
+            "form": form,
+            "course": course,
+            "patient": course.patient,
+            "unsigned": selectors.sessions_without_signed_note(course),
+        },
     )
 
 

@@ -34,7 +34,8 @@ def _context(course: Course, **forms: Any) -> dict[str, Any]:
             initial={"progress_summary": review.progress_summary if review else ""}
         ),
         "plan_form": forms.get("plan_form") or RelapsePlanForm(instance=plan),
-        "decision_form": forms.get("decision_form") or DecisionForm(),
+        "decision_form": forms.get("decision_form") or DecisionForm(course=course),
+        "unsigned": selectors.sessions_without_signed_note(course),
     }
 
 
@@ -80,7 +81,7 @@ def termination_decide(
     request: HttpRequest, public_id: UUID, course_id: UUID
 ) -> HttpResponse:
     course = course_for(request, public_id, course_id, "termination decision").course
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, course=course)
     if form.is_valid():
         try:
             following = services.termination_decide(

@@ -6,6 +6,12 @@ count): the first submission from an address opens a window of ``window`` second
 (``IPTCARE_CALLBACK_RATE_WINDOW_SECONDS`` unless given); within it at most ``limit``
 (``IPTCARE_CALLBACK_RATE_LIMIT``) submissions pass. The address is kept only as a keyed
 hash, and only for the length of the window.
+
+The callback form counts only what it **accepts** (``allowed`` before storing, then
+``count``): a mistake on the form costs nothing; it is limited by the contact details
+given (``IPTCARE_CALLBACK_RATE_LIMIT``) beside a generous per-address ceiling
+(``IPTCARE_CALLBACK_ADDRESS_LIMIT``), so a shared address (a shelter, a library) is not
+limited to five requests in all (docs/decisions/0042).
 """
 
 from __future__ import annotations
@@ -76,3 +82,39 @@ def over(request: HttpRequest, *, scope: str, limit: int) -> bool:
     without counting this request (a check before anything is revealed)."""
     count = cache.get(_key(scope, client_address(request))) or 0
     return int(count) >= limit
+def _count_key(scope: str, request: HttpRequest, identity: str | None) -> str:
+    """The counter's key: the sender's identity (hashed) when given, else the
+    client's address."""
+    if identity is not None:
+        return _key(f"{scope}.who", identity)
+    return _key(scope, client_address(request))
+
+
+def allowed(
+    request: HttpRequest,
+    *,
+    scope: str,
+    limit: int,
+    identity: str | None = None,
+) -> bool:
+    """Whether one more would be within ``limit``, without counting it."""
+    return int(cache.get(_count_key(scope, request, identity), 0)) < limit
+
+
+def count(
+    request: HttpRequest,
+    *,
+    scope: str,
+    window: int | None = None,
+    identity: str | None = None,
+) -> int:
+    """Count one accepted submission (by ``identity`` when given, else by address);
+    returns the count in the window."""
+    window = settings.IPTCARE_CALLBACK_RATE_WINDOW_SECONDS if window is None else window
+    key = _count_key(scope, request, identity)
+    cache.add(key, 0, timeout=window)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # the window closed between the two calls
+        cache.set(key, 1, timeout=window)
+        return 1

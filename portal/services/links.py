@@ -60,8 +60,27 @@ def link_issue(
     by: Staff | None,
     now: datetime | None = None,
 ) -> IssuedLink:
-    """A new link for the patient. The token is returned once and never stored."""
+    """A new link for the patient. The token is returned once and never stored.
+    One tablet code per patient is live at a time: a new one ends the old (a code left
+    on a tablet's screen must not still sign in once another has been made)."""
     now = now or timezone.now()
+    if channel == LinkChannel.TABLET:
+        ended = PortalLink.objects.filter(
+            patient=patient,
+            channel=LinkChannel.TABLET,
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+        ).update(revoked_at=now)
+        if ended:
+            audit.record(
+                actor=by,
+                action=Action.UPDATE,
+                category=CATEGORY,
+                patient=patient,
+                detail=f"channel=tablet; revoked={ended}; reason=new tablet code",
+                actor_label="" if by else "system",
+            )
     token = token_new()
     link = PortalLink.objects.create(
         patient=patient,

@@ -242,3 +242,18 @@ def test_the_session_holds_the_links_digest_never_the_token(
     stored = [str(session.get_decoded()) for session in Session.objects.all()]
     assert stored and not any(issued.token in data for data in stored)
     assert any(token_digest(issued.token) in data for data in stored)
+
+
+def test_one_tablet_code_is_live_at_a_time(client: Client, clinic: Clinic) -> None:
+    first = links.link_issue(patient=clinic.patient, channel="tablet", by=None)
+    emailed = links.link_issue(patient=clinic.patient, channel="email", by=None)
+    second = links.link_issue(patient=clinic.patient, channel="tablet", by=None)
+    assert links.link_for_digest(token_digest(first.token)) is None
+    assert links.link_for_digest(token_digest(second.token)) is not None
+    # a link sent by e-mail is the patient's own, and stays
+    assert links.link_for_digest(token_digest(emailed.token)) is not None
+    other = links.link_issue(
+        patient=clinic.patient_other_site, channel="tablet", by=None
+    )
+    assert links.link_for_digest(token_digest(second.token)) is not None
+    assert links.link_for_digest(token_digest(other.token)) is not None

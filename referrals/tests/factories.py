@@ -5,11 +5,9 @@ the services (so without audit rows), for tests that start part-way."""
 from __future__ import annotations
 
 import datetime
-import importlib
 from typing import Any
 
 import factory
-from django.apps import apps as django_apps
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -26,8 +24,9 @@ def program(code: str = "ipt16") -> Program:
     """A program from ipt's data migration, put back first if a transactional test
     has flushed the table."""
     if not Program.objects.filter(code=code).exists():
-        fill = importlib.import_module("ipt.migrations.0002_fill_programs").fill
-        fill(django_apps, None)
+        from ipt.defaults import programs_ensure
+
+        programs_ensure()
     return Program.objects.get(code=code)
 
 

@@ -3,7 +3,7 @@ and the day and week cost the same for 3 appointments as for 30."""
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.db import connection
@@ -394,3 +394,45 @@ def test_a_strange_day_shows_today(as_therapist: Client, day: str) -> None:
     for page in ("today", "week"):
         response = as_therapist.get(_url(page), {"day": day})
         assert response.status_code == 200
+
+
+def test_today_and_the_portal_agree_on_what_is_answered(
+    as_therapist: Client, clinic: Clinic
+) -> None:
+    """A GAD-7 answered at the session before counts for that session: the portal asks
+    for it again before the next one, and Today says "not yet" (not "answered")."""
+    from portal.services.questionnaires import questionnaires_due
+    from scheduling.selectors import answered_for_session
+
+    day = timezone.localdate() + timedelta(days=1)
+    last = day - timedelta(days=6)
+    assert not answered_for_session(last, last_held_on=last, opened_on=last)
+    assert answered_for_session(
+        last + timedelta(days=1), last_held_on=last, opened_on=last
+    )
+    course = course_in_phase(
+        Phase.MIDDLE, patient=clinic.patient, clinician=clinic.therapist_on_team
+    )
+    held = list(course.sessions.order_by("number"))
+    for index, session in enumerate(reversed(held)):
+        session.held_on = last - timedelta(weeks=index)
+        session.save(update_fields=["held_on"])
+    course.opened_on = held[0].held_on
+    course.save(update_fields=["opened_on"])
+    AdministrationFactory(
+        patient=clinic.patient,
+        instrument_id="gad7",
+        answers=[1] * 7,
+        entered_by=clinic.therapist_on_team,
+        administered_at=timezone.make_aware(datetime.combine(last, time(9))),
+    )
+    booked(
+        clinic.patient,
+        clinic.therapist_on_team,
+        starts_at=recurrence.local_instant(day, time(10), "Europe/London"),
+        course=course,
+    )
+    body = as_therapist.get(f"{_url('today')}?day={day.isoformat()}").content.decode()
+    asked = {q.instrument.id for q in questionnaires_due(clinic.patient)}
+    assert "gad7" in asked
+    assert 'GAD-7 <span class="muted">(not yet)</span>' in body
