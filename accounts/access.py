@@ -337,6 +337,8 @@ def access_change_get_for_decision(staff: Staff, public_id: uuid.UUID) -> Access
     if change is None or not may_decide_access_change(staff, change):
         raise Http404
     return change
+
+
 def clinical_patients_visible_to(staff: Staff) -> QuerySet[Patient]:
     """The patients whose clinical content (scores, diagnoses) this user may read:
     ``patients_visible_to`` less registration-level access."""

@@ -82,6 +82,8 @@ def over(request: HttpRequest, *, scope: str, limit: int) -> bool:
     without counting this request (a check before anything is revealed)."""
     count = cache.get(_key(scope, client_address(request))) or 0
     return int(count) >= limit
+
+
 def _count_key(scope: str, request: HttpRequest, identity: str | None) -> str:
     """The counter's key: the sender's identity (hashed) when given, else the
     client's address."""
