@@ -104,6 +104,41 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
                 )
 
 
+# The reference lists the data migrations load (programs, legal texts, retention
+# classes, the recovery lists, the fidelity checklist). A transactional test (the
+# browser tests) empties every table when it ends, and pytest-django runs those tests
+# last, one after another: each starts by putting the lists back, so none depends on
+# the order the workers happen to run them in.
+_REFERENCE_DATA = [
+    ("disclosures.migrations.0002_fill_legal_texts", "fill"),
+    ("disclosures.migrations.0006_fill_retention_classes", "fill"),
+    ("recovery.migrations.0002_starting_lists", "forwards"),
+    ("supervision.migrations.0003_ipt_adherence_checklist", "load"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_for_transactional_tests(request: pytest.FixtureRequest) -> None:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        marker is not None and bool(marker.kwargs.get("transaction"))
+    ) or bool({"transactional_db", "live_server"} & set(request.fixturenames))
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    from ipt.defaults import programs_ensure
+
+    programs_ensure()
+    with connection.schema_editor(atomic=False) as editor:
+        for module, function in _REFERENCE_DATA:
+            getattr(importlib.import_module(module), function)(apps, editor)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> None:
     """Rate limits count in the cache: each test starts with none counted against its

@@ -365,6 +365,18 @@ OAUTH2_PROVIDER = {
     # Client credentials only; each client's scopes come from its ApiClient row.
     "SCOPES_BACKEND_CLASS": "interop.scopes.ClientScopes",
     "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("IPTCARE_FHIR_TOKEN_SECONDS", 3600),
+    # The OAuth 2.0 Security BCP (RFC 9700) throughout: no implicit or password grant,
+    # no plain PKCE, no token in a URL, hashed tokens, https redirect URIs only. Only
+    # client credentials are used, so none of this narrows what a client can do.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
 # A licensed clinic's own wording for instruments whose wording may not ship
 # (docs/instruments.md); empty: those items show as "Item N".

@@ -37,8 +37,20 @@ PORTAL_PUBLIC = {
 PORTAL = {
     name
     for name in ROUTES
-    if name.startswith("portal:") and not name.startswith("portal:staff-")
+    if (name.startswith("portal:") and not name.startswith("portal:staff-"))
+    # the patient's accounting of disclosures and own copy, served in the portal
+    or name.startswith("disclosures:portal-")
 }
+
+# The FHIR API (docs/fhir.md) authenticates every request itself, by an OAuth2 bearer
+# token or a staff session: it answers 401 with an OperationOutcome rather than
+# redirecting to a sign-in page a system cannot use. Its capability statement and
+# OpenAPI description are public, as FHIR and OpenAPI clients expect.
+FHIR_PUBLIC = {"fhir:metadata", "fhir:openapi"}
+
+
+def _fhir(names: object) -> set[str]:
+    return {name for name in names if name.startswith("fhir:")}  # type: ignore[attr-defined]
 
 
 def _views(
@@ -63,7 +75,9 @@ def test_only_the_public_pages_are_exempt_from_signing_in() -> None:
         and not name.startswith("admin:")
     }
     # admin/login/ only redirects to the one sign-in page
-    assert exempt == PUBLIC | BY_SECRET_TOKEN | PORTAL | {"admin/login/"}
+    fhir = _fhir(exempt)
+    assert FHIR_PUBLIC <= fhir
+    assert exempt - fhir == PUBLIC | BY_SECRET_TOKEN | PORTAL | {"admin/login/"}
 
 
 @pytest.mark.django_db
@@ -78,6 +92,14 @@ def test_an_anonymous_visitor_gets_nothing_from_any_other_page(
             assert response.status_code == 200, name
             continue
         if name in BY_SECRET_TOKEN or name in PORTAL_PUBLIC:
+            continue
+        if name in FHIR_PUBLIC:
+            assert response.status_code == 200, name
+            continue
+        if name.startswith("fhir:"):
+            # No token, no session: refused, and nothing of a patient in the body.
+            assert response.status_code in {400, 401}, (name, response.status_code)
+            assert clinic.patient.family_name not in response.content.decode(), name
             continue
         if name in PORTAL:
             assert response.status_code == 302, name
