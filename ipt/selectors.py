@@ -413,6 +413,8 @@ class ScoreChange:
     latest: float
     latest_on: datetime
     count: int
+    first_note: str = ""  # "prorated from 8 of 9 items", shown beside the score
+    latest_note: str = ""
 
     @property
     def change(self) -> float:
@@ -440,11 +442,12 @@ def course_score_changes(course: Course) -> list[ScoreChange] | None:
     )
     if course.ended_on:
         rows = rows.filter(administered_at__date__lte=course.ended_on)
-    by_instrument: dict[str, list[tuple[datetime, float]]] = {}
-    for instrument, total, when in rows.order_by("administered_at", "id").values_list(
-        "instrument_id", "total", "administered_at"
-    ):
-        by_instrument.setdefault(instrument, []).append((when, total))
+    by_instrument: dict[str, list[tuple[datetime, float, str]]] = {}
+    fields = ("instrument_id", "total", "administered_at", "answers")
+    for row in rows.order_by("administered_at", "id").only(*fields):
+        by_instrument.setdefault(row.instrument_id, []).append(
+            (row.administered_at, row.total, row.prorated_note)
+        )
     changes = []
     for instrument, scores in sorted(by_instrument.items()):
         changes.append(
@@ -456,6 +459,8 @@ def course_score_changes(course: Course) -> list[ScoreChange] | None:
                 latest=scores[-1][1],
                 latest_on=scores[-1][0],
                 count=len(scores),
+                first_note=scores[0][2],
+                latest_note=scores[-1][2],
             )
         )
     return changes

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from measures.choices import RiskKind, Source
 from measures.instruments import REGISTRY
-from measures.instruments.scoring import prorated_note
 
 if TYPE_CHECKING:
     from measures.instruments.base import CriticalItem, Instrument, Item, Option
@@ -59,13 +59,20 @@ def prorated_note_for(
     instrument_id: str, answers: Sequence[int | None], total: float | None
 ) -> str:
     """ "prorated from 8 of 9 items" for a total that stands for missing answers (the
-    PHQ-9, GAD-7 and CORE-10 rules), or "": one wording wherever a total is shown."""
+    PHQ-9, GAD-7 and CORE-10 rules), or "": one wording wherever a total is shown, in
+    the reader's language (the patient portal is also in Spanish). The English is the
+    scorer's own ``scoring.prorated_note``; a test keeps the two the same."""
     instrument = REGISTRY.get(instrument_id)
     if instrument is None or not instrument.prorates or total is None:
         return ""
     items = len(instrument.items)
     answered = sum(a is not None for a in list(answers)[:items])
-    return prorated_note(answered, items) if answered < items else ""
+    if answered >= items:
+        return ""
+    return gettext("prorated from %(answered)d of %(items)d items") % {
+        "answered": answered,
+        "items": items,
+    }
 
 
 class Administration(models.Model):

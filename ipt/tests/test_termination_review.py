@@ -87,3 +87,39 @@ def test_the_termination_page_shows_scores_goals_and_the_gas_score(
     assert "GAS T-score so far" in page
     assert "70.0" in page  # one goal at +2
     assert "Relapse-prevention plan" in page
+
+
+def test_the_termination_page_says_a_prorated_score_was_prorated(
+    client: Client, clinic: Clinic
+) -> None:
+    course = course_in_phase(
+        Phase.TERMINATION, patient=clinic.patient, clinician=clinic.therapist_on_team
+    )
+    now = timezone.now()
+    AdministrationFactory(
+        patient=clinic.patient,
+        answers=[2] * 8 + [0],
+        administered_at=now - datetime.timedelta(days=7),
+    )
+    AdministrationFactory(
+        patient=clinic.patient,
+        answers=[1, 1, None, 1, 1, 1, 1, 1, 0],
+        administered_at=now,
+    )
+    changes = selectors.course_score_changes(course)
+    assert changes is not None
+    assert (changes[0].first_note, changes[0].latest_note) == (
+        "",
+        "prorated from 8 of 9 items",
+    )
+    client.force_login(clinic.therapist_on_team)
+    page = client.get(
+        reverse(
+            "ipt:termination",
+            kwargs={
+                "public_id": clinic.patient.public_id,
+                "course_id": course.public_id,
+            },
+        )
+    ).content.decode()
+    assert page.count("prorated from 8 of 9 items") == 1

@@ -145,6 +145,26 @@ def test_the_progress_page_of_a_patient_without_a_course_shows_their_scores(
     assert response.context["progress"].instruments[0].outcome.scores == 1
 
 
+def test_baseline_and_latest_say_prorated_beside_a_prorated_total_only(
+    as_therapist: Client, clinic: Clinic
+) -> None:
+    # a complete first PHQ-9, then one with item 3 unanswered (prorated to 8)
+    first = timezone.localdate() - timedelta(days=20)
+    score(clinic.patient, "phq9", 14, first)
+    AdministrationFactory(
+        patient=clinic.patient,
+        answers=[1, 1, None, 1, 1, 1, 1, 1, 0],
+        administered_at=timezone.make_aware(
+            datetime.combine(first + timedelta(days=14), time(9, 0))
+        ),
+    )
+    body = as_therapist.get(url(PROGRESS, clinic.patient)).content.decode()
+    status = body.split('<dl class="details outcome">', 1)[1].split("</dl>", 1)[0]
+    baseline, latest = status.split("<dt>Latest</dt>", 1)
+    assert "prorated" not in baseline
+    assert '8 <span class="muted">(prorated from 8 of 9 items; ' in latest
+
+
 def test_the_progress_page_with_no_score_draws_an_empty_chart(
     as_therapist: Client, clinic: Clinic
 ) -> None:

@@ -145,3 +145,23 @@ def test_crisis_lines_keep_a_clinics_own_names_and_skip_malformed_parts() -> Non
         ("Línea de la clínica", "+34900000000"),
         ("Servicios de emergencia", "112"),
     ]
+
+
+def test_progress_says_a_prorated_total_was_prorated_and_a_complete_one_not(
+    as_patient: Client, clinic: Clinic, course: Course
+) -> None:
+    start = timezone.now() - dt.timedelta(days=30)
+    AdministrationFactory(
+        patient=clinic.patient,
+        answers=[2, 2, 2, 2, 2, 2, 2, 2, 0],  # complete: 16
+        administered_at=start,
+    )
+    AdministrationFactory(
+        patient=clinic.patient,
+        answers=[1, 1, None, 1, 1, 1, 1, 1, 0],  # one missing: prorated to 8
+        administered_at=start + dt.timedelta(weeks=2),
+    )
+    page = as_patient.get(reverse("portal:progress")).content.decode()
+    assert page.count("prorated from") == 1
+    assert '<td>8 <span class="muted">(prorated from 8 of 9 items)</span></td>' in page
+    assert "<td>16</td>" in page  # the complete form's total, with no note

@@ -303,3 +303,22 @@ def test_the_progress_chart_reads_in_spanish_in_the_portal(
     assert re.search(r"\d+ de [a-z]+ de \d{4}", svg)
     for english in ("moderately severe", "cut-off", "on-track limit", " scores from "):
         assert english not in svg
+
+
+@pytest.mark.django_db
+def test_a_prorated_total_says_so_in_spanish_in_the_portal(
+    as_patient: Client, clinic: Clinic, course: Course
+) -> None:
+    start = timezone.now() - dt.timedelta(days=30)
+    AdministrationFactory(
+        patient=clinic.patient, answers=[2] * 8 + [0], administered_at=start
+    )
+    AdministrationFactory(
+        patient=clinic.patient,
+        answers=[1, 1, None, 1, 1, 1, 1, 1, 0],
+        administered_at=start + dt.timedelta(weeks=2),
+    )
+    as_patient.post(reverse("portal:language"), {"language": "es"})
+    page = as_patient.get(reverse("portal:progress")).content.decode()
+    assert page.count("prorrateado a partir de 8 de 9 preguntas") == 1
+    assert "prorated from" not in page
