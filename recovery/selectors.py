@@ -143,6 +143,51 @@ def histories(
     return dict(result)
 
 
+def chunk_histories(
+    courses: Sequence[Course],
+) -> dict[int, dict[str, list[calculations.UseReport]]]:
+    """``histories`` for the patients of many ended courses at once, keyed by patient
+    id, from 28 days before the earliest start to the latest end (the service refresh
+    job). Two queries whatever the number of courses; ``use_outcome`` only counts
+    the days inside each course's own windows."""
+    if not courses:
+        return {}
+    patients = {c.patient_id for c in courses}
+    start = min(c.opened_on for c in courses) - timedelta(
+        days=calculations.OUTCOME_WINDOW_DAYS
+    )
+    end = max(c.ended_on or c.opened_on for c in courses)
+    rows = UseReport.objects.filter(
+        patient_id__in=patients, last_day__gte=start, first_day__lte=end
+    ).values_list(
+        "patient_id",
+        "substance__code",
+        "first_day",
+        "last_day",
+        "days_used",
+        "heavy_days",
+    )
+    result: dict[int, dict[str, list[calculations.UseReport]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for patient_id, code, first, last, used, heavy in rows:
+        result[patient_id][code].append(
+            calculations.UseReport(first, last, used, heavy)
+        )
+    clean: dict[int, list[date]] = defaultdict(list)
+    for patient_id, day in DiaryEntry.objects.filter(
+        patient_id__in=list(result), used=False, day__gte=start, day__lte=end
+    ).values_list("patient_id", "day"):
+        clean[patient_id].append(day)
+    return {
+        patient_id: {
+            code: reports + [calculations.UseReport(d, d, 0) for d in clean[patient_id]]
+            for code, reports in by_code.items()
+        }
+        for patient_id, by_code in result.items()
+    }
+
+
 def course_use_outcome(course: Course) -> calculations.UseOutcome:
     """The course's use outcome (``recovery.calculations.use_outcome`` over its
     patient's reports): what the progress page shows and the service dashboard
