@@ -17,6 +17,7 @@ from functools import lru_cache
 from io import StringIO
 from typing import TYPE_CHECKING
 
+from iptcare.lib.drawing import PLAIN_TEXT_RC, plain_label
 from outcomes.charts import (
     ACCENT,
     DANGER,
@@ -38,9 +39,9 @@ PHQ9_MAX = 27
 
 
 def _plain(text: str) -> str:
-    """A label as plain text for matplotlib: a ``$`` would start mathtext. The one
-    place labels pass through (the project's shared helper can replace it)."""
-    return text.replace("\\", "\\\\").replace("$", r"\$")
+    """A label as plain text for matplotlib, through the project's one helper
+    (``iptcare.lib.drawing.plain_label``; drawn with ``PLAIN_TEXT_RC``)."""
+    return plain_label(text)
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,8 @@ def _render(data: RecoveryChartData) -> str:
 
     matplotlib.rcParams["svg.fonttype"] = "none"
     matplotlib.rcParams["svg.hashsalt"] = "iptcare"
+    for name, value in PLAIN_TEXT_RC.items():  # words drawn as written, not formulae
+        matplotlib.rcParams[name] = value  # type: ignore[index]
     figure = Figure(figsize=(8.0, 3.8), dpi=72)
     axes = figure.add_axes((0.08, 0.22, 0.82, 0.66))
     _draw(axes, data)

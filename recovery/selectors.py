@@ -21,6 +21,7 @@ from accounts import access
 from audit.choices import Action
 from ipt.choices import TimelineCategory
 from ipt.models import Course, CourseSession, SessionNote, TimelineEntry
+from ipt.pictures import CareChange
 from measures.models import Administration
 from outcomes.charts import Marker
 from outcomes.selectors import phase_spans
@@ -112,6 +113,17 @@ def session_of(patient: Patient, public_id: uuid.UUID) -> CourseSession:
         raise Http404("No such session.")
     session.course.patient = patient
     return session
+
+
+def care_level_marks(patient: Patient) -> list[CareChange]:
+    """The patient's changes of level of care as the IPT timeline draws them. One
+    query."""
+    return [
+        CareChange(level=name, on=day)
+        for name, day in CareLevelChange.objects.filter(patient=patient)
+        .order_by("changed_on", "id")
+        .values_list("level__name", "changed_on")
+    ]
 
 
 # --- Use histories ------------------------------------------------------------------
