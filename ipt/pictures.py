@@ -107,6 +107,17 @@ class TimelinePeriod:
     approximate: bool = False
 
 
+@dataclass(frozen=True)
+class CareChange:
+    """A change of level of care (recovery), drawn across every lane of the timeline."""
+
+    level: str
+    on: date
+
+
+CARE_COLOUR = "#6a3d9a"
+
+
 def _num(day: date) -> float:
     """A date as matplotlib's number of days."""
     return float(mdates.date2num(day))  # type: ignore[no-untyped-call]
@@ -299,16 +310,23 @@ def _circle_legend() -> list[Line2D]:
 
 
 def timeline_svg(
-    events: Sequence[TimelineEvent], periods: Sequence[TimelinePeriod], *, today: date
+    events: Sequence[TimelineEvent],
+    periods: Sequence[TimelinePeriod],
+    *,
+    today: date,
+    care_changes: Sequence[CareChange] = (),
 ) -> str:
     """Life events above symptom episodes above periods of substance use, on one axis
-    of time."""
-    return _timeline_svg(tuple(events), tuple(periods), today)
+    of time; each change of level of care a dashed line across them, labelled."""
+    return _timeline_svg(tuple(events), tuple(periods), today, tuple(care_changes))
 
 
 @lru_cache(maxsize=64)
 def _timeline_svg(
-    events: tuple[TimelineEvent, ...], periods: tuple[TimelinePeriod, ...], today: date
+    events: tuple[TimelineEvent, ...],
+    periods: tuple[TimelinePeriod, ...],
+    today: date,
+    care_changes: tuple[CareChange, ...] = (),
 ) -> str:
     with _DRAWING, matplotlib.rc_context(_RC):
         figure = Figure(figsize=(10, 4.6))
@@ -326,6 +344,7 @@ def _timeline_svg(
         dates = [event.on for event in events]
         dates += [period.started for period in periods]
         dates += [period.ended or today for period in periods]
+        dates += [change.on for change in care_changes]
         if not dates:
             axes.set_xlim(
                 _num(today - timedelta(days=365)),
@@ -348,6 +367,8 @@ def _timeline_svg(
             _draw_period(axes, period, today)
         for index, event in enumerate(sorted(events, key=lambda e: (e.on, e.title))):
             _draw_event(axes, event, index)
+        for index, change in enumerate(sorted(care_changes, key=lambda c: c.on)):
+            _draw_care_change(axes, change, index)
         axes.axvline(_num(today), color="#1f5f8b", linewidth=1, linestyle=":")
         axes.text(
             _num(today),
@@ -403,6 +424,20 @@ def _draw_period(axes: object, period: TimelinePeriod, today: date) -> None:
     if period.ended is None:
         label += " (ongoing)"
     axes.text(start_num, lane + 0.22, label, fontsize=7.5, va="bottom")  # type: ignore[attr-defined]
+
+
+def _draw_care_change(axes: object, change: CareChange, index: int) -> None:
+    x = _num(change.on)
+    axes.axvline(x, color=CARE_COLOUR, linewidth=1, linestyle="--", zorder=1)  # type: ignore[attr-defined]
+    axes.text(  # type: ignore[attr-defined]
+        x,
+        -0.5 + 0.2 * (index % 2),  # staggered so neighbouring changes stay legible
+        _short("→ " + change.level),
+        fontsize=7,
+        color=CARE_COLOUR,
+        ha="left",
+        va="bottom",
+    )
 
 
 def _draw_event(axes: object, event: TimelineEvent, index: int) -> None:

@@ -47,6 +47,8 @@ from ipt.models import (
 from iptcare.lib.drawing import drawn_or_none
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from accounts.models import Staff
     from patients.models import Patient
 
@@ -328,7 +330,12 @@ def circle_picture(people: list[InventoryPerson], *, centre_label: str) -> str:
     return pictures.svg_data_uri(svg) if svg is not None else ""
 
 
-def timeline_picture(entries: list[TimelineEntry], *, today: date | None = None) -> str:
+def timeline_picture(
+    entries: list[TimelineEntry],
+    *,
+    today: date | None = None,
+    care_changes: Sequence[pictures.CareChange] = (),
+) -> str:
     events = [
         pictures.TimelineEvent(
             title=entry.title,
@@ -352,7 +359,10 @@ def timeline_picture(entries: list[TimelineEntry], *, today: date | None = None)
     ]
     day = today or timezone.localdate()
     svg = drawn_or_none(
-        lambda: pictures.timeline_svg(events, periods, today=day), picture="timeline"
+        lambda: pictures.timeline_svg(
+            events, periods, today=day, care_changes=care_changes
+        ),
+        picture="timeline",
     )
     return pictures.svg_data_uri(svg) if svg is not None else ""
 

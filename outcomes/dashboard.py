@@ -192,6 +192,56 @@ class Flow:
 
 
 @dataclass(frozen=True)
+class UseOutcomes:
+    """Use outcome terms over the finished courses whose patient reported use, each
+    with its own denominator (docs/outcomes.md, "Use outcomes")."""
+
+    courses: int  # finished courses with use data
+    abstinent_last_28: service.Rate  # of those whose last 28 days are known
+    pda_courses: int  # with % days abstinent known at both ends
+    mean_pda_start: float | None
+    mean_pda_end: float | None
+    heavy_courses: int  # with heavy-drinking days known at both ends
+    mean_heavy_reduction: float | None
+
+    @property
+    def suppressed(self) -> bool:
+        return service.suppressed(self.courses, minimum=suppress_below())
+
+
+def _use_aggregates(filters: Filters) -> dict[str, Any]:
+    """Conditional aggregates over the stored per-course use terms: part of the
+    headline's one query, so the page's query count does not grow."""
+    used = _period(filters)["finished"] & Q(use_recorded=True)
+    pda = used & Q(use_pda_start__isnull=False, use_pda_end__isnull=False)
+    heavy = used & Q(use_heavy_reduction__isnull=False)
+    return {
+        "n_use_courses": Count("id", filter=used),
+        "n_use_known_28": Count(
+            "id", filter=used & Q(use_abstinent_last_28__isnull=False)
+        ),
+        "n_use_abstinent_28": Count("id", filter=used & Q(use_abstinent_last_28=True)),
+        "n_use_pda_courses": Count("id", filter=pda),
+        "n_use_pda_start": Avg("use_pda_start", filter=pda),
+        "n_use_pda_end": Avg("use_pda_end", filter=pda),
+        "n_use_heavy_courses": Count("id", filter=heavy),
+        "n_use_heavy_reduction": Avg("use_heavy_reduction", filter=heavy),
+    }
+
+
+def _use_outcomes(row: dict[str, Any]) -> UseOutcomes:
+    return UseOutcomes(
+        courses=row["n_use_courses"] or 0,
+        abstinent_last_28=_rate(row["n_use_abstinent_28"], row["n_use_known_28"]),
+        pda_courses=row["n_use_pda_courses"] or 0,
+        mean_pda_start=_round(row["n_use_pda_start"]),
+        mean_pda_end=_round(row["n_use_pda_end"]),
+        heavy_courses=row["n_use_heavy_courses"] or 0,
+        mean_heavy_reduction=_round(row["n_use_heavy_reduction"]),
+    )
+
+
+@dataclass(frozen=True)
 class MonthRow:
     month: date
     at_caseness: int
@@ -203,6 +253,7 @@ class Dashboard:
     filters: Filters
     flow: Flow
     overall: OutcomeRates
+    use: UseOutcomes
     by_clinician: list[OutcomeRates] = field(default_factory=list)
     by_program: list[OutcomeRates] = field(default_factory=list)
     by_problem_area: list[OutcomeRates] = field(default_factory=list)
@@ -276,7 +327,9 @@ def service_dashboard(*, scope: ServiceScope, filters: Filters) -> Dashboard:
         flow_expressions[f"returned_{after}"] = Count(
             "id", filter=q["ended"] & Q(**{f"follow_up_{after}_returned": True})
         )
-    headline = rows.aggregate(**flow_expressions, **_outcome_aggregates(filters))
+    headline = rows.aggregate(
+        **flow_expressions, **_outcome_aggregates(filters), **_use_aggregates(filters)
+    )
     referrals = _referrals(scope, filters)
     attended, missed = headline["attended"] or 0, headline["missed"] or 0
     waited = headline["waited"]
@@ -342,6 +395,7 @@ def service_dashboard(*, scope: ServiceScope, filters: Filters) -> Dashboard:
         filters=filters,
         flow=flow,
         overall=_outcome_rates("Whole selection", headline),
+        use=_use_outcomes(headline),
         by_clinician=by_clinician,
         by_program=by_program,
         by_problem_area=by_problem_area,

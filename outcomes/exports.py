@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 
 from outcomes import service
 from outcomes.charts import render_svg
-from outcomes.dashboard import Dashboard, OutcomeRates
+from outcomes.dashboard import Dashboard, OutcomeRates, UseOutcomes
 from reports.documents import report_css
 from reports.pdf import html_to_pdf
 from supervision.fidelity import LABELS as FIDELITY_LABELS
@@ -121,6 +121,43 @@ def _outcomes(section: str, group: OutcomeRates, minimum: int) -> Iterator[Row]:
         )
 
 
+def _mean_row(figure: str, mean: float | None, courses: int, minimum: int) -> Row:
+    """A mean over ``courses`` courses, withheld like a count when they are few."""
+    if _hidden(courses, minimum):
+        return _count("use", "whole selection", figure, courses, minimum)
+    return (
+        "use",
+        "whole selection",
+        figure,
+        "" if mean is None else mean,
+        courses,
+        "",
+        "",
+        "",
+        "mean",
+    )
+
+
+def _use(use: UseOutcomes, minimum: int) -> Iterator[Row]:
+    whole = "whole selection"
+    yield _count("use", whole, "finished courses with use data", use.courses, minimum)
+    yield _rate(
+        "use", whole, "abstinent in the last 28 days", use.abstinent_last_28, minimum
+    )
+    yield _mean_row(
+        "mean % days abstinent at start", use.mean_pda_start, use.pda_courses, minimum
+    )
+    yield _mean_row(
+        "mean % days abstinent at end", use.mean_pda_end, use.pda_courses, minimum
+    )
+    yield _mean_row(
+        "mean reduction in heavy-drinking days per 28",
+        use.mean_heavy_reduction,
+        use.heavy_courses,
+        minimum,
+    )
+
+
 def csv_rows(board: Dashboard) -> Iterator[Row]:
     minimum = board.suppress_below
     yield HEADER
@@ -157,6 +194,7 @@ def csv_rows(board: Dashboard) -> Iterator[Row]:
             "flow", whole, f"follow-up returned at {months} {unit}", rate, minimum
         )
     yield from _outcomes("outcomes", board.overall, minimum)
+    yield from _use(board.use, minimum)
     for section, groups in (
         ("by clinician", board.by_clinician),
         ("by program", board.by_program),

@@ -113,6 +113,22 @@ class CourseOutcome(models.Model):
     kept_measures = models.BooleanField(null=True)
     kept_termination = models.BooleanField(null=True)
     kept_relapse_plan = models.BooleanField(null=True)
+    # Use outcome terms (recovery.calculations.use_outcome), for ended courses whose
+    # patient reported use; all empty otherwise (docs/outcomes.md, "Use outcomes").
+    use_recorded = models.BooleanField(default=False)
+    use_abstinent_last_28 = models.BooleanField(
+        null=True, help_text="Empty when the last 28 days are not known."
+    )
+    use_pda_start = models.FloatField(
+        null=True,
+        help_text="% days abstinent at the start (substances known at both ends).",
+    )
+    use_pda_end = models.FloatField(
+        null=True, help_text="% days abstinent at the end (same substances)."
+    )
+    use_heavy_reduction = models.FloatField(
+        null=True, help_text="Heavy-drinking days per 28 days, start minus end."
+    )
     computed_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +25,8 @@ from outcomes import service
 from outcomes.definitions import outcome_instruments, rules_for
 from outcomes.models import CourseOutcome
 from outcomes.services import course_scores, in_chunks
+from recovery import calculations as use_calc
+from recovery.selectors import chunk_histories
 from referrals.models import Referral
 from supervision import facts, fidelity
 
@@ -35,6 +38,34 @@ def _waited(referred_at: datetime | None, held: list[date]) -> int | None:
     if referred_at is None or not held:
         return None
     return max(0, (held[0] - _day(referred_at)).days)
+
+
+def use_terms(outcome: use_calc.UseOutcome | None) -> dict[str, Any]:
+    """One course's use outcome as the dashboard row stores it: abstinence in the last
+    28 days and the heavy-drinking reduction through ``service_use_summary`` (so that a
+    course counts exactly as the summary counts it), and the mean percentage of days
+    abstinent at start and end over the substances known at both ends."""
+    if outcome is None or not outcome.substances:
+        return {"use_recorded": False}
+    summary = use_calc.service_use_summary([outcome])
+    both = [
+        s
+        for s in outcome.substances
+        if s.pda_start is not None and s.pda_end is not None
+    ]
+    return {
+        "use_recorded": True,
+        "use_abstinent_last_28": bool(summary.abstinent_last_28)
+        if summary.known_last_28
+        else None,
+        "use_pda_start": _mean([s.pda_start for s in both if s.pda_start is not None]),
+        "use_pda_end": _mean([s.pda_end for s in both if s.pda_end is not None]),
+        "use_heavy_reduction": summary.mean_heavy_reduction,
+    }
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 1) if values else None
 
 
 def _rows(chunk: list[Course], now: datetime) -> list[CourseOutcome]:
@@ -62,6 +93,7 @@ def _rows(chunk: list[Course], now: datetime) -> list[CourseOutcome]:
         ).values_list("patient_id", "administered_at"):
             after[patient_id].append(_day(when))
     rules = {i: rules_for(i) for i in HEADLINE}
+    use = chunk_histories(ended)
     rows = []
     for course in chunk:
         outcomes: dict[str, calc.Outcome | None] = {}
@@ -97,6 +129,15 @@ def _rows(chunk: list[Course], now: datetime) -> list[CourseOutcome]:
                 )
             )
         patient = course.patient
+        use_outcome = (
+            use_calc.use_outcome(
+                use[course.patient_id],
+                treatment_start=course.opened_on,
+                treatment_end=course.ended_on,
+            )
+            if course.ended_on is not None and use.get(course.patient_id)
+            else None
+        )
         rows.append(
             CourseOutcome(
                 course=course,
@@ -125,6 +166,7 @@ def _rows(chunk: list[Course], now: datetime) -> list[CourseOutcome]:
                 reliable_recovery=figures.reliable_recovery,
                 baseline_severity=figures.baseline_severity,
                 computed_at=now,
+                **use_terms(use_outcome),
                 **follow,
                 **{f"kept_{key}": value for key, value in kept.items()},
             )

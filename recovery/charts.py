@@ -39,9 +39,9 @@ PHQ9_MAX = 27
 
 
 def _plain(text: str) -> str:
-    """A label as plain text for matplotlib: the project's one cleaning function, with
-    room for a phase or event title."""
-    return plain_label(text, limit=80)
+    """A label as plain text for matplotlib, through the project's one helper
+    (``iptcare.lib.drawing.plain_label``; drawn with ``PLAIN_TEXT_RC``)."""
+    return plain_label(text)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from disclosures.models import Recipient
 from ipt.models import InventoryPerson
 from patients.forms import DateInput
 from recovery import analytes
@@ -208,6 +209,7 @@ class SupporterForm(forms.ModelForm[Supporter]):
             "permission_on",
             "permission_scope",
             "permission_withdrawn_on",
+            "recipient",
             "supports_recovery",
             "uses_with_patient",
             "is_trigger",
@@ -224,6 +226,10 @@ class SupporterForm(forms.ModelForm[Supporter]):
             course__patient=patient
         )
         self.fields["person"].required = False
+        self.fields["recipient"].queryset = Recipient.objects.filter(  # type: ignore[attr-defined]
+            is_active=True
+        )
+        self.fields["recipient"].required = False
 
 
 class ContactForm(forms.Form):

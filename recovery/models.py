@@ -436,6 +436,17 @@ class Supporter(models.Model):
         "what the patient allows to be shared", blank=True
     )
     permission_withdrawn_on = models.DateField(null=True, blank=True)
+    # The same person on the disclosures register, so that a Part 2 patient's consent
+    # can name them (recovery.services.contact_permitted).
+    recipient = models.ForeignKey(
+        "disclosures.Recipient",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="recipient on the consent register",
+        help_text="For a Part 2 patient, the recipient their consent names.",
+    )
     supports_recovery = models.BooleanField(default=False)
     uses_with_patient = models.BooleanField("uses with the patient", default=False)
     is_trigger = models.BooleanField("is a trigger", default=False)

@@ -21,6 +21,7 @@ from accounts import access
 from audit.choices import Action
 from ipt.choices import TimelineCategory
 from ipt.models import Course, CourseSession, SessionNote, TimelineEntry
+from ipt.pictures import CareChange
 from measures.models import Administration
 from outcomes.charts import Marker
 from outcomes.selectors import phase_spans
@@ -114,6 +115,17 @@ def session_of(patient: Patient, public_id: uuid.UUID) -> CourseSession:
     return session
 
 
+def care_level_marks(patient: Patient) -> list[CareChange]:
+    """The patient's changes of level of care as the IPT timeline draws them. One
+    query."""
+    return [
+        CareChange(level=name, on=day)
+        for name, day in CareLevelChange.objects.filter(patient=patient)
+        .order_by("changed_on", "id")
+        .values_list("level__name", "changed_on")
+    ]
+
+
 # --- Use histories ------------------------------------------------------------------
 
 
@@ -141,6 +153,51 @@ def histories(
     for reports in result.values():
         reports += [calculations.UseReport(day, day, 0) for day in clean_days]
     return dict(result)
+
+
+def chunk_histories(
+    courses: Sequence[Course],
+) -> dict[int, dict[str, list[calculations.UseReport]]]:
+    """``histories`` for the patients of many ended courses at once, keyed by patient
+    id, from 28 days before the earliest start to the latest end (the service refresh
+    job). Two queries whatever the number of courses; ``use_outcome`` only counts
+    the days inside each course's own windows."""
+    if not courses:
+        return {}
+    patients = {c.patient_id for c in courses}
+    start = min(c.opened_on for c in courses) - timedelta(
+        days=calculations.OUTCOME_WINDOW_DAYS
+    )
+    end = max(c.ended_on or c.opened_on for c in courses)
+    rows = UseReport.objects.filter(
+        patient_id__in=patients, last_day__gte=start, first_day__lte=end
+    ).values_list(
+        "patient_id",
+        "substance__code",
+        "first_day",
+        "last_day",
+        "days_used",
+        "heavy_days",
+    )
+    result: dict[int, dict[str, list[calculations.UseReport]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for patient_id, code, first, last, used, heavy in rows:
+        result[patient_id][code].append(
+            calculations.UseReport(first, last, used, heavy)
+        )
+    clean: dict[int, list[date]] = defaultdict(list)
+    for patient_id, day in DiaryEntry.objects.filter(
+        patient_id__in=list(result), used=False, day__gte=start, day__lte=end
+    ).values_list("patient_id", "day"):
+        clean[patient_id].append(day)
+    return {
+        patient_id: {
+            code: reports + [calculations.UseReport(d, d, 0) for d in clean[patient_id]]
+            for code, reports in by_code.items()
+        }
+        for patient_id, by_code in result.items()
+    }
 
 
 def course_use_outcome(course: Course) -> calculations.UseOutcome:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +17,8 @@ from alerts import rules as alert_rules
 from alerts import services as alert_services
 from audit import services as audit
 from audit.choices import Action
+from disclosures import rules as disclosure_rules
+from disclosures.choices import ContentKind
 from ipt.choices import Attendance, Phase
 from ipt.models import Course, CourseSession, InventoryPerson
 from ipt.services import Refused
@@ -618,21 +620,68 @@ def supporter_marks_from_inventory(person: InventoryPerson) -> int:
     )
 
 
-def contact_permitted(supporter: Supporter, day: date) -> bool:
-    """May the program contact this supporter on ``day``?
+# What a logged contact shares with a supporter, as the disclosure rule's content
+# kinds: news of the course (progress, plan, attendance), never counseling notes.
+CONTACT_CONTENT = (ContentKind.COURSE_SUMMARY,)
 
-    Today: the patient's permission recorded on the supporter. The consent check of
-    the disclosures app (42 CFR Part 2, #15) plugs in here: a contact that shares
-    information must also find an active consent naming this person at that moment.
-    """
-    return (
-        supporter.permission_on is not None
-        and supporter.permission_on <= day
+
+@dataclass(frozen=True)
+class ContactPermission:
+    allowed: bool
+    message: str = ""
+
+
+def _contact_moment(day: date) -> datetime:
+    """When a contact on ``day`` is checked against consents: now for today, the end
+    of the day for an earlier one."""
+    if day >= timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(day, time.max))
+
+
+def contact_permitted(supporter: Supporter, day: date) -> ContactPermission:
+    """May the program contact this supporter on ``day`` and share what it logs?
+
+    The patient's permission recorded on the supporter, always. For a patient whose
+    records are Part 2 (42 CFR Part 2) that is not enough: the disclosure rule
+    (``disclosures.rules.check_disclosure``, docs/decisions/0022) must also find an
+    active consent naming the supporter's recipient and covering ``CONTACT_CONTENT``
+    at that moment."""
+    permitted = supporter.permission_on is not None and (
+        supporter.permission_on <= day
         and (
             supporter.permission_withdrawn_on is None
             or supporter.permission_withdrawn_on > day
         )
     )
+    if not permitted:
+        return ContactPermission(
+            False,
+            "The patient had not allowed contact with this person on that day: "
+            "record their permission first.",
+        )
+    if not disclosure_rules.is_part2(supporter.patient):
+        return ContactPermission(True)
+    if supporter.recipient is None:
+        return ContactPermission(
+            False,
+            "This patient's records are Part 2: sharing with this person needs their "
+            "written consent. Link the person to a recipient on the consent register "
+            "and record a consent that names them.",
+        )
+    decision = disclosure_rules.check_disclosure(
+        patient=supporter.patient,
+        recipient=supporter.recipient,
+        content_kinds=CONTACT_CONTENT,
+        at=_contact_moment(day),
+    )
+    if not decision.allowed:
+        return ContactPermission(
+            False,
+            "This patient's records are Part 2 and the contact shares information: "
+            f"{decision.message} Nothing was logged.",
+        )
+    return ContactPermission(True)
 
 
 @transaction.atomic
@@ -647,11 +696,9 @@ def contact_log(
 ) -> SupporterContact:
     """Log a contact with a supporter: refused without the patient's permission."""
     _not_ahead(contacted_on, "The contact date")
-    if not contact_permitted(supporter, contacted_on):
-        raise Refused(
-            "The patient had not allowed contact with this person on that day: "
-            "record their permission first."
-        )
+    permission = contact_permitted(supporter, contacted_on)
+    if not permission.allowed:
+        raise Refused(permission.message)
     if not shared.strip():
         raise Refused("Say what was shared.")
     contact = SupporterContact(

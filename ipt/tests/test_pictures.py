@@ -192,3 +192,22 @@ def test_every_text_is_at_least_small_print_at_the_figures_own_size(
     text = texts(svg)
     for index in range(count):
         assert f"Person {index:02d}" in text
+
+
+def test_changes_of_level_of_care_are_drawn_on_the_timeline() -> None:
+    svg = pictures.timeline_svg(
+        [],
+        [TimelinePeriod("Alcohol", "substance_use", date(2025, 1, 1))],
+        today=TODAY,
+        care_changes=[
+            pictures.CareChange("Intensive outpatient", date(2026, 1, 5)),
+            pictures.CareChange("Pay $5 $10\u202e <b>", date(2026, 4, 1)),
+        ],
+    )
+    text = texts(svg)
+    assert "→ Intensive outpatient" in text
+    # Through plain_label: drawn as written, no formula, no bidi override, no markup.
+    assert "→ Pay $5 $10 <b>" in text
+    assert "\u202e" not in svg and "<b>" not in svg
+    without = texts(pictures.timeline_svg([], [], today=TODAY))
+    assert "→" not in without

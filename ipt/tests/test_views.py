@@ -382,6 +382,29 @@ def test_the_timeline_page_shows_the_picture_and_the_table(
     assert "Mother died" in page and "March 2025" in page
 
 
+def test_the_timeline_picture_draws_the_changes_of_level_of_care(
+    as_therapist: Client, course: Course
+) -> None:
+    import base64
+    import re
+
+    from recovery.models import CareLevel, CareLevelChange
+
+    CareLevelChange.objects.create(
+        patient=course.patient,
+        level=CareLevel.objects.get(name="Intensive outpatient"),
+        changed_on=course.opened_on,
+        reason="Drinking daily again",
+        recorded_by=course.clinician,
+    )
+    page = as_therapist.get(url("ipt:timeline", course)).content.decode()
+    encoded = re.search(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", page)
+    assert encoded is not None
+    svg = base64.b64decode(encoded.group(1)).decode()
+    assert "→ Intensive outpatient" in svg
+    assert "Drinking daily again" not in svg  # the reason stays in the table
+
+
 def test_the_problem_area_page_shows_the_suggestion_with_its_reason(
     as_therapist: Client, initial: Course
 ) -> None:

@@ -33,6 +33,7 @@ from ipt.views._common import (
     staff_of,
     to_course,
 )
+from recovery.selectors import care_level_marks
 
 # --- Inventory ----------------------------------------------------------------------
 
@@ -144,7 +145,9 @@ def _timeline_context(course: Course, forms: dict[str, Any]) -> dict[str, Any]:
         "course": course,
         "patient": course.patient,
         "entries": entries,
-        "picture": selectors.timeline_picture(entries),
+        "picture": selectors.timeline_picture(
+            entries, care_changes=care_level_marks(course.patient)
+        ),
         "forms": forms,
     }
 

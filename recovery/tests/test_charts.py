@@ -66,7 +66,7 @@ def test_many_weeks_with_phases_events_and_care_changes() -> None:
 
 
 def test_a_dollar_in_a_label_is_drawn_as_text() -> None:
-    assert charts._plain("$5 $10") == "$5 $10"  # mathtext is off, not escaped
+    assert charts._plain("$5 $10") == "$5 $10"  # PLAIN_TEXT_RC: no mathtext
     svg = charts.render_svg(
         charts.RecoveryChartData(
             key="dollar",
