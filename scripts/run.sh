@@ -20,7 +20,7 @@ if [ "${IPTCARE_DEV_SERVER:-}" = "1" ]; then
 else
   # Three sync workers: a SQLite WAL database has one writer at a time, and each
   # writing transaction queues for it (settings.py: IMMEDIATE, 20 s timeout).
-  server=("$bin/gunicorn" iptcare.wsgi --bind "127.0.0.1:$PORT"
+  server=("$bin/gunicorn" iptcare.wsgi -c python:iptcare.gunicorn_conf --bind "127.0.0.1:$PORT"
           --workers "${WEB_CONCURRENCY:-3}" --timeout 60 --graceful-timeout 20)
 fi
 
