@@ -25,7 +25,9 @@ def test_a_sign_in_on_one_process_holds_on_the_other() -> None:
     assert after.status_code == 302 and "/sign-in/" in after.headers["Location"]
 
 
-def _callback_request(browser: Browser, process: int, phone: str) -> int:
+def _callback_request(
+    browser: Browser, process: int, phone: str, message: str = "Mornings are best."
+) -> int:
     """Send the public form as a person would: read it, pick the first site, send."""
     page = browser.get(process, "/callback/").text
     select = re.search(r'<select[^>]*name="site".*?</select>', page, re.S)
@@ -36,7 +38,7 @@ def _callback_request(browser: Browser, process: int, phone: str) -> int:
         "phone": phone,
         "email": "",
         "call_times": ["morning"],
-        "message": "Mornings are best.",
+        "message": message,
         "consent": "on",
         "website": "",
         **({"site": sites[0]} if sites else {}),
@@ -47,9 +49,12 @@ def _callback_request(browser: Browser, process: int, phone: str) -> int:
 def test_the_callback_rate_limit_counts_across_processes() -> None:
     # Accepted requests count, per sender (the contact details given): five from one
     # phone number are taken wherever they land, the sixth is refused (decision 0042).
+    # Each says something new: the same request sent again is the one already kept.
     browser = Browser.new(address="198.51.100.7")
     statuses = [
-        _callback_request(browser, 1 + attempt % 2, "07700 900 777")
+        _callback_request(
+            browser, 1 + attempt % 2, "07700 900 777", f"Request {attempt}"
+        )
         for attempt in range(6)  # IPTCARE_CALLBACK_RATE_LIMIT is 5
     ]
     assert statuses[:5] == [302] * 5
