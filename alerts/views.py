@@ -14,16 +14,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import access
-from accounts.models import Staff
+from accounts.access import request_staff as _staff
 from alerts import selectors, services
 from alerts.forms import AcknowledgeForm
 from alerts.models import Alert
 
 POLL_SECONDS = 60  # never more often: QUALITY.md B3
-
-
-def _staff(request: HttpRequest) -> Staff:
-    return request.user  # type: ignore[return-value]
 
 
 @require_http_methods(["GET"])

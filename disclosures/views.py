@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts import access
-from accounts.models import Staff
+from accounts.access import request_staff as _staff
 from audit.choices import Action
 from disclosures import documents, rules, selectors, services, signatures
 from disclosures.choices import Channel, ConsentKind, ContentKind, SignatureKind
@@ -23,10 +23,6 @@ from disclosures.forms import ConsentForm, DisclosureForm, RevocationForm
 from disclosures.models import Disclosure, LegalText
 from reports.pdf import PdfUnavailable, html_to_pdf
 from reports.views import pdf_response
-
-
-def _staff(request: HttpRequest) -> Staff:
-    return request.user  # type: ignore[return-value]
 
 
 def _clinical(

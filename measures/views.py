@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts import access
-from accounts.models import Staff
+from accounts.access import request_staff as _staff
 from measures import selectors, services
 from measures.choices import Source
 from measures.forms import (
@@ -23,10 +23,6 @@ from measures.forms import (
     instrument_as_displayed,
 )
 from measures.instruments import REGISTRY
-
-
-def _staff(request: HttpRequest) -> Staff:
-    return request.user  # type: ignore[return-value]
 
 
 def _clinical_access(

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts import access
-from accounts.models import Staff
+from accounts.access import request_staff as _staff
 from alerts import selectors as alert_selectors
 from audit import services as audit
 from audit.choices import Action
@@ -25,10 +25,6 @@ from outcomes.charts import COMPACT, render_svg
 from outcomes.forms import ServiceFilterForm, default_period
 from reports.pdf import PdfUnavailable
 from supervision.fidelity import LABELS as FIDELITY_LABELS
-
-
-def _staff(request: HttpRequest) -> Staff:
-    return request.user  # type: ignore[return-value]
 
 
 def _course_id(request: HttpRequest) -> uuid.UUID | str | None:

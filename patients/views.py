@@ -13,16 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import access
 from accounts.access import Basis
+from accounts.access import request_staff as _staff
 from accounts.choices import Role
 from accounts.models import Staff
 from measures import selectors as measures_selectors
 from patients import selectors, services
 from patients.forms import CareTeamForm, DiagnosisForm, PatientForm, TreatmentForm
 from patients.models import CareTeamMember
-
-
-def _staff(request: HttpRequest) -> Staff:
-    return request.user  # type: ignore[return-value]
 
 
 def _refuse_non_clinical_roles(staff: Staff) -> None:

@@ -13,16 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import Staff
+from accounts.access import request_staff as _staff
 from audit.choices import Action
 from ipt.services import Refused
 from patients.models import Patient
 from recovery import forms, selectors, services
 from recovery.models import TestPanel, UseReport
-
-
-def _staff(request: HttpRequest) -> Staff:
-    return request.user  # type: ignore[return-value]
 
 
 def _patient(request: HttpRequest, public_id: UUID, detail: str) -> Patient:

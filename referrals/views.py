@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import access as patient_access
-from accounts.models import Site, Staff
+from accounts.access import request_staff as _staff
+from accounts.models import Site
 from audit.choices import Action
 from iptcare.lib import ratelimit
 from iptcare.lib.phone import phone_digits
@@ -38,11 +39,6 @@ from referrals.forms import (
     PriorityForm,
     default_site,
 )
-
-
-def _staff(request: HttpRequest) -> Staff:
-    return request.user  # type: ignore[return-value]
-
 
 # --- Public -----------------------------------------------------------------------------
 

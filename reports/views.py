@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from accounts import access
-from accounts.models import Staff
+from accounts.access import request_staff as _staff
 from audit.choices import Action
 from reports import documents, selectors
 from reports.pdf import PdfUnavailable
@@ -19,10 +19,6 @@ from reports.pdf import PdfUnavailable
 # No patient name or record number: the file name ends up in download folders,
 # browser histories and e-mail attachments.
 FILENAME = "ipt-course-report.pdf"
-
-
-def _staff(request: HttpRequest) -> Staff:
-    return request.user  # type: ignore[return-value]
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts import access
+from accounts.access import request_staff as _staff
 from accounts.models import Staff
 from audit import services as audit
 from audit.choices import Action
@@ -33,10 +34,6 @@ from scheduling.forms import (
     SeriesForm,
 )
 from scheduling.models import Appointment
-
-
-def _staff(request: HttpRequest) -> Staff:
-    return request.user  # type: ignore[return-value]
 
 
 def _patient_access(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.access import request_staff as _staff
 from accounts.choices import Role
 from accounts.models import Staff
 from audit.choices import Action
@@ -25,10 +26,6 @@ from supervision import checklists as checklist_codes
 from supervision import selectors, services
 from supervision.forms import SessionRatingForm, SupervisionNoteForm
 from supervision.models import Checklist, SupervisionAction
-
-
-def _staff(request: HttpRequest) -> Staff:
-    return request.user  # type: ignore[return-value]
 
 
 def _supervisor(request: HttpRequest) -> Staff:
