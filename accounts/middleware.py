@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
+from iptcare.lib import sessions
+
 SIGNED_IN_AT = "iptcare_signed_in_at"
 LAST_ACTIVE = "iptcare_last_active"
 # Sent by the pages' background polls (the alert count, the inbox's refresh): they
@@ -61,10 +63,10 @@ class StaffSessionMiddleware:
             # background polls included.
             now = timezone.now().timestamp()
             last_active = float(request.session.get(LAST_ACTIVE, signed_in_at))
-            if now - last_active > settings.SESSION_COOKIE_AGE:
+            if now - last_active > settings.IPTCARE_SESSION_IDLE_SECONDS:
                 return _signed_out(request)
             if not request.headers.get(BACKGROUND_HEADER):
-                request.session[LAST_ACTIVE] = now
+                sessions.touch(request.session, LAST_ACTIVE, now)
             # OTPMiddleware adds is_verified() to the signed-in user.
             verified = getattr(user, "is_verified", lambda: False)()
             if settings.IPTCARE_REQUIRE_2FA and not verified:

@@ -56,7 +56,7 @@ def may_use_inbox(staff: Any) -> bool:
 def _visible(staff: Staff) -> AlertQuerySet:
     if not may_use_inbox(staff):
         return Alert.objects.none()
-    return Alert.objects.filter(patient__in=access.patients_visible_to(staff))
+    return Alert.objects.filter(patient_id__in=access.visible_patient_ids(staff))
 
 
 def _state(alerts: AlertQuerySet, state: str) -> QuerySet[Alert]:

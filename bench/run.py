@@ -401,6 +401,29 @@ def run_page(
     return result
 
 
+_SHARED_CACHE: dict[str, str] = {}
+
+
+def shared_cache_used(args: argparse.Namespace) -> bool:
+    return bool(_SHARED_CACHE.get(args.redis_url))
+
+
+def shared_cache(url: str) -> str:
+    """The Redis a deployment serves with, emptied for this run; '' when none answers
+    (the product then keeps sessions in the database and caches per process)."""
+    if not url:
+        return ""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+    except redis.RedisError:
+        print(f"No Redis at {url}: serving without a shared cache.")
+        return ""
+    _SHARED_CACHE[url] = url
+    return url
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--patients", type=int, default=2000)
@@ -430,6 +453,12 @@ def main() -> None:
     parser.add_argument(
         "--report", default=str(ROOT / "bench" / "results" / "latest.md")
     )
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
+        help="the shared cache a deployment has (sessions, rate limits); emptied at "
+        "the start; '' or unreachable: none, as make run serves",
+    )
     args = parser.parse_args()
     binary = ensure_wrk()
 
@@ -447,6 +476,7 @@ def main() -> None:
         # Every portal sign-in comes from 127.0.0.1: lift the per-address limit.
         "IPTCARE_PORTAL_RATE_LIMIT": "1000000",
         "PYTHONPATH": str(ROOT / "bench"),
+        "REDIS_URL": shared_cache(args.redis_url),
     }
     iptcare = str(BIN / "iptcare")
     subprocess.run([iptcare, "migrate", "-v0"], env=env, check=True)
@@ -592,7 +622,8 @@ def write_report(
         f"commit {commit}; {cpu}, {os.cpu_count()} cores; Python "
         f"{platform.python_version()}; database "
         f"`{(args.database_url or 'sqlite').split(':')[0]}`; gunicorn {WORKERS} sync "
-        f"workers; wrk on the same machine, {args.seconds:g} s per page with 1 "
+        f"workers; shared cache {'Redis' if shared_cache_used(args) else 'none'}; "
+        f"wrk on the same machine, {args.seconds:g} s per page with 1 "
         f"connection and again with 8; {time.strftime('%Y-%m-%d %H:%M')}; 1-minute "
         f"load average {load:.1f} before the servers started (other work on the "
         f"machine skews every figure: compare the ratios). Demo loaded or checked in "

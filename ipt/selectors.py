@@ -545,7 +545,7 @@ def group_candidates(*, staff: Staff, group: Group) -> QuerySet[Course]:
     return (
         Course.objects.filter(
             program=group.program,
-            patient__in=access.patients_visible_to(staff),
+            patient_id__in=access.visible_patient_ids(staff),
             patient__team=group.team,
             group_membership__isnull=True,
         )

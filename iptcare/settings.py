@@ -243,9 +243,22 @@ IPTCARE_REQUIRE_2FA = env_bool("IPTCARE_REQUIRE_2FA", default=PRODUCTION)
 OTP_TOTP_ISSUER = env_str("IPTCARE_ORGANISATION", "IPT Care")
 
 # Sessions: idle 15 minutes, at most 12 hours (HIPAA automatic log-off, ASVS 7.1).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = env_int("IPTCARE_SESSION_IDLE_MINUTES", 15) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Read from the shared cache (Redis) when there is one, kept in the database either
+# way; written only when they change, and the "last active" mark moves at most once a
+# minute (iptcare/lib/sessions.py, decisions/0058). Without Redis each process's cache
+# is its own, so a sign-out in one would not reach another: the database alone then.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
+IPTCARE_SESSION_IDLE_SECONDS = env_int("IPTCARE_SESSION_IDLE_MINUTES", 15) * 60
+IPTCARE_SESSION_TOUCH_SECONDS = 60
+SESSION_SAVE_EVERY_REQUEST = False
+# The stored session outlives the idle limit by a few minutes, so the idle check
+# (accounts/middleware.py, from the last-active mark) is what ends it: on time, and
+# with the answer a background poll needs to bring up the sign-in page.
+SESSION_COOKIE_AGE = IPTCARE_SESSION_IDLE_SECONDS + 5 * IPTCARE_SESSION_TOUCH_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 IPTCARE_SESSION_ABSOLUTE_HOURS = env_int("IPTCARE_SESSION_ABSOLUTE_HOURS", 12)
 SESSION_COOKIE_HTTPONLY = True

@@ -90,8 +90,13 @@ class CareTeamMember(models.Model):
     patient = models.ForeignKey(
         Patient, on_delete=models.CASCADE, related_name="care_team"
     )
+    # Indexed with the patient below (care_team_by_staff), not alone: the access
+    # lists read a staff member's patient ids from the index without the table.
     staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_teams"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="care_teams",
+        db_index=False,
     )
     role = models.CharField(
         max_length=20, choices=CareTeamRole.choices, default=CareTeamRole.CLINICIAN
@@ -100,6 +105,9 @@ class CareTeamMember(models.Model):
 
     class Meta:
         ordering = ["role", "added_at"]
+        indexes = [
+            models.Index(fields=["staff", "patient"], name="care_team_by_staff"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["patient", "staff"], name="care_team_once"),
             models.UniqueConstraint(

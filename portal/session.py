@@ -23,6 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone, translation
 
+from iptcare.lib import sessions
 from patients.models import Patient
 
 PATIENT_KEY = "portal_patient"
@@ -74,7 +75,7 @@ def current_patient(request: HttpRequest) -> Patient | None:
     if patient is None:
         sign_out(request)
         return None
-    request.session[SEEN_KEY] = now
+    sessions.touch(request.session, SEEN_KEY, now)
     return patient
 
 

@@ -284,7 +284,7 @@ def _attendee_rows(staff: Staff) -> QuerySet[Attendee]:
     )
     return (
         with_session_number(
-            Attendee.objects.filter(patient__in=access.patients_visible_to(staff))
+            Attendee.objects.filter(patient_id__in=access.visible_patient_ids(staff))
         )
         .annotate(
             open_alerts=_open_alerts(),
@@ -437,7 +437,7 @@ def week_calendar(*, staff: Staff, day: date, scope: str) -> Week:
     start, _ = recurrence.day_bounds(monday, zone)
     _, end = recurrence.day_bounds(monday + timedelta(days=6), zone)
     visible = (
-        Attendee.objects.filter(patient__in=access.patients_visible_to(staff))
+        Attendee.objects.filter(patient_id__in=access.visible_patient_ids(staff))
         .select_related("patient")
         .order_by("patient__family_name", "patient__given_name", "pk")
     )
