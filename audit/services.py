@@ -9,8 +9,9 @@ import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -119,6 +120,63 @@ def record_many(
             event.chain_hash = previous = _digest(event.previous_hash, event)
             events.append(event)
         return AuditEvent.objects.bulk_create(events)
+
+
+_HISTORY_COLUMNS = (
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "patient_id",
+    "action",
+    "category",
+    "object_id",
+    "detail",
+    "previous_hash",
+    "chain_hash",
+)
+
+
+def record_history(events: Iterable[tuple[datetime, Staff | None, Entry]]) -> int:
+    """Append past events, in the order given, each at its own time: the demo clinic's
+    year of reads, so that the trail is as long as a service's. Refused under production
+    settings, where nothing is ever written with a time other than now. Chained and keyed
+    as ``record_many`` chains them, inserted in one statement per 5,000 rows; returns the
+    number written."""
+    if settings.PRODUCTION:
+        raise RuntimeError("Past audit events are written only for the demo clinic.")
+    quote = connection.ops.quote_name
+    insert = (
+        f"INSERT INTO {quote(AuditEvent._meta.db_table)} "  # noqa: S608 - our own names
+        f"({', '.join(quote(c) for c in _HISTORY_COLUMNS)}) "
+        f"VALUES ({', '.join(['%s'] * len(_HISTORY_COLUMNS))})"
+    )
+    written = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        previous = _lock_chain_head()
+        rows: list[tuple[Any, ...]] = []
+        for occurred_at, actor, entry in events:
+            event = AuditEvent(
+                occurred_at=occurred_at,
+                actor=actor,
+                actor_label=actor.get_username() if actor else "system",
+                patient=entry.patient,
+                action=entry.action,
+                category=entry.category,
+                object_id=entry.object_id,
+                detail=entry.detail[:500],
+                previous_hash=previous,
+            )
+            event.chain_hash = previous = _digest(event.previous_hash, event)
+            values = [getattr(event, column) for column in _HISTORY_COLUMNS]
+            values[0] = connection.ops.adapt_datetimefield_value(occurred_at)
+            rows.append(tuple(values))
+            if len(rows) == 5000:
+                cursor.executemany(insert, rows)
+                written, rows = written + len(rows), []
+        if rows:
+            cursor.executemany(insert, rows)
+            written += len(rows)
+    return written
 
 
 def record(

@@ -31,6 +31,7 @@ from django.utils import timezone
 from accounts.choices import CareTeamRole, Role
 from accounts.models import Site, Staff, Team
 from alerts import demo as alerts_demo
+from audit import demo as audit_demo
 from audit import services as audit
 from audit.choices import Action
 from ipt import demo as ipt_demo
@@ -713,6 +714,8 @@ def load_demo_clinic(*, seed: int, patient_count: int, batch_size: int = 2000) -
     supervision_demo.load_supervision(
         random.Random(f"supervision-{seed}"), password=DEMO_PASSWORD
     )
+    # A year of reads in the audit trail, as long as a service's (audit/demo.py).
+    audit_demo.load_history(random.Random(f"audit-{seed}"))
     audit.record(
         actor=None, action=Action.CREATE, category="demo", detail=f"patients={created}"
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -146,3 +148,42 @@ def test_each_request_has_an_id_that_the_audit_row_carries(
     assert event is not None
     assert str(event.request_id) == response["X-Request-ID"]
     assert event.ip_address == "127.0.0.1"
+
+
+def test_past_events_are_chained_at_their_own_times(
+    clinic: Clinic, settings: Any
+) -> None:
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    audit.record(actor=clinic.supervisor, action=Action.VIEW, category="patient")
+    then = timezone.now() - timedelta(days=200)
+    history = [
+        (
+            then + timedelta(days=n),
+            clinic.therapist_on_team,
+            audit.Entry(Action.VIEW, "ipt_course", clinic.patient, f"c{n}", "demo"),
+        )
+        for n in range(7)
+    ]
+    assert audit.record_history(history) == 7
+    audit.record(actor=clinic.supervisor, action=Action.VIEW, category="patient")
+    rows = list(AuditEvent.objects.filter(category="ipt_course").order_by("id"))
+    assert [row.occurred_at for row in rows] == [when for when, _, _ in history]
+    assert {row.actor_label for row in rows} == {clinic.therapist_on_team.username}
+    assert all(row.patient_id == clinic.patient.pk for row in rows)
+    assert isinstance(rows[0].occurred_at, datetime)
+    assert audit.verify_chain().intact
+
+
+def test_past_events_are_never_written_in_production(
+    clinic: Clinic, settings: Any
+) -> None:
+    from django.utils import timezone
+
+    settings.PRODUCTION = True
+    entry = audit.Entry(Action.VIEW, "patient", clinic.patient)
+    with pytest.raises(RuntimeError):
+        audit.record_history([(timezone.now(), clinic.supervisor, entry)])
+    assert not AuditEvent.objects.filter(patient=clinic.patient).exists()
