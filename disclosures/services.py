@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -172,12 +172,37 @@ def consent_revoke(
 
 @transaction.atomic
 def consent_expiry_event(*, by: Staff, consent: Consent, occurred_on: date) -> Consent:
-    """The event a consent expires on has happened: it authorises nothing from now."""
+    """The event a consent expires on has happened: from the start of that day the
+    consent authorises nothing (never before it was signed). A disclosure already made
+    in between stays in the log as it was made (docs/decisions/0049)."""
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
-    if not consent.expiry_event or consent.expires_at is not None:
+    now = timezone.now()
+    if not consent.expiry_event:
         raise Refused("This consent expires on a date, not an event.")
-    consent.expires_at = timezone.now()
-    consent.save(update_fields=["expires_at", "updated_at"])
+    if consent.expiry_event_on is not None:
+        raise Refused("The event was recorded already.")
+    if consent.revoked_at is not None:
+        raise Refused("This consent was revoked: it authorises nothing already.")
+    if consent.expires_at is not None and consent.expires_at <= now:
+        raise Refused("This consent has expired already.")
+    if occurred_on > timezone.localdate():
+        raise Refused("The day of the event is in the future.")
+    if occurred_on < consent.signed_on:
+        raise Refused("The event cannot precede the consent.")
+    start_of_day = timezone.make_aware(datetime.combine(occurred_on, time.min))
+    ends = max(start_of_day, consent.signed_at)
+    # A consent with a date as well ends on whichever comes first.
+    consent.expires_at = min(ends, consent.expires_at or ends)
+    consent.expiry_event_on = occurred_on
+    consent.expiry_event_recorded_by = by
+    consent.save(
+        update_fields=[
+            "expires_at",
+            "expiry_event_on",
+            "expiry_event_recorded_by",
+            "updated_at",
+        ]
+    )
     audit.record(
         actor=by,
         action=Action.UPDATE,
