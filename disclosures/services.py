@@ -358,6 +358,51 @@ def _describe(kinds: Iterable[ContentKind]) -> str:
     return ", ".join(str(ContentKind(k).label) for k in kinds)
 
 
+@transaction.atomic
+def disclosure_log_contact(
+    *,
+    by: Staff,
+    patient: Patient,
+    recipient: Recipient,
+    decision: rules.Decision,
+    content_kinds: Iterable[ContentKind],
+    channel: Channel,
+    shared: str,
+    at: datetime,
+) -> Disclosure:
+    """A contact with a supporter that shared Part 2 records under a consent: written
+    to the disclosure log like any document (who, to whom, what, under which consent,
+    when, how), with what was shared as its content. A written message carries the
+    notice in force, so the log names it; a spoken contact carries none."""
+    if not decision.allowed or decision.consent is None:
+        raise Refused(decision.message)
+    notice = rules.notice_in_force(at) if channel == Channel.MESSAGE else None
+    content = shared.encode()
+    disclosure = Disclosure.objects.create(
+        patient=patient,
+        recipient=recipient,
+        consent=decision.consent,
+        content_kinds=[str(k) for k in content_kinds],
+        description="Contact with a supporter",
+        part2=decision.part2,
+        channel=channel,
+        notice=notice,
+        disclosed_by=by,
+        disclosed_at=at,
+        document=content,
+        document_sha256=hashlib.sha256(content).hexdigest(),
+    )
+    audit.record(
+        actor=by,
+        action=Action.EXPORT,
+        category="disclosure",
+        patient=patient,
+        object_id=str(disclosure.public_id),
+        detail=f"reason={decision.reason.value}; channel={channel}; contact",
+    )
+    return disclosure
+
+
 # --- Private process notes -----------------------------------------------------------
 
 
