@@ -69,7 +69,7 @@ def test_asking_in_the_portal_makes_both_files_and_logs_the_disclosure(
     assert "yellow kite" not in bundle.content.decode()
     # The copy shows in the accounting as a disclosure to the patient.
     accounting = client.get(reverse("disclosures:portal-accounting")).content.decode()
-    assert "The patient" in accounting
+    assert "Your own copy of your record" in accounting
 
 
 def test_the_copy_is_offered_for_a_limited_time(
