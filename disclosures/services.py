@@ -501,7 +501,7 @@ def access_pack_make(*, pack_id: int) -> SubjectAccessPack:
     at = timezone.now()
     context = access_packs.pack_context(pack.patient, at)
     pack.pdf = access_packs.pack_pdf(context)
-    pack.bundle = access_packs.pack_json(context)
+    pack.bundle = access_packs.pack_fhir(context)
     pack.disclosure = Disclosure.objects.create(
         patient=pack.patient,
         to_patient=True,
