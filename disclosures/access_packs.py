@@ -42,7 +42,6 @@ PACK_CONTENT = [
     ContentKind.DIAGNOSES,
     ContentKind.PROGRESS_NOTES,
 ]
-CONTENT_TYPE = "application/fhir+json"
 
 
 def pack_context(patient: Patient, at: datetime) -> dict[str, Any]:
