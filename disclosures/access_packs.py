@@ -1,22 +1,33 @@
 """The patient's own copy of their record: what goes in, and its two forms.
 
-Everything in the record except private notes (decision 0024): identity, courses and
-end-of-treatment summaries, attendance, scores, diagnoses, signed progress notes, the
-consents and the accounting of disclosures. The JSON is a bundle of our own (its
-``format`` names it); FHIR can replace it once the FHIR mapping exists (#16).
+The PDF: everything in the record except private notes (decision 0024) — identity,
+courses and end-of-treatment summaries, attendance, scores, diagnoses, signed progress
+notes, the consents and the accounting of disclosures.
+
+The machine-readable part: a FHIR R4 Bundle (type ``collection``) of the patient's own
+resources, made by the FHIR API's own mappers (``interop.registry.TYPES``), so a
+resource type added to the registry joins the pack without a change here. Every
+resource and the bundle are validated with fhir.resources. Private notes have no
+mapper, so they cannot enter it.
 """
 
 from __future__ import annotations
 
 import json
+import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
+from fhir.resources.R4B.bundle import Bundle
 
 from disclosures import documents, selectors
 from disclosures.choices import ContentKind
+from interop import registry
+from interop.requester import READ, Requester
 from reports.pdf import html_to_pdf
 
 if TYPE_CHECKING:
@@ -31,7 +42,6 @@ PACK_CONTENT = [
     ContentKind.DIAGNOSES,
     ContentKind.PROGRESS_NOTES,
 ]
-FORMAT = "iptcare-subject-access/1"
 
 
 def pack_context(patient: Patient, at: datetime) -> dict[str, Any]:
@@ -50,48 +60,58 @@ def pack_pdf(context: dict[str, Any]) -> bytes:
     return html_to_pdf(html, render_to_string("reports/_print.css"))
 
 
-def pack_json(context: dict[str, Any]) -> bytes:
-    patient: Patient = context["patient"]
-    body = {
-        "format": FORMAT,
-        "made_at": context["made_at"].isoformat(),
-        "organisation": context["organisation"],
-        "patient": {
-            "record_number": patient.record_number,
-            "given_name": patient.given_name,
-            "family_name": patient.family_name,
-            "date_of_birth": patient.date_of_birth.isoformat(),
-        },
-        "sections": [
+@dataclass(frozen=True)
+class OwnRecord(Requester):
+    """The patient as the reader of their own record: the registry's row queries
+    scoped to this one patient. No site, so staff and sites (Practitioner,
+    Organization) are not part of it."""
+
+    owner: Patient | None = None
+
+    def may(self, resource_type: str, action: str = READ) -> bool:
+        return action == READ
+
+    def patients(self, resource_type: str, *, clinical: bool) -> QuerySet[Patient]:
+        from patients.models import Patient
+
+        if self.owner is None:  # pragma: no cover - always built with its owner
+            return Patient.objects.none()
+        return Patient.objects.filter(pk=self.owner.pk)
+
+    @property
+    def site_id(self) -> int | None:
+        return None
+
+
+def pack_resources(patient: Patient) -> list[dict[str, Any]]:
+    """Every resource of the patient's own record the registry can make, each one
+    validated; only those that belong to this patient (``patient_of``)."""
+    reader = OwnRecord(owner=patient)
+    resources: list[dict[str, Any]] = []
+    for resource_type in registry.TYPES.values():
+        for row in resource_type.rows(reader).iterator(chunk_size=500):
+            owner = resource_type.patient_of(row)
+            if owner is None or owner.pk != patient.pk:
+                continue
+            for resource in resource_type.convert(row):
+                resources.append(registry.validated(resource_type, resource))
+    return resources
+
+
+def pack_fhir(context: dict[str, Any]) -> bytes:
+    """The FHIR R4 collection Bundle of the patient's own resources."""
+    bundle = {
+        "resourceType": "Bundle",
+        "id": str(uuid.uuid4()),
+        "type": "collection",
+        "timestamp": context["made_at"].isoformat(),
+        "entry": [
             {
-                "kind": str(section.kind),
-                "heading": section.heading,
-                "columns": list(section.columns),
-                "rows": [list(row) for row in section.rows],
+                "fullUrl": f"urn:iptcare:{resource['resourceType']}/{resource['id']}",
+                "resource": resource,
             }
-            for section in context["sections"]
-        ],
-        "consents": [
-            {
-                "kind": consent.kind,
-                "information": consent.information,
-                "purpose": consent.purpose,
-                "signed_on": consent.signed_on.isoformat(),
-                "revoked_at": consent.revoked_at.isoformat()
-                if consent.revoked_at
-                else None,
-            }
-            for consent in context["consents"]
-        ],
-        "disclosures": [
-            {
-                "disclosed_at": d.disclosed_at.isoformat(),
-                "recipient": d.recipient_name,
-                "content": list(d.content_kinds),
-                "purpose": d.description,
-                "channel": d.channel,
-            }
-            for d in context["accounting"].disclosures
+            for resource in pack_resources(context["patient"])
         ],
     }
-    return json.dumps(body, indent=2, ensure_ascii=False).encode()
+    Bundle.model_validate(bundle)
+    return json.dumps(bundle, indent=2, ensure_ascii=False).encode()

@@ -1,6 +1,7 @@
 """The closed vocabularies of consent and disclosure (docs/decisions/0022)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ContentKind(models.TextChoices):
@@ -8,15 +9,15 @@ class ContentKind(models.TextChoices):
     API response names the kinds it sends. FHIR resource types map onto these
     (``rules.content_kind_for_fhir``)."""
 
-    DEMOGRAPHICS = "demographics", "Identity and contact details"
-    COURSE_SUMMARY = "course_summary", "Course summary"
-    ATTENDANCE = "attendance", "Attendance"
-    SCORES = "scores", "Rating-scale scores"
-    DIAGNOSES = "diagnoses", "Diagnoses"
-    PROGRESS_NOTES = "progress_notes", "Session progress notes"
-    END_OF_TREATMENT_REPORT = "end_of_treatment_report", "End-of-treatment report"
-    LETTER = "letter", "Letter"
-    COUNSELING_NOTES = "counseling_notes", "SUD counseling / psychotherapy notes"
+    DEMOGRAPHICS = "demographics", _("Identity and contact details")
+    COURSE_SUMMARY = "course_summary", _("Course summary")
+    ATTENDANCE = "attendance", _("Attendance")
+    SCORES = "scores", _("Rating-scale scores")
+    DIAGNOSES = "diagnoses", _("Diagnoses")
+    PROGRESS_NOTES = "progress_notes", _("Session progress notes")
+    END_OF_TREATMENT_REPORT = "end_of_treatment_report", _("End-of-treatment report")
+    LETTER = "letter", _("Letter")
+    COUNSELING_NOTES = "counseling_notes", _("SUD counseling / psychotherapy notes")
 
 
 class ConsentKind(models.TextChoices):
@@ -59,12 +60,17 @@ class SignatureKind(models.TextChoices):
 class Channel(models.TextChoices):
     """How a disclosure left the program."""
 
-    PDF = "pdf", "PDF document"
-    CSV = "csv", "CSV file"
-    FHIR = "fhir", "FHIR bundle"
-    API = "api", "FHIR API"
-    PORTAL = "portal", "Patient portal"
-    PAPER = "paper", "Paper"
+    PDF = "pdf", _("PDF document")
+    CSV = "csv", _("CSV file")
+    FHIR = "fhir", _("FHIR bundle")
+    API = "api", _("FHIR API")
+    PORTAL = "portal", _("Patient portal")
+    PAPER = "paper", _("Paper")
+    # A contact with a supporter (recovery): what was shared, said or written.
+    PHONE = "phone", _("Phone call")
+    IN_PERSON = "in_person", _("In person")
+    VIDEO = "video", _("Video call")
+    MESSAGE = "message", _("Letter or message")
 
 
 class LegalTextKey(models.TextChoices):

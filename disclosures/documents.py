@@ -39,6 +39,14 @@ FILENAMES = {
 }
 
 
+def file_of(channel: Channel) -> tuple[str, str]:
+    """The content type and file name of what a disclosure kept: a rendered document,
+    or for a spoken or written contact (recovery) the text of what was shared."""
+    if channel in CONTENT_TYPES:
+        return CONTENT_TYPES[channel], FILENAMES[channel]
+    return "text/plain; charset=utf-8", "disclosure.txt"
+
+
 @dataclass(frozen=True)
 class Section:
     """One part of the disclosed content: a heading, column names and rows of text."""

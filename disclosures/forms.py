@@ -137,6 +137,10 @@ class RevocationForm(forms.Form):
         return _read_upload(self.cleaned_data["document"])
 
 
+class ExpiryEventForm(forms.Form):
+    occurred_on = forms.DateField(label="The event happened on", widget=DateInput)
+
+
 class DisclosureForm(forms.Form):
     recipient = forms.ModelChoiceField(
         queryset=Recipient.objects.filter(is_active=True)

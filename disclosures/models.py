@@ -93,8 +93,9 @@ class Consent(models.Model):
       ``scopes`` are the same as content kinds the software can check.
     - A TPO consent names a class of recipients (``recipient_description``) and
       covers every recipient of the TPO kinds; the other kinds name ``recipients``.
-    - Expiry is a date (``expires_at``) or an event (``expiry_event``), in which case
-      the event's date is recorded into ``expires_at`` when it happens.
+    - Expiry is a date (``expires_at``) or an event (``expiry_event``): when a
+      clinician records that the event happened (``expiry_event_on``), the consent
+      expires from the start of that day (docs/decisions/0049).
     - Revocation is in writing: ``revoked_at`` with the document received.
     """
 
@@ -122,6 +123,16 @@ class Consent(models.Model):
     purpose = models.TextField()
     expires_at = models.DateTimeField(null=True, blank=True)
     expiry_event = models.CharField(max_length=200, blank=True)
+    expiry_event_on = models.DateField(
+        null=True, blank=True, help_text="The day the expiry event happened."
+    )
+    expiry_event_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     tpo_statements = models.ForeignKey(
         LegalText,
         on_delete=models.PROTECT,
@@ -354,7 +365,7 @@ class PrivateNoteShare(models.Model):
 
 class SubjectAccessPack(models.Model):
     """The patient's own copy of their record (GDPR Art. 15; HIPAA right of access):
-    a readable PDF and a machine-readable JSON bundle, made by a background job,
+    a readable PDF and a machine-readable FHIR R4 Bundle, made by a background job,
     logged as a disclosure to the patient and offered in the portal until
     ``expires_at``. Private notes are never in it."""
 

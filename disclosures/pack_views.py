@@ -24,7 +24,8 @@ from portal.crisis import crisis_lines
 
 FILES = {
     "pdf": ("application/pdf", "my-record.pdf"),
-    "json": ("application/json", "my-record.json"),
+    # A FHIR R4 Bundle (disclosures.access_packs.pack_fhir).
+    "json": ("application/fhir+json", "my-record.fhir.json"),
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -172,12 +172,37 @@ def consent_revoke(
 
 @transaction.atomic
 def consent_expiry_event(*, by: Staff, consent: Consent, occurred_on: date) -> Consent:
-    """The event a consent expires on has happened: it authorises nothing from now."""
+    """The event a consent expires on has happened: from the start of that day the
+    consent authorises nothing (never before it was signed). A disclosure already made
+    in between stays in the log as it was made (docs/decisions/0049)."""
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
-    if not consent.expiry_event or consent.expires_at is not None:
+    now = timezone.now()
+    if not consent.expiry_event:
         raise Refused("This consent expires on a date, not an event.")
-    consent.expires_at = timezone.now()
-    consent.save(update_fields=["expires_at", "updated_at"])
+    if consent.expiry_event_on is not None:
+        raise Refused("The event was recorded already.")
+    if consent.revoked_at is not None:
+        raise Refused("This consent was revoked: it authorises nothing already.")
+    if consent.expires_at is not None and consent.expires_at <= now:
+        raise Refused("This consent has expired already.")
+    if occurred_on > timezone.localdate():
+        raise Refused("The day of the event is in the future.")
+    if occurred_on < consent.signed_on:
+        raise Refused("The event cannot precede the consent.")
+    start_of_day = timezone.make_aware(datetime.combine(occurred_on, time.min))
+    ends = max(start_of_day, consent.signed_at)
+    # A consent with a date as well ends on whichever comes first.
+    consent.expires_at = min(ends, consent.expires_at or ends)
+    consent.expiry_event_on = occurred_on
+    consent.expiry_event_recorded_by = by
+    consent.save(
+        update_fields=[
+            "expires_at",
+            "expiry_event_on",
+            "expiry_event_recorded_by",
+            "updated_at",
+        ]
+    )
     audit.record(
         actor=by,
         action=Action.UPDATE,
@@ -333,6 +358,51 @@ def _describe(kinds: Iterable[ContentKind]) -> str:
     return ", ".join(str(ContentKind(k).label) for k in kinds)
 
 
+@transaction.atomic
+def disclosure_log_contact(
+    *,
+    by: Staff,
+    patient: Patient,
+    recipient: Recipient,
+    decision: rules.Decision,
+    content_kinds: Iterable[ContentKind],
+    channel: Channel,
+    shared: str,
+    at: datetime,
+) -> Disclosure:
+    """A contact with a supporter that shared Part 2 records under a consent: written
+    to the disclosure log like any document (who, to whom, what, under which consent,
+    when, how), with what was shared as its content. A written message carries the
+    notice in force, so the log names it; a spoken contact carries none."""
+    if not decision.allowed or decision.consent is None:
+        raise Refused(decision.message)
+    notice = rules.notice_in_force(at) if channel == Channel.MESSAGE else None
+    content = shared.encode()
+    disclosure = Disclosure.objects.create(
+        patient=patient,
+        recipient=recipient,
+        consent=decision.consent,
+        content_kinds=[str(k) for k in content_kinds],
+        description="Contact with a supporter",
+        part2=decision.part2,
+        channel=channel,
+        notice=notice,
+        disclosed_by=by,
+        disclosed_at=at,
+        document=content,
+        document_sha256=hashlib.sha256(content).hexdigest(),
+    )
+    audit.record(
+        actor=by,
+        action=Action.EXPORT,
+        category="disclosure",
+        patient=patient,
+        object_id=str(disclosure.public_id),
+        detail=f"reason={decision.reason.value}; channel={channel}; contact",
+    )
+    return disclosure
+
+
 # --- Private process notes -----------------------------------------------------------
 
 
@@ -431,7 +501,7 @@ def access_pack_make(*, pack_id: int) -> SubjectAccessPack:
     at = timezone.now()
     context = access_packs.pack_context(pack.patient, at)
     pack.pdf = access_packs.pack_pdf(context)
-    pack.bundle = access_packs.pack_json(context)
+    pack.bundle = access_packs.pack_fhir(context)
     pack.disclosure = Disclosure.objects.create(
         patient=pack.patient,
         to_patient=True,

@@ -17,6 +17,11 @@ urlpatterns = [
         views.consent_revoke,
         name="consent-revoke",
     ),
+    path(
+        f"{P}consents/<uuid:consent_id>/expiry-event/",
+        views.consent_expiry_event,
+        name="consent-expiry-event",
+    ),
     path(f"{P}disclosures/new/", views.disclosure_new, name="disclosure-new"),
     path(
         f"{P}disclosures/<uuid:disclosure_id>/",

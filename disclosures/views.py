@@ -19,7 +19,12 @@ from accounts.access import request_staff as _staff
 from audit.choices import Action
 from disclosures import documents, rules, selectors, services, signatures
 from disclosures.choices import Channel, ConsentKind, ContentKind, SignatureKind
-from disclosures.forms import ConsentForm, DisclosureForm, RevocationForm
+from disclosures.forms import (
+    ConsentForm,
+    DisclosureForm,
+    ExpiryEventForm,
+    RevocationForm,
+)
 from disclosures.models import Disclosure, LegalText
 from reports.pdf import PdfUnavailable, html_to_pdf
 from reports.views import pdf_response
@@ -177,6 +182,43 @@ def consent_revoke(
 
 
 @require_http_methods(["GET", "POST"])
+def consent_expiry_event(
+    request: HttpRequest, public_id: UUID, consent_id: UUID
+) -> HttpResponse:
+    """Record that the event a consent expires on has happened."""
+    patient_access = _clinical(
+        request, public_id, "consent", detail=f"consent={consent_id}"
+    )
+    patient = patient_access.patient
+    consent = selectors.consent_for(patient, consent_id)
+    form = ExpiryEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_expiry_event(
+                by=_staff(request),
+                consent=consent,
+                occurred_on=form.cleaned_data["occurred_on"],
+            )
+        except services.Refused as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                "The event is recorded: the consent authorises nothing from that day.",
+            )
+            return redirect(
+                "disclosures:consent-detail",
+                public_id=patient.public_id,
+                consent_id=consent.public_id,
+            )
+    return render(
+        request,
+        "disclosures/consent_expiry_event.html",
+        {"patient": patient, "consent": consent, "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def disclosure_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
     patient_access = _clinical(request, public_id, "disclosure")
     patient = patient_access.patient
@@ -250,13 +292,11 @@ def disclosure_document(
         detail=f"disclosure={disclosure_id}; document",
     )
     disclosure = _disclosure(patient_access.patient, disclosure_id)
-    channel = Channel(disclosure.channel)
+    content_type, filename = documents.file_of(Channel(disclosure.channel))
     response = HttpResponse(
-        bytes(disclosure.document or b""), content_type=documents.CONTENT_TYPES[channel]
+        bytes(disclosure.document or b""), content_type=content_type
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{documents.FILENAMES[channel]}"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
 

@@ -18,7 +18,9 @@ from alerts import services as alert_services
 from audit import services as audit
 from audit.choices import Action
 from disclosures import rules as disclosure_rules
-from disclosures.choices import ContentKind
+from disclosures import services as disclosure_services
+from disclosures.choices import Channel, ContentKind
+from disclosures.models import LegalText
 from ipt.choices import Attendance, Phase
 from ipt.models import Course, CourseSession, InventoryPerson
 from ipt.services import Refused
@@ -629,6 +631,9 @@ CONTACT_CONTENT = (ContentKind.COURSE_SUMMARY,)
 class ContactPermission:
     allowed: bool
     message: str = ""
+    # For a Part 2 patient, the rule's answer: the contact is then a disclosure.
+    decision: disclosure_rules.Decision | None = None
+    at: datetime | None = None
 
 
 def _contact_moment(day: date) -> datetime:
@@ -669,11 +674,12 @@ def contact_permitted(supporter: Supporter, day: date) -> ContactPermission:
             "written consent. Link the person to a recipient on the consent register "
             "and record a consent that names them.",
         )
+    at = _contact_moment(day)
     decision = disclosure_rules.check_disclosure(
         patient=supporter.patient,
         recipient=supporter.recipient,
         content_kinds=CONTACT_CONTENT,
-        at=_contact_moment(day),
+        at=at,
     )
     if not decision.allowed:
         return ContactPermission(
@@ -681,7 +687,7 @@ def contact_permitted(supporter: Supporter, day: date) -> ContactPermission:
             "This patient's records are Part 2 and the contact shares information: "
             f"{decision.message} Nothing was logged.",
         )
-    return ContactPermission(True)
+    return ContactPermission(True, decision=decision, at=at)
 
 
 @transaction.atomic
@@ -711,6 +717,27 @@ def contact_log(
     )
     _clean(contact, exclude=["supporter"])
     contact.save()
+    if permission.decision is not None and permission.at is not None:
+        # Shared under a Part 2 consent: a disclosure, in the log the patient's
+        # accounting of disclosures reads (§2.25).
+        assert supporter.recipient is not None  # noqa: S101 - the rule named it
+        try:
+            disclosure_services.disclosure_log_contact(
+                by=by,
+                patient=supporter.patient,
+                recipient=supporter.recipient,
+                decision=permission.decision,
+                content_kinds=CONTACT_CONTENT,
+                channel=Channel(mode),
+                shared=contact.shared,
+                at=permission.at,
+            )
+        except LegalText.DoesNotExist:
+            # The atomic block drops the contact too: nothing half-logged.
+            raise Refused(
+                "No §2.32 notice is stored, so a written message cannot carry it: "
+                "nothing was logged."
+            ) from None
     _record(
         by=by,
         action=Action.CREATE,

@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
+from disclosures import rules as disclosure_rules
 from ipt import gas
 from ipt.choices import Attendance, Phase
 from ipt.models import (
@@ -81,6 +83,15 @@ class CourseReport:
     generated_at: datetime
     generated_by: Staff
     emergency_access: bool = False
+    part2: bool = False
+    """42 CFR Part 2 records: the report is marked and leaves only as a disclosure."""
+
+    @property
+    def disclosure_path(self) -> str:
+        """Where a clinician prepares the disclosure that lets the report leave."""
+        return reverse(
+            "disclosures:disclosure-new", kwargs={"public_id": self.patient.public_id}
+        )
 
     @property
     def ended(self) -> bool:
@@ -172,7 +183,7 @@ def course_report(
     emergency_access: bool = False,
 ) -> CourseReport:
     """The report of one of the patient's courses (404 for a course of anyone else).
-    Eleven queries, whatever the course holds."""
+    Twelve queries, whatever the course holds."""
     course = (
         Course.objects.select_related(
             "program",
@@ -216,4 +227,5 @@ def course_report(
         generated_at=timezone.localtime(),
         generated_by=by,
         emergency_access=emergency_access,
+        part2=disclosure_rules.is_part2(patient),
     )

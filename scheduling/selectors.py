@@ -37,6 +37,7 @@ from accounts.choices import Role
 from accounts.models import Staff
 from audit import services as audit
 from audit.choices import Action
+from disclosures.rules import part2_patients
 from ipt.choices import Phase
 from ipt.models import Course, CourseSession, Group, SessionNote
 from measures.instruments import REGISTRY
@@ -529,9 +530,10 @@ def _event(appointment: Appointment, summary: str, host: str) -> ical.CalendarEv
 
 def feed_events(*, staff: Staff, host: str) -> list[ical.CalendarEvent]:
     """The clinician's sessions from a month ago to six months ahead, for their private
-    feed: "Session A.B." or "Group session (6)" — initials, never names. Two queries."""
+    feed: "Session A.B." or "Group session (6)" — initials, never names, and none of
+    a Part 2 patient. Three queries."""
     now = timezone.now()
-    appointments = (
+    appointments = list(
         Appointment.objects.between(
             now - timedelta(days=FEED_PAST_DAYS), now + timedelta(days=FEED_FUTURE_DAYS)
         )
@@ -547,6 +549,19 @@ def feed_events(*, staff: Staff, host: str) -> list[ical.CalendarEvent]:
         )
         .order_by("starts_at", "pk")
     )
+    # A Part 2 patient's initials beside a program's session would tell a calendar
+    # service who is treated for a substance use disorder (42 CFR Part 2): none.
+    part2 = set(
+        part2_patients()
+        .filter(
+            pk__in={
+                a.patient_id
+                for appointment in appointments
+                for a in appointment.attendees.all()
+            }
+        )
+        .values_list("pk", flat=True)
+    )
     events = []
     for appointment in appointments:
         attendees = list(appointment.attendees.all())
@@ -556,6 +571,7 @@ def feed_events(*, staff: Staff, host: str) -> list[ical.CalendarEvent]:
             who = " ".join(
                 recurrence.initials(a.patient.given_name, a.patient.family_name)
                 for a in attendees
+                if a.patient_id not in part2
             )
             summary = f"Session {who}".strip()
         events.append(_event(appointment, summary, host))

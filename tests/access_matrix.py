@@ -695,6 +695,11 @@ ROUTES: dict[str, Route] = {
         kwargs=disclosures_kwargs("consent_kwargs"),
         patient_data=True,
     ),
+    "disclosures:consent-expiry-event": Route(
+        expect=patient_route(**CLINICAL),
+        kwargs=disclosures_kwargs("consent_kwargs"),
+        patient_data=True,
+    ),
     "disclosures:disclosure-new": Route(
         expect=patient_route(**CLINICAL), kwargs=patient_kwargs, patient_data=True
     ),

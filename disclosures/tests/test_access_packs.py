@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
+from fhir.resources.R4B.bundle import Bundle
 
 from disclosures import services
 from disclosures.models import Disclosure, PrivateNote, SubjectAccessPack
@@ -63,13 +64,23 @@ def test_asking_in_the_portal_makes_both_files_and_logs_the_disclosure(
     bundle = client.get(
         reverse("disclosures:portal-pack-download", args=[pack.public_id, "json"])
     )
+    assert bundle["Content-Type"] == "application/fhir+json"
     body = json.loads(bundle.content)
-    assert body["patient"]["record_number"] == clinic.patient.record_number
-    assert {s["kind"] for s in body["sections"]} >= {"scores", "attendance"}
+    Bundle.model_validate(body)
+    assert body["type"] == "collection"
+    resources = [entry["resource"] for entry in body["entry"]]
+    by_type = {r["resourceType"] for r in resources}
+    assert {"Patient", "QuestionnaireResponse", "Observation"} <= by_type
+    (own,) = [r for r in resources if r["resourceType"] == "Patient"]
+    assert own["id"] == str(clinic.patient.public_id)
+    assert clinic.patient.record_number in json.dumps(own["identifier"])
+    # Only this patient's resources: every reference to a patient is to them.
+    subjects = {r["subject"]["reference"] for r in resources if "subject" in r}
+    assert subjects == {f"Patient/{clinic.patient.public_id}"}
     assert "yellow kite" not in bundle.content.decode()
     # The copy shows in the accounting as a disclosure to the patient.
     accounting = client.get(reverse("disclosures:portal-accounting")).content.decode()
-    assert "The patient" in accounting
+    assert "Your own copy of your record" in accounting
 
 
 def test_the_copy_is_offered_for_a_limited_time(
@@ -127,3 +138,37 @@ def test_staff_ask_on_the_patients_behalf(
     pack = SubjectAccessPack.objects.get()
     assert pack.requested_by == clinic.therapist_on_team
     assert pack.status == "ready"
+
+
+def test_a_resource_type_added_to_the_registry_joins_the_pack(
+    clinic, record, monkeypatch
+):
+    """The pack is built from interop.registry.TYPES, so a type another engineer adds
+    there (Encounter, CarePlan…) comes with it; another patient's rows never do."""
+    from dataclasses import replace
+
+    from disclosures import access_packs
+    from interop import registry
+    from patients.tests.factories import PatientFactory
+
+    other = PatientFactory(team=clinic.patient.team)
+    extra = replace(
+        registry.PATIENT,
+        name="Flag",
+        # Rows of every patient: the pack must keep only its owner's.
+        rows=lambda requester: type(clinic.patient).objects.filter(
+            pk__in=[clinic.patient.pk, other.pk]
+        ),
+        convert=lambda p: [
+            {
+                "resourceType": "Patient",
+                "id": f"flag-{p.public_id}",
+                "active": True,
+            }
+        ],
+    )
+    monkeypatch.setitem(registry.TYPES, "Flag", extra)
+    ids = [r["id"] for r in access_packs.pack_resources(clinic.patient)]
+    assert f"flag-{clinic.patient.public_id}" in ids
+    assert f"flag-{other.public_id}" not in ids
+    assert str(other.public_id) not in " ".join(ids)

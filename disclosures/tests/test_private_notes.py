@@ -17,7 +17,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from disclosures import services
 from disclosures.choices import Channel, ContentKind
-from disclosures.models import PrivateNote, PrivateNoteShare
+from disclosures.models import PrivateNote, PrivateNoteShare, SubjectAccessPack
 from disclosures.tests.factories import RecipientFactory
 from ipt.models import CourseSession
 from ipt.tests import matrix as ipt_matrix
@@ -120,16 +120,37 @@ def test_it_cannot_be_shared_with_someone_who_may_not_see_the_patient(clinic):
         )
 
 
-def test_the_canary_is_on_no_other_page_export_or_disclosure(clinic):
+# GET routes none of the walk's personas opens (200), and why the canary cannot be on
+# them; every other GET route of the access matrix is opened and searched.
+NOT_OPENED: dict[str, str] = {
+    "accounts:verify": "the second-factor prompt: a signed-in persona is sent on",
+    "portal:link": "a sign-in link: it redirects, it shows nothing",
+    "portal:sign-in": "the date-of-birth question before sign-in: no record on it",
+    # Bulk export is for API clients (403/404 to a staff session). Its files are the
+    # resources of interop/registry.py, which maps no private note; the patient's own
+    # copy below is built from the same registry and searched.
+    "fhir:export": "bulk export: API clients only",
+    "fhir:export-status": "bulk export: API clients only",
+    "fhir:export-file": "bulk export: API clients only",
+}
+
+WALKERS = ["therapist_on_team", "supervisor", "break_glass", "patient_self"]
+
+
+def test_the_canary_is_on_no_other_page_export_or_disclosure(
+    clinic, django_capture_on_commit_callbacks
+):
     """Every GET route of the access matrix, for the author, a supervisor, a colleague
     who broke the glass and the patient in the portal: the canary appears only on the
-    author's private-note page."""
+    author's private-note page. Then the files a route cannot show whole: the
+    patient's own copy made by the job (PDF and FHIR bundle), and search."""
     session = _session(clinic)
     PrivateNote.objects.create(
         session=session, author=clinic.therapist_on_team, text=CANARY
     )
     seen_on = []
-    for persona in ["therapist_on_team", "supervisor", "break_glass", "patient_self"]:
+    opened = set()
+    for persona in WALKERS:
         client = _client_for(Client(), clinic, persona)
         for name, route in sorted(ROUTES.items()):
             if route.method != "get":
@@ -139,9 +160,26 @@ def test_the_canary_is_on_no_other_page_export_or_disclosure(clinic):
             )
             if response.status_code != 200:
                 continue
+            opened.add(name)
             if CANARY in readable_text(response):
                 seen_on.append((name, persona))
     assert seen_on == [(PRIVATE_PAGE, "therapist_on_team")]
+    every_get = {name for name, route in ROUTES.items() if route.method == "get"}
+    unopened = sorted(every_get - opened - set(NOT_OPENED))
+    assert unopened == [], f"open these or say why not in NOT_OPENED: {unopened}"
+    assert sorted(set(NOT_OPENED) & opened) == []  # the list stays true
+    # The patient's own copy, made by the job as the patient would get it.
+    patient = _client_for(Client(), clinic, "patient_self")
+    with django_capture_on_commit_callbacks(execute=True):
+        requested = services.access_pack_request(patient=clinic.patient)
+    pack = SubjectAccessPack.objects.get(pk=requested.pk)
+    assert pack.status == "ready"
+    for fmt in ["pdf", "json"]:
+        response = patient.get(
+            reverse("disclosures:portal-pack-download", args=[pack.public_id, fmt])
+        )
+        assert response.status_code == 200
+        assert CANARY not in readable_text(response)
     # Nor in search results.
     client = _client_for(Client(), clinic, "therapist_on_team")
     found = client.get(reverse("patients:caseload"), {"q": "yellow kite"})

@@ -122,3 +122,75 @@ def test_a_patient_outside_part2_needs_only_their_permission(clinic: Any) -> Non
     assert supporter.recipient is None
     contact = _log(clinic, supporter)
     assert SupporterContact.objects.get() == contact
+
+
+def test_a_part2_contact_under_consent_is_written_to_the_disclosure_log(
+    clinic: Any,
+) -> None:
+    from disclosures.models import Disclosure
+
+    _part2(clinic)
+    supporter = _sister(clinic)
+    consent = ConsentFactory(
+        patient=clinic.patient,
+        recipients=[supporter.recipient],
+        scopes=[ContentKind.COURSE_SUMMARY],
+    )
+    before = timezone.now()
+    contact = _log(clinic, supporter)
+    disclosure = Disclosure.objects.get()
+    assert disclosure.patient == clinic.patient  # whose records
+    assert disclosure.disclosed_by == clinic.therapist_on_team  # who
+    assert disclosure.recipient == supporter.recipient  # to whom
+    assert disclosure.content_kinds == [ContentKind.COURSE_SUMMARY]  # what
+    assert bytes(disclosure.document).decode() == contact.shared
+    assert disclosure.consent == consent  # under which consent
+    assert disclosure.disclosed_at >= before  # when
+    assert disclosure.channel == "phone"  # how
+    assert disclosure.part2
+    assert disclosure.notice is None  # a phone call carries no written notice
+    # The patient's accounting of disclosures lists it.
+    from disclosures import selectors
+
+    assert selectors.accounting(clinic.patient).disclosures == [disclosure]
+
+
+def test_a_written_message_names_the_notice_it_carried(clinic: Any) -> None:
+    from disclosures.models import Disclosure
+
+    _part2(clinic)
+    supporter = _sister(clinic)
+    ConsentFactory(
+        patient=clinic.patient,
+        recipients=[supporter.recipient],
+        scopes=[ContentKind.COURSE_SUMMARY],
+    )
+    services.contact_log(
+        supporter=supporter,
+        by=clinic.therapist_on_team,
+        contacted_on=timezone.localdate() - timedelta(days=1),
+        mode="message",
+        family_session=False,
+        shared="A letter about the next family session.",
+    )
+    disclosure = Disclosure.objects.get()
+    assert disclosure.channel == "message"
+    assert disclosure.notice is not None
+    assert timezone.localdate(disclosure.disclosed_at) == (
+        timezone.localdate() - timedelta(days=1)
+    )
+
+
+def test_no_disclosure_is_logged_when_the_contact_is_refused_or_not_part2(
+    clinic: Any,
+) -> None:
+    from disclosures.models import Disclosure
+
+    outside = factories.supporter(
+        clinic.patient, permission_on=timezone.localdate() - timedelta(days=10)
+    )
+    _log(clinic, outside)  # not Part 2: HIPAA and the patient's permission
+    _part2(clinic)
+    with pytest.raises(Refused):
+        _log(clinic, _sister(clinic))  # Part 2 without consent
+    assert not Disclosure.objects.exists()
