@@ -11,6 +11,12 @@ from django.conf import settings
 from interop.registry import EXPORTABLE, QUESTIONNAIRE, TYPES, scope_names
 
 SMART_OAUTH = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"
+SEARCH_PARAMETER_TYPES = {
+    "date": "date",
+    "patient": "reference",
+    "practitioner": "reference",
+    "episode-of-care": "reference",
+}
 
 
 def capability_statement(base: str) -> dict[str, Any]:
@@ -27,11 +33,7 @@ def capability_statement(base: str) -> dict[str, Any]:
                 "searchParam": [
                     {
                         "name": name,
-                        "type": {
-                            "date": "date",
-                            "code": "token",
-                            "identifier": "token",
-                        }.get(name, "reference" if name == "patient" else "token"),
+                        "type": SEARCH_PARAMETER_TYPES.get(name, "token"),
                         "documentation": resource_type.search_help.get(name, ""),
                     }
                     for name in resource_type.search
@@ -120,6 +122,8 @@ _UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 PARAMETER_SCHEMAS: dict[str, dict[str, Any]] = {
     "patient": {"type": "string", "pattern": f"^(Patient/)?{_UUID}$"},
     "_id": {"type": "string", "pattern": f"^{_UUID}$"},
+    "practitioner": {"type": "string", "pattern": f"^(Practitioner/)?{_UUID}$"},
+    "episode-of-care": {"type": "string", "pattern": f"^(EpisodeOfCare/)?{_UUID}$"},
     "date": {
         "type": "string",
         "pattern": "^(eq|ge|le|gt|lt)?[0-9]{4}-[0-9]{2}-[0-9]{2}"
