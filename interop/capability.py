@@ -123,6 +123,11 @@ PARAMETER_SCHEMAS: dict[str, dict[str, Any]] = {
     "patient": {"type": "string", "pattern": f"^(Patient/)?{_UUID}$"},
     "_id": {"type": "string", "pattern": f"^{_UUID}$"},
     "practitioner": {"type": "string", "pattern": f"^(Practitioner/)?{_UUID}$"},
+    # A session is held on a day: its date takes no time of day.
+    "Encounter.date": {
+        "type": "string",
+        "pattern": "^(eq|ge|le|gt|lt)?[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    },
     "episode-of-care": {"type": "string", "pattern": f"^(EpisodeOfCare/)?{_UUID}$"},
     "date": {
         "type": "string",
@@ -151,7 +156,8 @@ def openapi(base_path: str = "/fhir") -> dict[str, Any]:
                 "in": "query",
                 "description": resource_type.search_help.get(param, ""),
                 "schema": PARAMETER_SCHEMAS.get(
-                    param, {"type": "string", "minLength": 1}
+                    f"{name}.{param}",
+                    PARAMETER_SCHEMAS.get(param, {"type": "string", "minLength": 1}),
                 ),
             }
             for param in resource_type.search
