@@ -11,6 +11,12 @@ from django.conf import settings
 from interop.registry import EXPORTABLE, QUESTIONNAIRE, TYPES, scope_names
 
 SMART_OAUTH = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"
+SEARCH_PARAMETER_TYPES = {
+    "date": "date",
+    "patient": "reference",
+    "practitioner": "reference",
+    "episode-of-care": "reference",
+}
 
 
 def capability_statement(base: str) -> dict[str, Any]:
@@ -27,11 +33,7 @@ def capability_statement(base: str) -> dict[str, Any]:
                 "searchParam": [
                     {
                         "name": name,
-                        "type": {
-                            "date": "date",
-                            "code": "token",
-                            "identifier": "token",
-                        }.get(name, "reference" if name == "patient" else "token"),
+                        "type": SEARCH_PARAMETER_TYPES.get(name, "token"),
                         "documentation": resource_type.search_help.get(name, ""),
                     }
                     for name in resource_type.search
@@ -120,6 +122,13 @@ _UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 PARAMETER_SCHEMAS: dict[str, dict[str, Any]] = {
     "patient": {"type": "string", "pattern": f"^(Patient/)?{_UUID}$"},
     "_id": {"type": "string", "pattern": f"^{_UUID}$"},
+    "practitioner": {"type": "string", "pattern": f"^(Practitioner/)?{_UUID}$"},
+    # A session is held on a day: its date takes no time of day.
+    "Encounter.date": {
+        "type": "string",
+        "pattern": "^(eq|ge|le|gt|lt)?[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    },
+    "episode-of-care": {"type": "string", "pattern": f"^(EpisodeOfCare/)?{_UUID}$"},
     "date": {
         "type": "string",
         "pattern": "^(eq|ge|le|gt|lt)?[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -147,7 +156,8 @@ def openapi(base_path: str = "/fhir") -> dict[str, Any]:
                 "in": "query",
                 "description": resource_type.search_help.get(param, ""),
                 "schema": PARAMETER_SCHEMAS.get(
-                    param, {"type": "string", "minLength": 1}
+                    f"{name}.{param}",
+                    PARAMETER_SCHEMAS.get(param, {"type": "string", "minLength": 1}),
                 ),
             }
             for param in resource_type.search

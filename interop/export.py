@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from audit import services as audit
@@ -107,8 +108,16 @@ def _chunks(
         )
         allowed = set(patients.values_list("pk", flat=True))
         queryset = resource_type.unscoped()
-    if since is not None and resource_type.since_field:
-        queryset = queryset.filter(**{f"{resource_type.since_field}__gte": since})
+    if since is not None and resource_type.since_fields:
+        changed = Q()
+        for column in resource_type.since_fields:
+            changed |= Q(**{f"{column}__gte": since})
+        if resource_type.since_fields == ("updated_at",):
+            queryset = queryset.filter(changed)
+        else:  # ids from a subquery: a join to a goal's ratings would repeat the goal
+            queryset = queryset.filter(
+                pk__in=queryset.model.objects.filter(changed).values("pk")
+            )
     last = 0
     while True:
         chunk = list(

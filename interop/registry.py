@@ -12,31 +12,50 @@ import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
+from fhir.resources.R4B.appointment import Appointment
+from fhir.resources.R4B.careplan import CarePlan
 from fhir.resources.R4B.condition import Condition
+from fhir.resources.R4B.consent import Consent
+from fhir.resources.R4B.encounter import Encounter
+from fhir.resources.R4B.episodeofcare import EpisodeOfCare
 from fhir.resources.R4B.fhirresourcemodel import FHIRResourceModel
+from fhir.resources.R4B.goal import Goal
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.organization import Organization
 from fhir.resources.R4B.patient import Patient as FhirPatient
 from fhir.resources.R4B.practitioner import Practitioner
+from fhir.resources.R4B.practitionerrole import PractitionerRole
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from accounts.models import Site, Staff
+from disclosures.choices import TPO_RECIPIENT_KINDS, ConsentKind
+from disclosures.models import Consent as ConsentRow
 from interop import codes
+from interop.resources import appointment as appointment_map
+from interop.resources import care_plan as care_plan_map
 from interop.resources import condition as condition_map
+from interop.resources import consent as consent_map
+from interop.resources import encounter as encounter_map
+from interop.resources import episode_of_care as episode_map
+from interop.resources import goal as goal_map
 from interop.resources import observation as observation_map
 from interop.resources import organization as organization_map
 from interop.resources import patient as patient_map
 from interop.resources import practitioner as practitioner_map
+from interop.resources import practitioner_role as practitioner_role_map
 from interop.resources import questionnaire as questionnaire_map
 from interop.resources import questionnaire_response as response_map
+from ipt.models import Course, CourseSession, GoalRating
+from ipt.models import Goal as GoalRow
 from measures.instruments import REGISTRY
 from measures.models import Administration
 from patients.models import Diagnosis, Patient
+from scheduling.models import Attendee
 
 if TYPE_CHECKING:
     from interop.requester import Requester
@@ -65,7 +84,9 @@ class ResourceType:
     keyset: str = "public_id"
     """The unique column searches page on (``WHERE col > last ORDER BY col``)."""
     patient_of: Callable[[Any], Patient | None] = lambda row: None
-    since_field: str | None = "updated_at"
+    since_fields: tuple[str, ...] = ("updated_at",)
+    """The columns whose change puts a row in a ``_since`` export: its own, and those
+    of the rows its resource is built from (a goal's ratings, a plan's contract)."""
     exportable: bool = True
     keep: Callable[[dict[str, Any], dict[str, str]], bool] = lambda res, params: True
     """Drops resources of a row that a search does not ask for (one score of several)."""
@@ -186,8 +207,17 @@ def _administrations(requester: Requester, name: str) -> QuerySet[Administration
     ).select_related("patient")
 
 
-def _by_patient(queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
-    return queryset.filter(patient__public_id=_patient_id(value))
+def by_patient(path: str = "patient") -> Filter:
+    """``patient=[Patient/]<id>`` over the lookup path from a row to its patient."""
+
+    def apply(queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
+        return queryset.filter(**{f"{path}__public_id": _patient_id(value)})
+
+    return apply
+
+
+_by_patient = by_patient()
+PATIENT_HELP = "Patient/<id> or <id>."
 
 
 def _questionnaire(queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
@@ -207,7 +237,7 @@ QUESTIONNAIRE_RESPONSE = ResourceType(
     read_filter=lambda qs, rid: qs.filter(public_id=_uuid(rid, "id")),
     search={"patient": _by_patient, "questionnaire": _questionnaire},
     search_help={
-        "patient": "Patient/<id> or <id>.",
+        "patient": PATIENT_HELP,
         "questionnaire": f"{codes.QUESTIONNAIRE_BASE}<instrument> or its id.",
     },
     patient_of=lambda a: a.patient,
@@ -360,6 +390,32 @@ def _organization_read(queryset: QuerySet[Site], resource_id: str) -> QuerySet[A
     return queryset.filter(pk=int(pk))
 
 
+def _role_read(queryset: QuerySet[Staff], resource_id: str) -> QuerySet[Any]:
+    practitioner, _, _organization = resource_id.partition(".")
+    return queryset.filter(public_id=_uuid(practitioner, "id"))
+
+
+def _by_practitioner(queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
+    return queryset.filter(
+        public_id=_uuid(value.removeprefix("Practitioner/"), "practitioner")
+    )
+
+
+PRACTITIONER_ROLE = ResourceType(
+    name="PractitionerRole",
+    model=PractitionerRole,
+    description=(
+        "A staff member of the requester's site in each of their teams "
+        "(<practitioner>.team-<n>), or at the site for someone in no team."
+    ),
+    convert=practitioner_role_map.to_fhir,
+    rows=lambda r: _practitioners(r).prefetch_related("teams"),
+    read_filter=_role_read,
+    search={"practitioner": _by_practitioner},
+    search_help={"practitioner": "Practitioner/<id> or <id>."},
+)
+
+
 ORGANIZATION = ResourceType(
     name="Organization",
     model=Organization,
@@ -384,16 +440,220 @@ QUESTIONNAIRE = ResourceType(
 )
 
 
+# --- Sessions: Appointment and Encounter ----------------------------------------------
+def _attendees() -> QuerySet[Attendee]:
+    return Attendee.objects.select_related("appointment__clinician", "patient")
+
+
+APPOINTMENT = ResourceType(
+    name="Appointment",
+    model=Appointment,
+    description=(
+        "One patient at one appointment (a group session's only names its own "
+        "patient), with its status and the attendance recorded."
+    ),
+    convert=lambda a: [appointment_map.to_fhir(a)],
+    rows=lambda r: _attendees().filter(
+        patient__in=r.patients("Appointment", clinical=True)
+    ),
+    since_fields=("updated_at", "appointment__updated_at"),
+    read_filter=lambda qs, rid: qs.filter(public_id=_uuid(rid, "id")),
+    search={"patient": _by_patient, "date": date_filter("appointment__starts_at")},
+    search_help={
+        "patient": PATIENT_HELP,
+        "date": "When it starts: [eq|ge|le|gt|lt]YYYY-MM-DD or a date-time with a zone.",
+    },
+    patient_of=lambda a: a.patient,
+    unscoped=_attendees,
+    patient_id_of=lambda a: a.patient_id,
+)
+
+
+def _sessions() -> QuerySet[CourseSession]:
+    return CourseSession.objects.select_related(
+        "course__patient", "course__clinician", "attendee"
+    )
+
+
+def _by_session_date(queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
+    """``date=[eq|ge|le|gt|lt]YYYY-MM-DD`` on the day the session was held."""
+    prefix = value[:2] if value[:2] in _PREFIXES else "eq"
+    raw = value[2:] if value[:2] in _PREFIXES else value
+    try:
+        if len(raw) != 10:
+            raise ValueError
+        held = date.fromisoformat(raw)
+    except ValueError:
+        raise BadParameter(
+            "date must be YYYY-MM-DD after an optional eq, ge, le, gt or lt."
+        ) from None
+    lookup = {"eq": "", "ge": "__gte", "le": "__lte", "gt": "__gt", "lt": "__lt"}
+    return queryset.filter(**{f"held_on{lookup[prefix]}": held})
+
+
+ENCOUNTER = ResourceType(
+    name="Encounter",
+    model=Encounter,
+    description=(
+        "A session of a course as attendance recorded it (attended and numbered, or "
+        "missed or cancelled), part of the course's EpisodeOfCare."
+    ),
+    convert=lambda s: [encounter_map.to_fhir(s)],
+    rows=lambda r: _sessions().filter(
+        course__patient__in=r.patients("Encounter", clinical=True)
+    ),
+    since_fields=("updated_at", "attendee__updated_at"),
+    read_filter=lambda qs, rid: qs.filter(public_id=_uuid(rid, "id")),
+    search={
+        "patient": by_patient("course__patient"),
+        "episode-of-care": lambda qs, v: qs.filter(
+            course__public_id=_uuid(v.removeprefix("EpisodeOfCare/"), "episode-of-care")
+        ),
+        "date": _by_session_date,
+    },
+    search_help={
+        "patient": PATIENT_HELP,
+        "episode-of-care": "EpisodeOfCare/<id> or <id>: the course.",
+        "date": "The day it was held: [eq|ge|le|gt|lt]YYYY-MM-DD.",
+    },
+    patient_of=lambda s: s.course.patient,
+    unscoped=_sessions,
+    patient_id_of=lambda s: s.course.patient_id,
+)
+
+
+# --- The course: EpisodeOfCare, CarePlan, Goal --------------------------------------
+def _courses() -> QuerySet[Course]:
+    return Course.objects.select_related("patient", "clinician", "program")
+
+
+def _plans() -> QuerySet[Course]:
+    return (
+        _courses().select_related("contract").prefetch_related("problem_areas", "goals")
+    )
+
+
+EPISODE_OF_CARE = ResourceType(
+    name="EpisodeOfCare",
+    model=EpisodeOfCare,
+    description="A course of IPT, from opening to its end, on its program.",
+    convert=lambda c: [episode_map.to_fhir(c)],
+    rows=lambda r: _courses().filter(
+        patient__in=r.patients("EpisodeOfCare", clinical=True)
+    ),
+    read_filter=lambda qs, rid: qs.filter(public_id=_uuid(rid, "id")),
+    search={"patient": _by_patient},
+    search_help={"patient": PATIENT_HELP},
+    patient_of=lambda c: c.patient,
+    unscoped=_courses,
+    patient_id_of=lambda c: c.patient_id,
+)
+
+CARE_PLAN = ResourceType(
+    name="CarePlan",
+    model=CarePlan,
+    description=(
+        "The IPT course as a plan: its phases and the treatment contract as "
+        "activities, the problem areas it addresses, its goals."
+    ),
+    convert=lambda c: [care_plan_map.to_fhir(c)],
+    rows=lambda r: _plans().filter(patient__in=r.patients("CarePlan", clinical=True)),
+    since_fields=(
+        "updated_at",
+        "contract__updated_at",
+        "problem_areas__updated_at",
+        "goals__updated_at",
+    ),
+    read_filter=lambda qs, rid: qs.filter(public_id=_uuid(rid, "id")),
+    search={"patient": _by_patient},
+    search_help={"patient": PATIENT_HELP},
+    patient_of=lambda c: c.patient,
+    unscoped=_plans,
+    patient_id_of=lambda c: c.patient_id,
+)
+
+
+def _goals() -> QuerySet[GoalRow]:
+    return GoalRow.objects.select_related("course__patient").prefetch_related(
+        Prefetch("ratings", queryset=GoalRating.objects.select_related("rated_by"))
+    )
+
+
+GOAL = ResourceType(
+    name="Goal",
+    model=Goal,
+    description=(
+        "A goal of the treatment contract for one problem area, with its GAS levels "
+        "(−2..+2, in the clinic's words) and every rating."
+    ),
+    convert=lambda g: [goal_map.to_fhir(g)],
+    rows=lambda r: _goals().filter(
+        course__patient__in=r.patients("Goal", clinical=True)
+    ),
+    since_fields=("updated_at", "ratings__updated_at", "course__updated_at"),
+    read_filter=lambda qs, rid: qs.filter(public_id=_uuid(rid, "id")),
+    search={"patient": by_patient("course__patient")},
+    search_help={"patient": PATIENT_HELP},
+    patient_of=lambda g: g.course.patient,
+    unscoped=_goals,
+    patient_id_of=lambda g: g.course.patient_id,
+)
+
+
+# --- Consent -------------------------------------------------------------------------
+def _consents(requester: Requester) -> QuerySet[ConsentRow]:
+    """Staff: the consents of their patients. A client: only the consents that name
+    its recipient (a TPO consent names a class: every recipient of the TPO kinds);
+    another recipient's consent is not its business, and a client without a
+    recipient sees none."""
+    consents = ConsentRow.objects.filter(
+        patient__in=requester.patients("Consent", clinical=True)
+    )
+    client = requester.client
+    if client is not None:
+        recipient = client.recipient
+        if recipient is None:
+            return ConsentRow.objects.none()
+        names = Q(recipients=recipient)
+        if recipient.kind in TPO_RECIPIENT_KINDS:
+            names |= Q(kind=ConsentKind.TPO)
+        consents = consents.filter(pk__in=ConsentRow.objects.filter(names).values("pk"))
+    return consents.select_related("patient").prefetch_related("scopes", "recipients")
+
+
+CONSENT = ResourceType(
+    name="Consent",
+    model=Consent,
+    description=(
+        "A patient's written consent to disclose (42 CFR Part 2): what it covers, to "
+        "whom, from when to when. A client sees only the consents naming it."
+    ),
+    convert=lambda c: [consent_map.to_fhir(c)],
+    rows=_consents,
+    read_filter=lambda qs, rid: qs.filter(public_id=_uuid(rid, "id")),
+    search={"patient": _by_patient},
+    search_help={"patient": PATIENT_HELP},
+    patient_of=lambda c: c.patient,
+)
+
+
 TYPES: dict[str, ResourceType] = {
     t.name: t
     for t in (
         PATIENT,
         PRACTITIONER,
+        PRACTITIONER_ROLE,
         ORGANIZATION,
         CONDITION,
         QUESTIONNAIRE,
         QUESTIONNAIRE_RESPONSE,
         OBSERVATION,
+        APPOINTMENT,
+        ENCOUNTER,
+        EPISODE_OF_CARE,
+        CARE_PLAN,
+        GOAL,
+        CONSENT,
     )
 }
 EXPORTABLE = [t.name for t in TYPES.values() if t.exportable]

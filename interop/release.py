@@ -24,7 +24,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from disclosures import rules
-from disclosures.choices import Channel
+from disclosures.choices import Channel, ContentKind
 from disclosures.models import Disclosure
 from patients.models import Patient
 
@@ -33,6 +33,23 @@ if TYPE_CHECKING:
 
 PART2_NOTICE = "urn:iptcare:ext:part2-notice"
 """Extension (on ``meta``) holding the §2.32 notice a Part 2 resource travels with."""
+
+# Types the disclosure rule's vocabulary (``rules._FHIR_CONTENT``, owned by the
+# disclosures app) does not name yet. A Consent identifies its patient and, for a Part
+# 2 patient, their treatment: it goes as identity, under a consent that covers
+# demographics or not at all (docs/decisions/0046).
+_NOT_YET_IN_THE_RULE = {"Consent": ContentKind.DEMOGRAPHICS}
+
+
+def content_kind(resource_type: str) -> ContentKind:
+    """The content kind of a resource type; an unknown type is refused (the rule's
+    ``UnknownContent``), so nothing leaves unclassified."""
+    try:
+        return rules.content_kind_for_fhir(resource_type)
+    except rules.UnknownContent:
+        if resource_type in _NOT_YET_IN_THE_RULE:
+            return _NOT_YET_IN_THE_RULE[resource_type]
+        raise
 
 
 def releasable(
@@ -47,7 +64,7 @@ def releasable(
         return patients.exclude(rules.part2_q())
     allowed = rules.patients_disclosable_to(
         recipient=client.recipient,
-        content_kind=rules.content_kind_for_fhir(resource_type),
+        content_kind=content_kind(resource_type),
         at=timezone.now(),
     )
     return patients.filter(pk__in=allowed.values("pk"))
@@ -70,7 +87,7 @@ def release(
         return
     at = timezone.now()
     notice = rules.notice_in_force(at)
-    kind = rules.content_kind_for_fhir(resource_type)
+    kind = content_kind(resource_type)
     consents = {
         consent.patient_id: consent
         for consent in rules.consents_covering(

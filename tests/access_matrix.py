@@ -650,6 +650,13 @@ ROUTES: dict[str, Route] = {
             "Questionnaire",
             "QuestionnaireResponse",
             "Observation",
+            "PractitionerRole",
+            "Appointment",
+            "Encounter",
+            "EpisodeOfCare",
+            "CarePlan",
+            "Goal",
+            "Consent",
         ]
     },
     "fhir:Patient-read": Route(
@@ -667,8 +674,17 @@ ROUTES: dict[str, Route] = {
             ("Condition", "condition_kwargs"),
             ("QuestionnaireResponse", "response_kwargs"),
             ("Observation", "observation_kwargs"),
+            ("Appointment", "appointment_kwargs"),
+            ("Encounter", "encounter_kwargs"),
+            ("EpisodeOfCare", "course_kwargs"),
+            ("CarePlan", "course_kwargs"),
+            ("Goal", "goal_kwargs"),
+            ("Consent", "consent_kwargs"),
         ]
     },
+    "fhir:PractitionerRole-read": Route(
+        expect=SAME_SITE, kwargs=fhir_kwargs("practitioner_role_kwargs")
+    ),
     "fhir:Practitioner-read": Route(
         expect=SAME_SITE, kwargs=fhir_kwargs("practitioner_kwargs")
     ),

@@ -1,18 +1,22 @@
 """Observation ← the scores of a ``measures.Administration``: one for the total (id
 ``<administration>``) and one per subscale (``<administration>.<n>``, n from 1 in the
 instrument's order), each with its severity band as interpretation and ``derivedFrom``
-the QuestionnaireResponse. A score the scorer could not compute is not sent.
+the QuestionnaireResponse. A score the scorer could not compute is not sent; a total
+that stands for missing answers (prorated, ``measures``) carries a note saying so, in
+the words the pages use ("Total prorated from 8 of 9 items").
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.utils import translation
+
 from interop import codes
 from interop.resources._common import instant, reference
 from measures.instruments import REGISTRY
 from measures.instruments.base import Instrument
-from measures.models import Administration
+from measures.models import Administration, prorated_note_for
 
 RESOURCE_TYPE = "Observation"
 UCUM = "http://unitsofmeasure.org"
@@ -74,6 +78,16 @@ def _observation(
     return data
 
 
+def prorated_note(administration: Administration) -> str:
+    """ "Total prorated from 8 of 9 items", or "": the measures app's one rule, in
+    English whatever language a request or the worker runs in."""
+    with translation.override("en"):
+        note = prorated_note_for(
+            administration.instrument_id, administration.answers, administration.total
+        )
+    return f"Total {note}" if note else ""
+
+
 def to_fhir(
     administration: Administration, patient_public_id: str
 ) -> list[dict[str, Any]]:
@@ -83,16 +97,18 @@ def to_fhir(
         return []
     resources = []
     if administration.total is not None:
-        resources.append(
-            _observation(
-                administration,
-                patient_public_id,
-                str(administration.public_id),
-                total_coding(instrument),
-                administration.total,
-                administration.band,
-            )
+        total = _observation(
+            administration,
+            patient_public_id,
+            str(administration.public_id),
+            total_coding(instrument),
+            administration.total,
+            administration.band,
         )
+        note = prorated_note(administration)
+        if note:
+            total["note"] = [{"text": note}]
+        resources.append(total)
     for number, subscale in enumerate(instrument.subscales, start=1):
         value = (administration.subscales or {}).get(subscale.name)
         if value is None:
@@ -122,6 +138,7 @@ def from_fhir(data: dict[str, Any]) -> dict[str, Any]:
         "score": which,
         "value": data["valueQuantity"]["value"],
         "band": interpretation[0]["text"],
+        "note": (data.get("note") or [{"text": ""}])[0]["text"],
         "administered_at": data["effectiveDateTime"],
         "patient": data["subject"]["reference"].removeprefix("Patient/"),
     }

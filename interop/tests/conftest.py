@@ -16,12 +16,10 @@ from oauth2_provider.models import AccessToken, Application
 
 from accounts.models import Site, Team
 from interop.models import ApiClient
+from interop.registry import TYPES
 
-ALL_READ = (
-    "system/Patient.read system/Practitioner.read system/Organization.read "
-    "system/Condition.read system/Questionnaire.read "
-    "system/QuestionnaireResponse.read system/Observation.read"
-)
+ALL_READ = " ".join(f"system/{name}.read" for name in TYPES)
+"""One scope per type the API serves (each named, not ``system/*.read``)."""
 SECRET = "a-client-secret-for-tests-only"
 
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from disclosures.tests.factories import ConsentFactory
+from ipt.models import Course
+from ipt.tests.factories import CourseFactory, GoalFactory, attended_sessions
 from measures.tests.factories import AdministrationFactory
 from patients.tests.factories import DiagnosisFactory
+from scheduling.tests.factories import booked
 
 
 def patient_kwargs(clinic: Any) -> dict[str, Any]:
@@ -49,3 +53,39 @@ def export_kwargs(clinic: Any) -> dict[str, Any]:
 
 def export_file_kwargs(clinic: Any) -> dict[str, Any]:
     return {"job": uuid.uuid4(), "name": "Patient.ndjson"}
+
+
+def practitioner_role_kwargs(clinic: Any) -> dict[str, Any]:
+    return {
+        "resource_id": f"{clinic.therapist_on_team.public_id}.team-{clinic.team_a.pk}"
+    }
+
+
+def _course(clinic: Any) -> Course:
+    course: Course = CourseFactory(
+        patient=clinic.patient, clinician=clinic.therapist_on_team
+    )
+    return course
+
+
+def appointment_kwargs(clinic: Any) -> dict[str, Any]:
+    appointment = booked(clinic.patient, clinic.therapist_on_team)
+    return {"resource_id": str(appointment.attendees.get().public_id)}
+
+
+def encounter_kwargs(clinic: Any) -> dict[str, Any]:
+    (session,) = attended_sessions(_course(clinic), 1)
+    return {"resource_id": str(session.public_id)}
+
+
+def course_kwargs(clinic: Any) -> dict[str, Any]:
+    """EpisodeOfCare and CarePlan both carry the course's id."""
+    return {"resource_id": str(_course(clinic).public_id)}
+
+
+def goal_kwargs(clinic: Any) -> dict[str, Any]:
+    return {"resource_id": str(GoalFactory(course=_course(clinic)).public_id)}
+
+
+def consent_kwargs(clinic: Any) -> dict[str, Any]:
+    return {"resource_id": str(ConsentFactory(patient=clinic.patient).public_id)}

@@ -17,14 +17,18 @@ from audit.models import AuditEvent
 from conftest import Clinic
 from disclosures import rules
 from disclosures.choices import Channel, ContentKind
-from disclosures.models import Disclosure
+from disclosures.models import Disclosure, Recipient
 from disclosures.tests.factories import ConsentFactory, RecipientFactory
 from interop import export
 from interop.choices import ExportStatus
-from interop.models import ExportJob
+from interop.models import ApiClient, ExportJob
 from interop.tests.conftest import Api, make_client
+from ipt.choices import Phase
+from ipt.models import GoalRating
+from ipt.tests.factories import course_in_phase
 from measures.tests.factories import AdministrationFactory
 from patients.tests.factories import DiagnosisFactory, PatientFactory
+from scheduling.tests.factories import booked
 
 pytestmark = pytest.mark.django_db
 ASYNC = {"Prefer": "respond-async"}
@@ -41,19 +45,40 @@ def kick_off(api: Api, capture: Any, **params: str) -> Any:
         return api.get("/fhir/$export", params, **ASYNC)
 
 
-def seed(clinic: Clinic) -> None:
+def seed(clinic: Clinic, recipient: Recipient | None = None) -> None:
+    """Two patients of team A with a record of every type (consents naming the
+    recipient, when there is one), and one patient at the other site."""
     for patient in [clinic.patient, PatientFactory(team=clinic.team_a)]:
         AdministrationFactory(patient=patient, instrument_id="audit", answers=[1] * 10)
-        AdministrationFactory(patient=patient)
+        AdministrationFactory(patient=patient, answers=[1, 1, None, 1, 1, 1, 1, 1, 0])
         DiagnosisFactory(patient=patient)
+        course = course_in_phase(
+            Phase.MIDDLE, patient=patient, clinician=clinic.therapist_on_team
+        )
+        GoalRating.objects.create(
+            goal=course.goals.get(),
+            level=-1,
+            rated_on=timezone.localdate(),
+            rated_by=clinic.therapist_on_team,
+        )
+        booked(patient, clinic.therapist_on_team, course=course)
+        if recipient is not None:
+            ConsentFactory(
+                patient=patient, scopes=[ContentKind.SCORES], recipients=[recipient]
+            )
     AdministrationFactory(patient=clinic.patient_other_site)
 
 
 def test_an_export_matches_the_single_reads_resource_by_resource(
-    api: Api, clinic: Clinic, django_capture_on_commit_callbacks: Any
+    api: Api,
+    team_client: ApiClient,
+    clinic: Clinic,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    # given
-    seed(clinic)
+    # given every type seeded, the consents naming the client's recipient
+    team_client.recipient = RecipientFactory()
+    team_client.save()
+    seed(clinic, team_client.recipient)
     # when
     response = kick_off(api, django_capture_on_commit_callbacks)
     assert response.status_code == 202
@@ -67,11 +92,20 @@ def test_an_export_matches_the_single_reads_resource_by_resource(
     assert types == [
         "Patient",
         "Practitioner",
+        "PractitionerRole",
         "Organization",
         "Condition",
         "QuestionnaireResponse",
         "Observation",
+        "Appointment",
+        "Encounter",
+        "EpisodeOfCare",
+        "CarePlan",
+        "Goal",
+        "Consent",
     ]
+    # every type has something to compare
+    assert all(entry["count"] > 0 for entry in body["output"]), body["output"]
     counted = 0
     for entry in body["output"]:
         ndjson = b"".join(
@@ -256,3 +290,59 @@ def test_an_export_keeps_to_the_disclosure_rules(
     assert Disclosure.objects.filter(
         patient=clinic.patient, channel=Channel.API
     ).exists()
+
+
+def test_a_part2_course_is_not_exported_without_a_consent(
+    api_for: Callable[..., Api],
+    clinic: Clinic,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Consented attendance goes; the course summary, not consented, stays."""
+    seed(clinic)
+    clinic.team_a.part2_program = True
+    clinic.team_a.save()
+    registry = make_client(team=clinic.team_a)
+    registry.recipient = RecipientFactory()
+    registry.save()
+    ConsentFactory(
+        patient=clinic.patient,
+        scopes=[ContentKind.ATTENDANCE],
+        recipients=[registry.recipient],
+    )
+    kick_off(api_for(registry), django_capture_on_commit_callbacks)
+    folder = export.export_dir(ExportJob.objects.get())
+    for name in ["EpisodeOfCare", "CarePlan", "Goal", "Consent"]:
+        assert (folder / f"{name}.ndjson").read_text() == "", name
+    for name in ["Appointment", "Encounter"]:
+        lines = (folder / f"{name}.ndjson").read_text().splitlines()
+        # the consenting patient's only, not their Part 2 team-mate's
+        assert lines and all(str(clinic.patient.public_id) in x for x in lines), name
+        assert all(
+            json.loads(line)["meta"]["security"] == [rules.PART2_SECURITY_LABEL]
+            for line in lines
+        )
+
+
+def test_since_finds_a_goal_whose_only_change_is_a_new_rating(
+    api: Api, clinic: Clinic, django_capture_on_commit_callbacks: Any
+) -> None:
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=30), tick=False):
+        seed(clinic)
+    rated = clinic.patient.ipt_courses.get().goals.get()
+    GoalRating.objects.create(
+        goal=rated, level=1, rated_on=timezone.localdate(), rated_by=clinic.supervisor
+    )
+    since = (timezone.now() - datetime.timedelta(days=1)).isoformat()
+    kick_off(
+        api,
+        django_capture_on_commit_callbacks,
+        _type="Goal,CarePlan",
+        _since=since.replace("+00:00", "Z"),
+    )
+    folder = export.export_dir(ExportJob.objects.get())
+    goals = [
+        json.loads(line)["id"]
+        for line in (folder / "Goal.ndjson").read_text().splitlines()
+    ]
+    assert goals == [str(rated.public_id)]
+    assert (folder / "CarePlan.ndjson").read_text() == ""

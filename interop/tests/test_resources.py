@@ -243,3 +243,20 @@ def test_a_score_that_could_not_be_computed_is_not_sent() -> None:
     administration = AdministrationFactory(instrument_id="phq9", answers=[None] * 9)
     assert administration.total is None
     assert observation.to_fhir(administration, "x") == []
+
+
+def test_a_prorated_total_carries_a_note_saying_so() -> None:
+    administration = AdministrationFactory(
+        instrument_id="phq9", answers=[1, 1, 1, None, 1, 1, 1, 1, 0]
+    )
+    assert administration.total is not None
+    total, *_ = observation.to_fhir(administration, "p")
+    valid(Observation, total)
+    assert total["note"] == [{"text": "Total prorated from 8 of 9 items"}]
+    assert observation.from_fhir(total)["note"] == "Total prorated from 8 of 9 items"
+
+
+def test_a_complete_total_carries_no_note() -> None:
+    administration = AdministrationFactory(instrument_id="phq9", answers=[1] * 9)
+    total, *_ = observation.to_fhir(administration, "p")
+    assert "note" not in total
