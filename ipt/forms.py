@@ -38,6 +38,8 @@ from ipt.models import (
 )
 from patients.forms import DateInput
 from patients.models import Patient
+from scheduling.choices import UNPLANNED_OUTCOMES, AttendanceOutcome
+from scheduling.forms import TimeInput
 
 TEXTAREA = {"rows": 3}
 SHORT_TEXTAREA = {"rows": 2}
@@ -287,15 +289,22 @@ class RatingForm(forms.Form):
 
 
 class SessionRecordForm(forms.Form):
-    """A session with no appointment behind it (an unplanned one). A second session on
-    a day that has one already needs saying so: ten sessions dated the same day by
-    mistake would tell the course's story wrong."""
+    """A session that was never booked (a crisis call, a walk-in): recording it books
+    its appointment on the spot (``scheduling.services.unplanned_session_record``), so
+    it belongs to one like every other session. A second session on a day that has one
+    already needs saying so: ten sessions dated the same day by mistake would tell the
+    course's story wrong."""
 
     held_on = forms.DateField(
         label="Date", widget=DateInput(), initial=timezone.localdate
     )
+    at = forms.TimeField(label="Time it began", widget=TimeInput())
+    duration_minutes = forms.IntegerField(
+        label="Length (minutes)", min_value=10, max_value=240, initial=50
+    )
     attendance = forms.ChoiceField(
-        choices=Attendance.choices, initial=Attendance.ATTENDED
+        choices=[(outcome.value, outcome.label) for outcome in UNPLANNED_OUTCOMES],
+        initial=AttendanceOutcome.ATTENDED,
     )
     same_day = forms.BooleanField(
         label="Yes: this is another session on a day that has one already",

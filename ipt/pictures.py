@@ -223,9 +223,13 @@ def _circle_svg(people: tuple[CirclePerson, ...], centre_label: str) -> str:
         for closeness, members in sorted(by_ring.items()):
             radius = _ring_radius(closeness)
             offset = math.pi / 2 + closeness * 0.61  # rings do not line up their people
+            # A crowded ring staggers its labels outwards (in three steps), so that
+            # neighbours' names do not run into each other.
+            crowded_ring = len(members) > 8
             for index, person in enumerate(members):
                 angle = offset + 2 * math.pi * index / len(members)
-                _draw_person(axes, person, radius, angle, font)
+                stagger = 0.5 * (index % 3) if crowded_ring else 0.0
+                _draw_person(axes, person, radius, angle, font, stagger)
         figure.legend(
             handles=_circle_legend(),
             loc="lower center",
@@ -239,7 +243,12 @@ def _circle_svg(people: tuple[CirclePerson, ...], centre_label: str) -> str:
 
 
 def _draw_person(
-    axes: object, person: CirclePerson, radius: float, angle: float, font: int
+    axes: object,
+    person: CirclePerson,
+    radius: float,
+    angle: float,
+    font: int,
+    stagger: float = 0.0,
 ) -> None:
     x, y = radius * math.cos(angle), radius * math.sin(angle)
     colour = QUALITY_COLOURS.get(person.quality, UNKNOWN_COLOUR)
@@ -259,7 +268,8 @@ def _draw_person(
     )
     label = _short(person.name) + (" (died)" if person.deceased else "")
     lines = [label, *person.flags]
-    lx, ly = (radius + 0.45) * math.cos(angle), (radius + 0.45) * math.sin(angle)
+    away = radius + 0.45 + stagger
+    lx, ly = away * math.cos(angle), away * math.sin(angle)
     cos, sin = math.cos(angle), math.sin(angle)
     ha = "left" if cos > 0.25 else ("right" if cos < -0.25 else "center")
     va = "bottom" if sin > 0.25 else ("top" if sin < -0.25 else "center")

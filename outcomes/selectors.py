@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from ipt.choices import Attendance, Phase, TimelineCategory
 from ipt.models import Course, CourseSession, TimelineEntry
 from iptcare.lib.drawing import drawn_or_none
+from measures.choices import Source
 from measures.models import Administration, prorated_note_for
 from outcomes import calculations as calc
 from outcomes.charts import (
@@ -176,11 +177,15 @@ def _scores(
         total__isnull=False,
         administered_at__date__gte=window.start,
         administered_at__date__lte=window.end,
-    ).values_list("instrument_id", "administered_at", "total", "answers")
+    ).values_list("instrument_id", "administered_at", "total", "answers", "source")
     scores: dict[str, list[calc.ScorePoint]] = {}
-    for instrument_id, when, total, answers in rows.order_by("administered_at", "id"):
+    for instrument_id, when, total, answers, source in rows.order_by(
+        "administered_at", "id"
+    ):
         day = _local_day(when)
         session = calc.session_of(day, window.attended) if window.course else None
+        if session is not None and source == Source.INTAKE_SCREENING:
+            session = 0  # intake, even when sessions were dated on the same day
         note = prorated_note_for(instrument_id, answers, total)
         scores.setdefault(instrument_id, []).append(
             calc.ScorePoint(

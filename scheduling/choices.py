@@ -26,6 +26,11 @@ class AttendanceOutcome(models.TextChoices):
     DID_NOT_ATTEND = "did_not_attend", "Did not attend"
 
 
+# What an unplanned session (booked as it is recorded) may be: a late cancellation is of
+# a booking made ahead.
+UNPLANNED_OUTCOMES = (AttendanceOutcome.ATTENDED, AttendanceOutcome.DID_NOT_ATTEND)
+
+
 class ChangeKind(models.TextChoices):
     MOVED = "moved", "Moved"
     CANCELLED = "cancelled", "Cancelled"

@@ -7,7 +7,8 @@ and codes only, never values or free text).
 - changes: ``appointment_move``, ``appointment_cancel`` (by patient or clinic, with a
   reason);
 - attendance: ``attendance_record`` (one patient), ``group_attendance_record`` (each
-  member); ``count_on_course`` is the one place attendance reaches the IPT course;
+  member), ``unplanned_session_record`` (a session never booked: booked on the
+  spot); ``count_on_course`` is the one place attendance reaches the IPT course;
 - calendar feeds: ``feed_create``, ``feed_revoke``, ``feed_for_token``;
 - the jobs' work: ``messages_due``, ``reminder_send``, ``invitation_send``.
 
@@ -41,6 +42,7 @@ from measures.instruments import REGISTRY
 from measures.instruments.base import Respondent
 from scheduling import messaging, recurrence
 from scheduling.choices import (
+    UNPLANNED_OUTCOMES,
     AppointmentKind,
     AppointmentStatus,
     AttendanceOutcome,
@@ -853,6 +855,69 @@ def attendance_record(
         detail=f"attendance={outcome}; engagement_event={'yes' if event else 'no'}",
     )
     return attendee
+
+
+@transaction.atomic
+def unplanned_session_record(
+    *,
+    by: Staff,
+    course: Course,
+    day: date,
+    at: time,
+    duration_minutes: int,
+    outcome: AttendanceOutcome,
+) -> Attendee:
+    """Record a session that was never booked (a crisis call, a walk-in): book its
+    appointment now, with the course's clinician on the clocks of the patient's site,
+    and record its attendance, in one transaction. So every session of a course belongs
+    to an appointment, whichever way it was recorded (docs/decisions/0043)."""
+    course = Course.objects.select_related("patient__team__site", "clinician").get(
+        pk=course.pk
+    )
+    patient = course.patient
+    _open_course(course, patient)
+    if outcome not in UNPLANNED_OUTCOMES:
+        raise Refused("An unplanned session was attended or not attended.")
+    clinician = course.clinician
+    _require_clinician_for(clinician, patient)
+    zone = site_time_zone(patient)
+    slots = _slots(
+        first=day,
+        at=at,
+        duration_minutes=duration_minutes,
+        time_zone=zone,
+        count=1,
+        frequency=recurrence.Frequency.WEEKLY,
+        second_weekday=None,
+    )
+    if slots[0].starts_at > timezone.now():
+        raise Refused(
+            "A session is recorded once it has begun: book a session to come instead."
+        )
+    # A booked session at that time is the one to record: the clash names it.
+    _refuse_clashes(staff_ids=[clinician.pk], slots=slots, patient=patient)
+    appointment = Appointment(
+        kind=AppointmentKind.INDIVIDUAL,
+        clinician=clinician,
+        starts_at=slots[0].starts_at,
+        ends_at=slots[0].ends_at,
+        time_zone=zone,
+        booked_by=by,
+    )
+    _full_clean(appointment)
+    appointment.save()
+    attendee = Attendee.objects.create(
+        appointment=appointment, patient=patient, course=course
+    )
+    audit.record(
+        actor=by,
+        action=Action.CREATE,
+        category="appointment",
+        patient=patient,
+        object_id=str(appointment.public_id),
+        detail="unplanned; " + _fields("starts_at", "duration", "clinician"),
+    )
+    return attendance_record(by=by, attendee=attendee, outcome=outcome)
 
 
 def group_roll(appointment: Appointment) -> list[Attendee]:

@@ -1,40 +1,50 @@
-"""The project's own journey, in real Chromium: a callback request on a phone; intake
-with a risk answer that reaches the duty clinician at once; the waiting list; a
-12-session course booked weekly across the clock change; the portal on a phone (one
-response on a double submit; the chart moves); ending the course early; the report.
+"""The project's own journey, in real Chromium, through the pages only.
 
-Not walked here (covered elsewhere): attendance and signed notes
-(scheduling/tests, ipt/tests/test_notes.py), the termination review and
-relapse-prevention plan (ipt/tests/test_browser_course.py)."""
+First: a callback request on a phone; intake with a risk answer that reaches the duty
+clinician at once; the waiting list; the first session booked from it and the
+contract's series weekly across the clock change; the portal on a phone (one response
+on a double submit; the chart moves); ending the course early; the report.
+
+Then a course from its sessions to its end: unplanned sessions booked as they are
+recorded, the initial phase's tools, attendance on Today, the signed note, the goal
+rated, the termination review, the relapse-prevention plan, the decision, and the
+report as a PDF with the scores; the ended course has no future sessions. The clock is
+moved with ``time_machine`` (the server's and the test's: one process) so that a
+booked session has begun when its attendance is taken."""
 
 from __future__ import annotations
 
 import datetime
+import io
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
+import pypdf
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 
 from accounts.tests.factories import TEST_PASSWORD
 from alerts.models import Alert, DutyShift
 from conftest import Clinic
-from ipt.models import Course
+from ipt.models import Course, CourseSession
+from ipt.tests.factories import CourseFactory, PersonFactory
 from measures.choices import Source
 from measures.models import Administration
 from patients.models import CareTeamMember
 from portal.choices import LinkChannel
 from portal.models import QuestionnaireResponse
 from portal.services import links
-from referrals import services as referrals
 from referrals.models import Referral
 from referrals.tests.factories import program
+from reports.tests.factories import score
 from scheduling import services as scheduling
 from scheduling.choices import AppointmentStatus
 from scheduling.models import Appointment
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Locator, Page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Weekly on Wednesdays at 10:00, London time, across the clocks going forward on
@@ -125,26 +135,26 @@ def test_the_journey_from_first_call_to_an_ended_course(
     assert ["duty@example.org"] in [m.to for m in mail.outbox]
 
     # --- Booked from the waiting list, then weekly across the clock change
-    first_at = timezone.make_aware(
-        datetime.datetime.combine(FIRST, datetime.time(10, 0)),
-        timezone.get_default_timezone(),
-    )
-    referrals.referral_book(
-        by=clinic.coordinator,
-        referral=referral,
-        clinician=clinic.therapist_on_team,
-        first_appointment_at=first_at,
-    )
+    page.goto(f"{live_server}/intake/{referral.public_id}/book/")
+    booking = page.locator("main form")
+    booking.get_by_label("Clinician").select_option(str(clinic.therapist_on_team.pk))
+    booking.get_by_label("First appointment").fill(f"{FIRST.isoformat()}T10:00")
+    booking.get_by_label("Place").fill("Room 3, 1 High Street")
+    booking.get_by_role("button", name="Book", exact=True).click()
+    page.get_by_text("Booked: the course is open.").wait_for()
     course = Course.objects.get(patient=patient)
-    scheduling.series_book(
-        by=clinic.therapist_on_team,
-        course=course,
-        first_date=FIRST + datetime.timedelta(weeks=1),
-        at=datetime.time(10, 0),
-        duration_minutes=50,
-        sessions=11,
-        frequency="weekly",
+    _staff_sign_in(page, live_server, clinic.therapist_on_team.username)
+    page.goto(f"{live_server}/patients/{patient.public_id}/sessions/")
+    page.get_by_role("link", name="Book the contract's sessions").click()
+    series = page.locator("main form")
+    assert series.get_by_label("Sessions:", exact=True).input_value() == "11"
+    series.get_by_label("First session").fill(
+        (FIRST + datetime.timedelta(weeks=1)).isoformat()
     )
+    series.get_by_label("Time:", exact=True).fill("10:00")
+    series.get_by_label("Place").fill("Room 3, 1 High Street")
+    series.get_by_role("button", name="Book the sessions").click()
+    page.get_by_text("11 sessions booked.").wait_for()
     booked = Appointment.objects.filter(attendees__course=course)
     assert booked.count() == 12
 
@@ -227,3 +237,196 @@ def test_the_journey_from_first_call_to_an_ended_course(
     )
     assert report.status == 200
     assert report.body().startswith(b"%PDF-")
+
+
+def _next_wednesday_a_week_on() -> datetime.date:
+    """A day in the future (cookies are dated by the server's travelled clock and kept
+    by the browser's real one), and a weekday the clinic works."""
+    day = timezone.localdate() + datetime.timedelta(days=7)
+    return day + datetime.timedelta(days=(2 - day.weekday()) % 7)
+
+
+def _london(day: datetime.date, at: datetime.time) -> datetime.datetime:
+    return datetime.datetime.combine(day, at, tzinfo=ZoneInfo("Europe/London"))
+
+
+def _fill_in(form: Locator, fields: dict[str, str]) -> None:
+    for label, value in fields.items():
+        form.get_by_label(label).fill(value)
+
+
+def test_a_course_from_its_sessions_to_its_end_in_the_browser(
+    live_server: object, browser_page: Page, clinic: Clinic
+) -> None:
+    """Attendance (unplanned sessions on the course page, a booked one on Today), the
+    initial-phase tools, the signed note, the termination review, the
+    relapse-prevention plan, the decision, and the report: all through the pages."""
+    clinic.site_a.time_zone = "Europe/London"
+    clinic.site_a.save()
+    today = _next_wednesday_a_week_on()
+    opened = today - datetime.timedelta(weeks=10)
+    course = CourseFactory(
+        patient=clinic.patient,
+        clinician=clinic.therapist_on_team,
+        program=program("ipt12"),
+        opened_on=opened,
+    )
+    PersonFactory(course=course, name="Partner", closeness=5, quality="difficult")
+    PersonFactory(course=course, name="Sponsor", closeness=4, supports_recovery=True)
+    score(clinic.patient, "phq9", 19, opened - datetime.timedelta(days=3))  # intake
+    score(clinic.patient, "phq9", 11, opened + datetime.timedelta(weeks=6))
+    patient = clinic.patient
+    course_url = (
+        f"{live_server}/patients/{patient.public_id}/courses/{course.public_id}/"
+    )
+    page = browser_page
+
+    with time_machine.travel(_london(today, datetime.time(9, 0)), tick=True):
+        _staff_sign_in(page, live_server, clinic.therapist_on_team.username)
+        # --- Nine sessions held weekly, never booked: each booked as it is recorded
+        page.goto(course_url)
+        record = page.locator("form").filter(
+            has=page.get_by_role("button", name="Record an unplanned session")
+        )
+        for week in range(9):
+            _fill_in(
+                record,
+                {
+                    "Date": (opened + datetime.timedelta(weeks=week)).isoformat(),
+                    "Time it began": "10:00",
+                    "Length (minutes)": "50",
+                },
+            )
+            record.get_by_role("button", name="Record an unplanned session").click()
+            page.get_by_text(f"Recorded: Session {week + 1} ").wait_for()
+        assert not CourseSession.objects.filter(
+            course=course, attendee__isnull=True
+        ).exists()  # every session belongs to an appointment
+
+        # --- The initial phase's tools, then the middle phase
+        page.get_by_role("link", name="Problem area and formulation").click()
+        page.get_by_label("Problem area:", exact=True).select_option("disputes")
+        page.get_by_label("Stage of the dispute:", exact=True).select_option(
+            "renegotiation"
+        )
+        page.get_by_role("button", name="Record the problem area").click()
+        page.get_by_text("Problem area recorded.").wait_for()
+        page.get_by_label("Interpersonal formulation").fill(
+            "Low mood and more drinking since the rows with her partner began."
+        )
+        page.get_by_role("button", name="Save the formulation").click()
+        page.get_by_text("Formulation saved.").wait_for()
+        page.get_by_role("button", name="Record the patient's agreement").click()
+        page.get_by_text("The patient's agreement is recorded.").wait_for()
+        page.get_by_role("link", name="Contract and goals").click()
+        page.get_by_label("Missed session policy").fill("Call ahead; we review.")
+        page.get_by_role("button", name="Save the contract").click()
+        page.get_by_text("Contract saved.").wait_for()
+        _fill_in(
+            page.locator("main"),
+            {
+                "Goal:": "Talk with her partner about money calmly",
+                "−2: much less than expected": "Rows every day",
+                "−1: somewhat less than expected": "Rows most days",
+                "0: the expected outcome": "One calm talk a week",
+                "+1: somewhat more than expected": "Calm talks most weeks",
+                "+2: much more than expected": "A budget agreed together",
+            },
+        )
+        page.get_by_role("button", name="Add the goal").click()
+        page.get_by_text("Goal added.").wait_for()
+        page.get_by_role("button", name="Record the agreement").click()
+        page.get_by_text("The contract is agreed.").wait_for()
+        page.get_by_role("button", name="Begin the middle phase").click()
+        page.get_by_text("The course is now in its middle phase.").wait_for()
+
+        # --- Session 10 booked for 11:00 today; 11 and 12 as the contract's series
+        page.goto(f"{live_server}/patients/{patient.public_id}/sessions/")
+        page.get_by_role("link", name="Book a session").click()
+        booking = page.locator("main form")
+        _fill_in(
+            booking,
+            {"Date": today.isoformat(), "Time": "11:00", "Place": "Room 3"},
+        )
+        booking.get_by_role("button", name="Book", exact=True).click()
+        page.get_by_text("Session booked.").wait_for()
+        page.get_by_role("link", name="Book the contract's sessions").click()
+        series = page.locator("main form")
+        assert series.get_by_label("Sessions:", exact=True).input_value() == "2"
+        _fill_in(
+            series,
+            {
+                "First session": (today + datetime.timedelta(weeks=1)).isoformat(),
+                "Time": "11:00",
+                "Place": "Room 3",
+            },
+        )
+        series.get_by_role("button", name="Book the sessions").click()
+        page.get_by_text("2 sessions booked.").wait_for()
+
+    # --- 11:10: the session has begun; attendance from Today
+    with time_machine.travel(_london(today, datetime.time(11, 10)), tick=True):
+        _staff_sign_in(page, live_server, clinic.therapist_on_team.username)
+        page.goto(f"{live_server}/today/")
+        page.get_by_role("link", name="Record attendance").click()
+        page.get_by_label("Attended").check()
+        page.get_by_role("button", name="Record").click()
+        page.get_by_text("Attendance recorded.").wait_for()
+        course.refresh_from_db()
+        assert (course.sessions_attended, course.phase) == (10, "termination")
+
+        # --- The session's note, signed
+        page.goto(course_url)
+        page.get_by_role("link", name="Write the note").last.click()
+        page.get_by_label("Risk review:", exact=True).select_option("none")
+        page.get_by_label("Plan:", exact=True).fill("Review the warning signs.")
+        page.get_by_role("button", name="Sign the note").click()
+        page.get_by_text("Signed by").first.wait_for()
+
+        # --- The goal rated; the review, the plan and the decision
+        page.goto(course_url)
+        page.get_by_label("Attainment of").select_option("1")
+        page.get_by_role("button", name="Rate").click()
+        page.locator("tr", has_text="Talk with her partner").get_by_text(
+            "1 rating"
+        ).wait_for()
+        page.goto(f"{course_url}termination/")
+        page.get_by_role("textbox", name="Progress review:").fill(
+            "PHQ-9 from 19 to 11; calm talks most weeks."
+        )
+        page.get_by_role("button", name="Save the review").click()
+        page.get_by_text("Progress review saved.").wait_for()
+        _fill_in(
+            page.locator("form").filter(
+                has=page.get_by_role("button", name="Save the plan")
+            ),
+            {
+                "Warning signs": "Sleeping badly; skipping meetings.",
+                "Interpersonal triggers": "Rows about money.",
+                "Coping steps": "Call the sponsor; walk the dog.",
+                "People to contact": "Sponsor; the clinic.",
+                "Crisis plan": "Call 999 or go to A&E.",
+            },
+        )
+        page.get_by_role("button", name="Save the plan").click()
+        page.get_by_text("Relapse-prevention plan saved.").wait_for()
+        # The sessions without a signed note are named before the course ends.
+        page.get_by_text("9 attended sessions without a signed note").wait_for()
+        page.get_by_label("Decision:", exact=True).select_option("end")
+        page.get_by_role("button", name="Record the decision").click()
+        page.get_by_text("Decision recorded.").wait_for()
+
+        # --- Ended: no future sessions, and the report is a PDF with the scores
+        course.refresh_from_db()
+        assert (course.phase, course.outcome) == ("ended", "completed")
+        assert scheduling.future_appointments_of(course) == []
+        report = page.request.get(f"{course_url}report.pdf")
+        assert report.status == 200
+        assert report.body().startswith(b"%PDF-")
+        text = " ".join(
+            page_.extract_text() or ""
+            for page_ in pypdf.PdfReader(io.BytesIO(report.body())).pages
+        )
+        assert "End-of-treatment report" in text
+        assert "PHQ-9" in text
+        assert "intake" in text

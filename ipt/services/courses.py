@@ -185,8 +185,9 @@ def session_record(
     """Record a session of the course: attended (numbered, counted against the
     contract, may start termination) or missed/cancelled (neither).
 
-    The ``scheduling`` app calls this when attendance is taken; until it lands the
-    course page records sessions directly.
+    Called by the ``scheduling`` app when attendance is taken on an appointment
+    (``count_on_course``; an unplanned session is booked first), so that every session
+    belongs to an appointment; the group meeting service calls it for each member.
     """
     course = locked(course)
     require_open(course)

@@ -211,3 +211,68 @@ def test_changes_of_level_of_care_are_drawn_on_the_timeline() -> None:
     assert "\u202e" not in svg and "<b>" not in svg
     without = texts(pictures.timeline_svg([], [], today=TODAY))
     assert "→" not in without
+
+
+def _overlapping_names(people: list[CirclePerson]) -> int:
+    """Pairs of people's labels whose drawn boxes overlap (the circle's own figure,
+    laid out by matplotlib's renderer)."""
+    from unittest import mock
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    drawn: list[Figure] = []
+    real = pictures._to_svg
+
+    def keep(figure: Figure) -> str:
+        drawn.append(figure)
+        return real(figure)
+
+    pictures._circle_svg.cache_clear()
+    with mock.patch.object(pictures, "_to_svg", keep):
+        pictures.circle_svg(people, centre_label="Robin")
+    renderer = FigureCanvasAgg(drawn[0]).get_renderer()
+    names = {person.name for person in people}
+    boxes = [
+        text.get_window_extent(renderer)
+        for text in drawn[0].axes[0].texts
+        if text.get_text().split("\n")[0] in names
+    ]
+    assert len(boxes) == len(people)
+    return sum(
+        1
+        for i, box in enumerate(boxes)
+        for other in boxes[i + 1 :]
+        if box.overlaps(other)
+    )
+
+
+@pytest.mark.parametrize(
+    "closeness",
+    [
+        None,  # spread over the rings, as inventories are
+        4,
+        3,
+        2,
+        1,
+        pytest.param(
+            5,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="15 long names on the innermost ring still touch (issue #20)",
+            ),
+        ),
+    ],
+)
+def test_a_crowded_inventory_of_15_keeps_its_names_apart(
+    closeness: int | None,
+) -> None:
+    people = [
+        CirclePerson(
+            f"Person number {index:02d}",
+            closeness or 1 + index % 5,
+            "mixed",
+        )
+        for index in range(15)
+    ]
+    assert _overlapping_names(people) == 0

@@ -34,15 +34,13 @@ def test_a_second_session_on_the_same_day_needs_confirming(
     client.force_login(clinic.therapist_on_team)
     day = course.sessions.order_by("-held_on").first().held_on  # type: ignore[union-attr]
     before = course.sessions.count()
-    page = client.post(
-        _url(course), {"held_on": day.isoformat(), "attendance": "attended"}
-    )
+    fields = {"held_on": day.isoformat(), "at": "00:10", "duration_minutes": "50"}
+    page = client.post(_url(course), {**fields, "attendance": "attended"})
     assert page.status_code == 200
     assert "already recorded on this day" in page.content.decode()
     assert course.sessions.count() == before
     confirmed = client.post(
-        _url(course),
-        {"held_on": day.isoformat(), "attendance": "attended", "same_day": "on"},
+        _url(course), {**fields, "attendance": "attended", "same_day": "on"}
     )
     assert confirmed.status_code == 302
     assert course.sessions.count() == before + 1

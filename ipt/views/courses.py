@@ -27,6 +27,8 @@ from ipt.views._common import (
     staff_of,
     to_course,
 )
+from scheduling import services as scheduling
+from scheduling.choices import AttendanceOutcome
 
 
 @require_http_methods(["GET", "POST"])
@@ -92,17 +94,26 @@ def phase_middle(
 def session_record(
     request: HttpRequest, public_id: UUID, course_id: UUID
 ) -> HttpResponse:
+    """An unplanned session: booked on the spot and its attendance recorded, by the
+    scheduling app, so it belongs to an appointment like every other session."""
     course = course_for(request, public_id, course_id, "record session").course
     form = SessionRecordForm(request.POST or None, course=course)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            session = services.session_record(
-                course=course, by=staff_of(request), **form.cleaned_data
+            attendee = scheduling.unplanned_session_record(
+                by=staff_of(request),
+                course=course,
+                day=data["held_on"],
+                at=data["at"],
+                duration_minutes=data["duration_minutes"],
+                outcome=AttendanceOutcome(data["attendance"]),
             )
-        except services.Refused as refusal:
-            form_refusal(form, refusal)
+        except scheduling.Refused as refusal:
+            for reason in refusal.reasons:
+                form.add_error(None, reason)
         else:
-            messages.success(request, f"Recorded: {session}.")
+            messages.success(request, f"Recorded: {attendee.course_session}.")
             return to_course(course)
     return render(
         request,

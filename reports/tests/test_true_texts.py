@@ -63,6 +63,41 @@ def test_the_intake_score_is_labelled_intake_not_a_session(clinic: Clinic) -> No
     assert ">intake</td>" in html
 
 
+def test_an_intake_screening_is_intake_even_on_a_day_sessions_are_dated(
+    clinic: Clinic,
+) -> None:
+    """Sessions dated on the screening's day (or before it) made the intake PHQ-9 read
+    as "session 10"; a score from intake screening is intake, whatever the dates."""
+    from measures.choices import Source
+    from measures.models import Administration
+
+    course = report_course(
+        patient=clinic.patient, clinician=clinic.therapist_on_team, phq9=[18, 12]
+    )
+    last = course.sessions.order_by("-held_on").first()
+    assert last is not None
+    intake = Administration.objects.filter(patient=clinic.patient).earliest(
+        "administered_at"
+    )
+    intake.source = Source.INTAKE_SCREENING
+    intake.administered_at = timezone.make_aware(
+        datetime.datetime.combine(last.held_on, datetime.time(18, 0))
+    )
+    intake.save(update_fields=["source", "administered_at"])
+    report = selectors.course_report(
+        patient=clinic.patient,
+        course_public_id=course.public_id,
+        by=clinic.therapist_on_team,
+    )
+    phq9 = next(
+        item
+        for item in report.progress.instruments
+        if item.rules.instrument_id == "phq9"
+    )
+    assert [row.session for row in phq9.table.rows] == [1, 0]  # by date: then intake
+    assert ">intake</td>" in documents.course_report_html(report)
+
+
 @pytest.mark.parametrize("phase", [Phase.INITIAL, Phase.MIDDLE, Phase.TERMINATION])
 def test_an_open_course_page_speaks_of_rating_as_still_to_come(
     client: Client, clinic: Clinic, phase: str
