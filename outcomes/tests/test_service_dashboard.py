@@ -237,6 +237,7 @@ def lead() -> object:
         ("supervisor", 200),
         ("supervisor_other_team", 200),
         ("administrator", 200),
+        ("clinical_lead", 200),
         ("therapist_on_team", 403),
         ("therapist_off_team", 403),
         ("coordinator", 403),
@@ -280,13 +281,16 @@ def test_the_navigation_leads_a_supervisor_to_the_dashboard(
     assert f'href="{URL}"' in page
 
 
-def test_the_dashboard_names_no_patient(client: Client, clinic: Clinic) -> None:
+@pytest.mark.parametrize("persona", ["supervisor", "clinical_lead", "administrator"])
+def test_the_dashboard_names_no_patient(
+    client: Client, clinic: Clinic, persona: str
+) -> None:
     course = service_course(
         clinician=clinic.therapist_on_team, team=clinic.team_a, ended_on=_ended()
     )
     patient = course.patient
     service_outcomes_refresh()
-    signed_in(client, clinic.supervisor)
+    signed_in(client, clinic.persona(persona))
     for name in ("outcomes:service", "outcomes:service-csv"):
         body = client.get(reverse(name)).content.decode()
         assert patient.family_name not in body
