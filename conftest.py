@@ -6,6 +6,7 @@ Site A has team A; site B has team B.
 - ``therapist_other_site``: clinician on team B.
 - ``supervisor``: supervisor of team A.  ``supervisor_other_team``: of team B.
 - ``coordinator``: intake coordinator at site A.  ``administrator``: no clinical role.
+- ``clinical_lead``: the service's aggregate figures only (no patient, no caseload).
 - ``patient``: team A.  ``patient_other_site``: team B, cared for by the other therapist.
 """
 
@@ -43,6 +44,7 @@ class Clinic:
     supervisor_other_team: Staff
     coordinator: Staff
     administrator: Staff
+    clinical_lead: Staff
     patient: Patient
     patient_other_site: Patient
 
@@ -72,6 +74,7 @@ def clinic(db: None) -> Clinic:
         supervisor_other_team=staff("supervisor_b", Role.SUPERVISOR, site_b, [team_b]),
         coordinator=staff("coordinator", Role.INTAKE, site_a, []),
         administrator=staff("administrator", Role.ADMINISTRATOR, site_a, []),
+        clinical_lead=staff("clinical_lead", Role.CLINICAL_LEAD, site_a, []),
         patient=PatientFactory(team=team_a, given_name="Canary", family_name="Zebedee"),
         patient_other_site=PatientFactory(team=team_b),
     )

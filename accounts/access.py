@@ -241,6 +241,13 @@ class ServiceScope:
 
 
 SERVICE_WIDE_ROLES = frozenset({Role.CLINICAL_LEAD, Role.ADMINISTRATOR})
+# Roles that see no patient at all (docs/access.md): they register none either, since
+# a patient they registered would be one they could not then open.
+NO_PATIENT_ROLES = frozenset({Role.CLINICAL_LEAD, Role.ADMINISTRATOR})
+
+
+def sees_no_patient(staff: Staff) -> bool:
+    return staff.role in NO_PATIENT_ROLES
 
 
 def service_scope_for(staff: Staff) -> ServiceScope | None:

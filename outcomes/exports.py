@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 
 from outcomes import service
 from outcomes.charts import render_svg
-from outcomes.dashboard import Dashboard, OutcomeRates, UseOutcomes
+from outcomes.dashboard import Dashboard, OutcomeRates, UseOutcomes, trend_chart
 from reports.documents import report_css
 from reports.pdf import html_to_pdf
 from supervision.fidelity import LABELS as FIDELITY_LABELS
@@ -213,11 +213,18 @@ def csv_rows(board: Dashboard) -> Iterator[Row]:
 
 
 def service_html(board: Dashboard) -> str:
+    # The chart leaves the service with the PDF: a month of fewer courses than the
+    # minimum is not drawn, as its table cell is written "suppressed".
+    shown = [
+        month
+        for month in board.months
+        if not _hidden(month.at_caseness, board.suppress_below)
+    ]
     return render_to_string(
         "outcomes/service_report.html",
         {
             "dashboard": board,
-            "chart": render_svg(board.trend_chart),
+            "chart": render_svg(trend_chart(shown)),
             "fidelity_labels": FIDELITY_LABELS,
         },
     )

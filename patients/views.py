@@ -23,8 +23,8 @@ from patients.models import CareTeamMember
 
 
 def _refuse_non_clinical_roles(staff: Staff) -> None:
-    if staff.role == Role.ADMINISTRATOR:
-        raise Http404("Administrators see no patient records.")
+    if access.sees_no_patient(staff):
+        raise Http404("Administrators and clinical leads see no patient records.")
 
 
 @require_http_methods(["GET"])

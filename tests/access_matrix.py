@@ -20,6 +20,7 @@ PERSONAS = [
     "supervisor",
     "supervisor_other_team",
     "administrator",
+    "clinical_lead",
     "break_glass",
 ]
 
@@ -55,6 +56,7 @@ def patient_route(**overrides: int) -> dict[str, int]:
         "supervisor": 200,
         "supervisor_other_team": 404,
         "administrator": 404,
+        "clinical_lead": 404,
         "break_glass": 200,
     }
     expect.update(overrides)
@@ -211,7 +213,7 @@ def scheduling_kwargs(name: str) -> Callable[[Any], dict[str, Any]]:
 
 # Calendars are for clinicians and supervisors (403 for the other roles); a group's
 # pages for its facilitators and the supervisors of its team.
-CALENDARS = everyone(200, coordinator=403, administrator=403)
+CALENDARS = everyone(200, coordinator=403, administrator=403, clinical_lead=403)
 GROUP_PAGES = {
     **dict.fromkeys(PERSONAS, 404),
     "anonymous": LOGIN,
@@ -261,8 +263,14 @@ INTAKE_LISTS = everyone(403, coordinator=200, supervisor=200, supervisor_other_t
 REQUEST = referral_kwargs("request")
 CLINICAL = {"coordinator": 404}
 SERVICE_VIEW = everyone(
-    403, supervisor=200, supervisor_other_team=200, administrator=200
+    403,
+    supervisor=200,
+    supervisor_other_team=200,
+    administrator=200,
+    clinical_lead=200,
 )
+# The roles that see no patient: an empty list or 404 wherever patients are.
+NO_PATIENTS = {"administrator": 404, "clinical_lead": 404}
 IPT_WRITERS = ["therapist_on_team", "supervisor", "break_glass"]
 
 ROUTES: dict[str, Route] = {
@@ -272,7 +280,7 @@ ROUTES: dict[str, Route] = {
     "accounts:verify": Route(expect=everyone(302)),  # no device yet: off to set-up
     "accounts:setup-2fa": Route(expect=everyone(200)),
     "accounts:break-glass": Route(
-        expect=everyone(200, coordinator=403, administrator=403)
+        expect=everyone(200, coordinator=403, administrator=403, clinical_lead=403)
     ),
     "accounts:break-glass-review": Route(
         expect=everyone(403, supervisor=200, supervisor_other_team=200)
@@ -290,8 +298,9 @@ ROUTES: dict[str, Route] = {
         data={"decision": "approve"},
         expect=everyone(404, supervisor=302, administrator=302),
     ),
-    "patients:caseload": Route(expect=everyone(200)),
-    "patients:create": Route(expect=everyone(200, administrator=404)),
+    # The clinical lead has no caseload: sent to the service's figures.
+    "patients:caseload": Route(expect=everyone(200, clinical_lead=302)),
+    "patients:create": Route(expect=everyone(200, **NO_PATIENTS)),
     "patients:detail": Route(
         expect=patient_route(), kwargs=patient_kwargs, patient_data=True
     ),
@@ -381,8 +390,8 @@ ROUTES: dict[str, Route] = {
         ]
     },
     # Groups: the facilitator (therapist_on_team) and the team's supervisor.
-    "ipt:group-list": Route(expect=everyone(200, coordinator=404, administrator=404)),
-    "ipt:group-create": Route(expect=everyone(200, coordinator=404, administrator=404)),
+    "ipt:group-list": Route(expect=everyone(200, coordinator=404, **NO_PATIENTS)),
+    "ipt:group-create": Route(expect=everyone(200, coordinator=404, **NO_PATIENTS)),
     "ipt:group-detail": Route(
         expect=everyone(404, therapist_on_team=200, supervisor=200),
         kwargs=ipt_kwargs("group_kwargs"),
@@ -472,8 +481,8 @@ ROUTES: dict[str, Route] = {
         expect=patient_route(**CLINICAL),
         kwargs=recovery_kwargs("supporter_kwargs"),
     ),
-    "alerts:inbox": Route(expect=everyone(200, coordinator=404, administrator=404)),
-    "alerts:count": Route(expect=everyone(200, coordinator=404, administrator=404)),
+    "alerts:inbox": Route(expect=everyone(200, coordinator=404, **NO_PATIENTS)),
+    "alerts:count": Route(expect=everyone(200, coordinator=404, **NO_PATIENTS)),
     "alerts:detail": Route(
         expect=patient_route(**CLINICAL), kwargs=alert_kwargs, patient_data=True
     ),

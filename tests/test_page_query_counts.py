@@ -2,17 +2,20 @@
 (issue #17): alerts, patients, scores, sessions and answers do not add queries. The
 pages with a test of their own elsewhere (caseload, patient record, course pages,
 inbox, progress page, day and week, intake queue, waiting list, session preparation,
-portal pages) are not repeated here."""
+portal pages) are not repeated here. The service dashboard and the caseload review
+(issue #14) are checked here against courses, scores and alerts together."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.choices import CareTeamRole
 from alerts.tests.factories import AlertFactory
@@ -162,3 +165,61 @@ def test_the_portal_question_page_costs_the_same_for_1_and_50_past_answers(
 
     url = reverse("portal:question", args=[draft.public_id, 1])
     _same_for_1_and_50(grow, lambda: _queries(client, url))
+
+
+# --- The service's pages (issue #14): courses, scores and alerts add no query -------
+
+
+def test_the_service_dashboard_costs_the_same_for_1_and_50_courses_and_scores(
+    client: Client, clinic: Clinic
+) -> None:
+    from outcomes.service_refresh import service_outcomes_refresh
+    from outcomes.tests.service_factories import score, service_course
+
+    client.force_login(clinic.clinical_lead)
+    ended = timezone.localdate() - timedelta(days=20)
+
+    def grow(size: int) -> None:
+        for n in range(size):
+            course = service_course(
+                clinician=clinic.therapist_on_team,
+                team=clinic.team_a,
+                phq9=(15, 5 + n % 8),
+                gad7=(12, 4),
+                ended_on=ended,
+                missed=n % 3,
+            )
+            score(course.patient, "phq9", 9, ended - timedelta(days=14))
+            AlertFactory(patient=course.patient)
+        service_outcomes_refresh()
+
+    url = reverse("outcomes:service")
+    _same_for_1_and_50(grow, lambda: _queries(client, url))
+    _same_for_1_and_50(
+        grow,
+        lambda: _queries(
+            client, f"{url}?team={clinic.team_a.pk}&problem_area=disputes"
+        ),
+    )
+
+
+def test_the_caseload_review_costs_the_same_for_1_and_50_alerts_and_scores(
+    client: Client, clinic: Clinic
+) -> None:
+    client.force_login(clinic.supervisor)
+    course = course_in_phase(
+        Phase.MIDDLE, patient=clinic.patient, clinician=clinic.therapist_on_team
+    )
+    assert course.patient == clinic.patient
+
+    def grow(size: int) -> None:
+        for n in range(size):
+            AdministrationFactory(patient=clinic.patient, instrument_id="phq9")
+            AlertFactory(
+                patient=clinic.patient,
+                escalated_at=timezone.now() if n % 2 else None,
+            )
+
+    url = reverse("supervision:review")
+    _same_for_1_and_50(grow, lambda: _queries(client, url))
+    _same_for_1_and_50(_alerted_patients(clinic), lambda: _queries(client, url))

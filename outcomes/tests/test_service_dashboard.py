@@ -21,6 +21,7 @@ from conftest import Clinic, signed_in
 from ipt.choices import Outcome
 from ipt.models import CourseProblemArea
 from outcomes import dashboard
+from outcomes.charts import render_svg
 from outcomes.forms import default_period
 from outcomes.models import CourseOutcome
 from outcomes.service_refresh import service_outcomes_refresh
@@ -237,6 +238,7 @@ def lead() -> object:
         ("supervisor", 200),
         ("supervisor_other_team", 200),
         ("administrator", 200),
+        ("clinical_lead", 200),
         ("therapist_on_team", 403),
         ("therapist_off_team", 403),
         ("coordinator", 403),
@@ -280,13 +282,16 @@ def test_the_navigation_leads_a_supervisor_to_the_dashboard(
     assert f'href="{URL}"' in page
 
 
-def test_the_dashboard_names_no_patient(client: Client, clinic: Clinic) -> None:
+@pytest.mark.parametrize("persona", ["supervisor", "clinical_lead", "administrator"])
+def test_the_dashboard_names_no_patient(
+    client: Client, clinic: Clinic, persona: str
+) -> None:
     course = service_course(
         clinician=clinic.therapist_on_team, team=clinic.team_a, ended_on=_ended()
     )
     patient = course.patient
     service_outcomes_refresh()
-    signed_in(client, clinic.supervisor)
+    signed_in(client, clinic.persona(persona))
     for name in ("outcomes:service", "outcomes:service-csv"):
         body = client.get(reverse(name)).content.decode()
         assert patient.family_name not in body
@@ -371,6 +376,20 @@ def test_the_pdf_withholds_small_groups(clinic: Clinic) -> None:
     assert "2 of 3" not in html
 
 
+def test_the_pdf_chart_leaves_out_months_under_the_minimum(clinic: Clinic) -> None:
+    from outcomes import exports
+
+    _cohort(clinic, recovered=2, not_recovered=1)  # one month, 3 at caseness
+    service_outcomes_refresh()
+    board = _board()
+    assert [row.at_caseness for row in board.months] == [3]
+    page_chart = render_svg(board.trend_chart)
+    html = exports.service_html(board)
+    assert "one month, 66.7 %" in page_chart  # the page, inside the service, draws it
+    assert "one month" not in html and "66.7" not in html
+    assert "no finished courses at caseness in this period" in html
+
+
 def test_the_pdf_is_a_pdf(client: Client, clinic: Clinic) -> None:
     pytest.importorskip("weasyprint")
     signed_in(client, clinic.supervisor)
@@ -444,3 +463,71 @@ def test_the_lead_and_the_administrator_find_the_dashboard_in_their_navigation(
     signed_in(client, staff)  # type: ignore[arg-type]
     page = client.get(URL).content.decode()
     assert f'<a href="{URL}">Service outcomes</a>' in page
+
+
+def _referred(clinic: Clinic, course: object, days_before_first_session: int) -> None:
+    """A referral behind ``course``, made that many days before its first session."""
+    import datetime
+
+    from ipt.choices import Attendance
+    from referrals.tests.factories import ReferralFactory
+
+    first = (
+        course.sessions.filter(attendance=Attendance.ATTENDED)  # type: ignore[attr-defined]
+        .order_by("held_on")
+        .values_list("held_on", flat=True)
+        .first()
+    )
+    made = first - timedelta(days=days_before_first_session)
+    ReferralFactory(
+        site=clinic.site_a,
+        team=clinic.team_a,
+        course=course,
+        created_at=timezone.make_aware(
+            datetime.datetime.combine(made, datetime.time(10))
+        ),
+    )
+
+
+def test_waits_at_and_beside_the_6_and_18_week_standards(clinic: Clinic) -> None:
+    # 42 days is six weeks (within), 43 is not; 126 is eighteen weeks, 127 is not.
+    for days in (42, 43, 126, 127):
+        course = service_course(
+            clinician=clinic.therapist_on_team, team=clinic.team_a, ended_on=_ended()
+        )
+        _referred(clinic, course, days)
+    # A course that came without a referral has no waiting time.
+    service_course(
+        clinician=clinic.therapist_on_team, team=clinic.team_a, ended_on=_ended()
+    )
+    service_outcomes_refresh()
+    flow = _board().flow
+    assert flow.started == 5 and flow.waited == 4
+    assert (flow.within_6_weeks.count, flow.within_6_weeks.denominator) == (1, 4)
+    assert (flow.within_18_weeks.count, flow.within_18_weeks.denominator) == (3, 4)
+    assert flow.within_6_weeks.text == "1 of 4 (95 % CI 5 %–70 %)"
+
+
+def test_referrals_received_and_assessed_in_the_period(clinic: Clinic) -> None:
+    from referrals.choices import Status
+    from referrals.tests.factories import ReferralFactory
+
+    now = timezone.now()
+    made = {"site": clinic.site_a, "team": clinic.team_a}
+    ReferralFactory(  # assessed: accepted, on the waiting list
+        **made, status=Status.WAITING, accepted_at=now, patient=clinic.patient
+    )
+    ReferralFactory(  # assessed: spoken to, then referred on
+        **made, status=Status.REFERRED_ELSEWHERE, first_contact_at=now
+    )
+    ReferralFactory(**made, status=Status.DECLINED)  # never reached: not assessed
+    ReferralFactory(**made)  # new: not yet assessed
+    ReferralFactory(**made, created_at=now - timedelta(days=400))  # before the period
+    ReferralFactory(  # another team's
+        site=clinic.site_b, team=clinic.team_b, accepted_at=now
+    )
+    team_a = ServiceScope(whole_service=False, team_ids=frozenset({clinic.team_a.pk}))
+    flow = _board(team_a).flow
+    assert (flow.referrals, flow.assessed) == (4, 2)
+    whole = _board().flow
+    assert (whole.referrals, whole.assessed) == (5, 3)

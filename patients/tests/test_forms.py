@@ -51,6 +51,18 @@ def test_a_clinician_registers_a_patient_and_becomes_primary(
     assert "Rosa" not in event.detail
 
 
+@pytest.mark.parametrize("persona", ["administrator", "clinical_lead"])
+def test_a_role_that_sees_no_patient_registers_none(
+    client: Client, clinic: Clinic, persona: str
+) -> None:
+    # A patient they registered would be one they could not open (docs/access.md).
+    client.force_login(getattr(clinic, persona))
+    before = _counts()
+    response = client.post(reverse("patients:create"), _new_patient(clinic))
+    assert response.status_code == 404
+    assert _counts() == before
+
+
 BAD_PATIENTS = [
     ({"given_name": ""}, "given_name", "This field is required."),
     ({"date_of_birth": "2999-01-01"}, "date_of_birth", "in the future"),

@@ -185,6 +185,7 @@ def test_an_acknowledged_alert_or_an_ended_course_drops_off_the_list(
         ("therapist_on_team", 403),
         ("coordinator", 403),
         ("administrator", 403),
+        ("clinical_lead", 403),
     ],
 )
 def test_only_supervisors_see_the_review(
