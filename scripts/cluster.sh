@@ -173,6 +173,12 @@ defaults
   # A request that could not reach a process is sent to the other one.
   retries 3
   option redispatch
+  # One request per connection to a web process, as nginx talks to gunicorn by
+  # default (deploy/nginx.conf): HAProxy keeps idle server connections for an
+  # unbounded time (half closed every 5 s) and gunicorn closes them after its
+  # keep-alive (2 s), so a reused one could be closed as a request went out, and
+  # HAProxy then drops the client's connection (the 2 errors of the first load run).
+  option http-server-close
 frontend iptcare
   bind 127.0.0.1:$port
   default_backend web

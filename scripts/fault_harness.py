@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import re
@@ -296,7 +297,30 @@ class Tally:
     attempts: int = 0
     retries: int = 0
     failures: list[str] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.Condition = field(default_factory=threading.Condition)
+    # Clients start no new submission once this many are acknowledged, until the
+    # supervisor has made its next kill: a server that restarts slowly cannot let the
+    # writes run out before the last kill (the first full run made 14 of 20).
+    hold_at: float = math.inf
+
+    def acknowledge(self, response_id: str) -> None:
+        with self.lock:
+            self.acknowledged.add(response_id)
+            self.lock.notify_all()
+
+    def wait_for_turn(self, deadline: float) -> bool:
+        """False if the deadline passed while held."""
+        with self.lock:
+            while len(self.acknowledged) >= self.hold_at:
+                if time.monotonic() > deadline:
+                    return False
+                self.lock.wait(0.5)
+        return True
+
+    def hold(self, at: float) -> None:
+        with self.lock:
+            self.hold_at = at
+            self.lock.notify_all()
 
 
 def sign_in(
@@ -344,6 +368,9 @@ def submit_all(
             return
         token = session.cookies.get("csrftoken", "")
         for response_id in patient["responses"]:
+            if not tally.wait_for_turn(deadline):
+                tally.failures.append(f"{response_id}: out of time, held for a kill")
+                return
             path = f"/portal/answers/{response_id}/check/"
             for attempt in range(1, 101):
                 if time.monotonic() > deadline:
@@ -366,8 +393,7 @@ def submit_all(
                 if answer.status_code == 302 and answer.headers["Location"].endswith(
                     f"/portal/answers/{response_id}/sent/"
                 ):
-                    with tally.lock:
-                        tally.acknowledged.add(response_id)
+                    tally.acknowledge(response_id)
                     break
                 if answer.status_code >= 500 or answer.status_code == 429:
                     time.sleep(0.2)
@@ -378,30 +404,55 @@ def submit_all(
                 tally.failures.append(f"{response_id}: not acknowledged in 100 tries")
 
 
+@dataclass(frozen=True)
+class Kill:
+    mark: int  # kill once this many submissions are acknowledged
+    hold: int  # and let the clients start none past this many until it is made
+
+
+def kill_plan(total: int, kills: int, rng: random.Random) -> list[Kill]:
+    """From 2% to 95% of the total, cut into ``kills`` equal slices (each at least
+    one submission wide), a mark drawn at random in each — random, yet never two
+    kills on top of each other. The clients may run a slice past a mark before its
+    kill is made, never to the end: the last kill would then be lost."""
+    if kills < 1:
+        return []
+    low = max(int(total * 0.02), 1)
+    high = max(int(total * 0.95), low + kills)
+    width = (high - low) / kills
+    plan = []
+    for n in range(kills):
+        mark = rng.randrange(low + int(n * width), low + int((n + 1) * width))
+        plan.append(Kill(mark, max(min(mark + math.ceil(width), total - 1), mark)))
+    return plan
+
+
 def supervise(
     server: Server,
     tally: Tally,
-    kills: int,
-    total: int,
+    plan: list[Kill],
     stop: threading.Event,
     rng: random.Random,
 ) -> list[int]:
-    """Kill gunicorn ``kills`` times, at moments drawn at random over the run (when
-    the count of acknowledged submissions passes random marks between 2% and 95% of
-    the total, then a random fraction of a second later), so every kill lands among
-    the writes. Returns the marks."""
-    low, high = max(int(total * 0.02), 1), max(int(total * 0.95), kills + 2)
-    marks = sorted(rng.sample(range(low, high), kills))
-    done = []
-    for mark in marks:
-        while len(tally.acknowledged) < mark:
-            if stop.wait(0.05):
-                return done
-        time.sleep(rng.uniform(0.0, 0.5))
-        server.kill()
-        done.append(mark)
-        time.sleep(rng.uniform(0.0, 1.0))  # down for a moment, as after a crash
-        server.start()
+    """Kill gunicorn when the count of acknowledged submissions passes each mark,
+    then a random fraction of a second later, so every kill lands among the writes;
+    restart it after a moment down. Kills are spaced by acknowledged submissions, not
+    by time: the clients are held at the kill's ``hold`` until it is made (the caller
+    holds them at the first before they start). Returns the marks killed at."""
+    done: list[int] = []
+    try:
+        for kill in plan:
+            tally.hold(kill.hold)
+            while len(tally.acknowledged) < kill.mark:
+                if stop.wait(0.05):
+                    return done
+            time.sleep(rng.uniform(0.0, 0.5))
+            server.kill()
+            done.append(kill.mark)
+            time.sleep(rng.uniform(0.0, 1.0))  # down for a moment, as after a crash
+            server.start()
+    finally:
+        tally.hold(math.inf)
     return done
 
 
@@ -437,6 +488,9 @@ def run(
     patients: list[dict[str, Any]],
 ) -> None:
     tally = Tally()
+    plan = kill_plan(args.submissions, args.kills, rng)
+    if plan:
+        tally.hold(plan[0].hold)  # before any client starts
     deadline = time.monotonic() + args.max_seconds
     shares: list[list[dict[str, Any]]] = [[] for _ in range(args.threads)]
     for n, patient in enumerate(patients):
@@ -452,9 +506,7 @@ def run(
     stop = threading.Event()
     moments: list[int] = []
     supervisor = threading.Thread(
-        target=lambda: moments.extend(
-            supervise(server, tally, args.kills, args.submissions, stop, rng)
-        )
+        target=lambda: moments.extend(supervise(server, tally, plan, stop, rng))
     )
     supervisor.start()
     for client in clients:
