@@ -62,9 +62,14 @@ def practitioner_role_kwargs(clinic: Any) -> dict[str, Any]:
 
 
 def _course(clinic: Any) -> Course:
-    course: Course = CourseFactory(
-        patient=clinic.patient, clinician=clinic.therapist_on_team
+    """The patient's open course (a patient has one at most), made if there is none."""
+    course = (
+        Course.objects.filter(patient=clinic.patient).exclude(phase="ended").first()
     )
+    if course is None:
+        course = CourseFactory(
+            patient=clinic.patient, clinician=clinic.therapist_on_team
+        )
     return course
 
 
@@ -74,7 +79,8 @@ def appointment_kwargs(clinic: Any) -> dict[str, Any]:
 
 
 def encounter_kwargs(clinic: Any) -> dict[str, Any]:
-    (session,) = attended_sessions(_course(clinic), 1)
+    course = _course(clinic)
+    session = course.sessions.first() or attended_sessions(course, 1)[0]
     return {"resource_id": str(session.public_id)}
 
 
@@ -84,7 +90,9 @@ def course_kwargs(clinic: Any) -> dict[str, Any]:
 
 
 def goal_kwargs(clinic: Any) -> dict[str, Any]:
-    return {"resource_id": str(GoalFactory(course=_course(clinic)).public_id)}
+    course = _course(clinic)
+    goal = course.goals.first() or GoalFactory(course=course)
+    return {"resource_id": str(goal.public_id)}
 
 
 def consent_kwargs(clinic: Any) -> dict[str, Any]:
