@@ -54,6 +54,8 @@ PAGES: list[Page] = [
     Page("intake queue", "/intake/", user="intake"),
     Page("waiting list", "/intake/waiting-list/", user="intake"),
     Page("portal question page", "/portal/answers/{answers}/1/", user="patient", floor_share=0.5),
+    Page("service dashboard (whole service)", "/service/outcomes/", user="lead"),
+    Page("caseload review", "/supervision/review/", user="supervisor"),
 ]  # fmt: skip
 
 # The heavy case, reported apart: the supervisor of the very large team.
