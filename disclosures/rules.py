@@ -62,6 +62,9 @@ _FHIR_CONTENT = {
     "Goal": ContentKind.COURSE_SUMMARY,
     "DocumentReference": ContentKind.END_OF_TREATMENT_REPORT,
     "Composition": ContentKind.END_OF_TREATMENT_REPORT,
+    # A consent names its patient and, for a Part 2 patient, their treatment: it goes
+    # as identity, under a consent that covers demographics (decisions/0046).
+    "Consent": ContentKind.DEMOGRAPHICS,
 }
 
 MIN_EMERGENCY_REASON = 10

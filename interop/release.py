@@ -34,22 +34,10 @@ if TYPE_CHECKING:
 PART2_NOTICE = "urn:iptcare:ext:part2-notice"
 """Extension (on ``meta``) holding the §2.32 notice a Part 2 resource travels with."""
 
-# Types the disclosure rule's vocabulary (``rules._FHIR_CONTENT``, owned by the
-# disclosures app) does not name yet. A Consent identifies its patient and, for a Part
-# 2 patient, their treatment: it goes as identity, under a consent that covers
-# demographics or not at all (docs/decisions/0046).
-_NOT_YET_IN_THE_RULE = {"Consent": ContentKind.DEMOGRAPHICS}
-
-
 def content_kind(resource_type: str) -> ContentKind:
     """The content kind of a resource type; an unknown type is refused (the rule's
     ``UnknownContent``), so nothing leaves unclassified."""
-    try:
-        return rules.content_kind_for_fhir(resource_type)
-    except rules.UnknownContent:
-        if resource_type in _NOT_YET_IN_THE_RULE:
-            return _NOT_YET_IN_THE_RULE[resource_type]
-        raise
+    return rules.content_kind_for_fhir(resource_type)
 
 
 def releasable(
