@@ -24,3 +24,7 @@ def programs_ensure() -> None:
     migration.fill(apps, None)
     # The shipped schedules as they are now (migration 0005), for the programs just made.
     import_module("ipt.migrations.0005_humane_measure_schedules").forwards(apps, None)
+    # Group IPT's pre-, mid- and end-of-group meetings (migration 0007).
+    import_module("ipt.migrations.0007_group_program_pre_mid_end_meetings").forwards(
+        apps, None
+    )

@@ -156,7 +156,7 @@ def test_a_group_session_needs_every_members_attendance(
 def test_one_members_refusal_refuses_the_whole_meeting(
     clinic: Clinic, group: Group
 ) -> None:
-    full = _member_course(clinic, sessions_attended=10)
+    full = _member_course(clinic, sessions_attended=program("group").sessions)
     fine = _member_course(clinic)
     members = [
         services.group_member_add(

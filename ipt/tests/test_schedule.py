@@ -45,7 +45,7 @@ def test_due_before_session_takes_every_session_and_listed_ones() -> None:
         ("ipt16", 16, 0, 3, 3, "weekly"),
         ("ipt12", 12, 0, 3, 3, "weekly"),
         ("brief8", 8, 0, 2, 2, "weekly"),
-        ("group", 10, 8, 2, 2, "weekly"),
+        ("group", 11, 8, 2, 2, "weekly"),
         ("maintenance", 12, 0, 1, 2, "monthly"),
     ],
 )
