@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 PART2_NOTICE = "urn:iptcare:ext:part2-notice"
 """Extension (on ``meta``) holding the §2.32 notice a Part 2 resource travels with."""
 
+
 def content_kind(resource_type: str) -> ContentKind:
     """The content kind of a resource type; an unknown type is refused (the rule's
     ``UnknownContent``), so nothing leaves unclassified."""
