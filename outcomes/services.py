@@ -44,7 +44,11 @@ def course_scores(
     by_patient: dict[int, list[Course]] = defaultdict(list)
     for course in courses:
         by_patient[course.patient_id].append(course)
-    earliest = min((c.opened_on for c in courses), default=timezone.localdate())
+    # The clinic's day of each score: the zone looked up once, not once per score
+    # (a supervisor's review reads every score of a team's open courses).
+    zone = timezone.get_current_timezone()
+    today = timezone.localdate()
+    earliest = min((c.opened_on for c in courses), default=today)
     scores: dict[tuple[int, str], list[calc.ScorePoint]] = defaultdict(list)
     for patient_id, instrument_id, when, total in (
         Administration.objects.filter(
@@ -57,9 +61,9 @@ def course_scores(
         .order_by("administered_at", "id")
         .values_list("patient_id", "instrument_id", "administered_at", "total")
     ):
-        day = timezone.localtime(when).date()
+        day = when.astimezone(zone).date()
         for course in by_patient[patient_id]:
-            end = course.ended_on or timezone.localdate()
+            end = course.ended_on or today
             if course.opened_on - lookback <= day <= end:
                 session = calc.session_of(day, attended[course.pk])
                 scores[(course.pk, instrument_id)].append(
