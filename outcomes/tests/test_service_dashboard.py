@@ -290,6 +290,10 @@ def test_the_dashboard_names_no_patient(
         clinician=clinic.therapist_on_team, team=clinic.team_a, ended_on=_ended()
     )
     patient = course.patient
+    # A name no member of staff, team or site shares (a random one once was "Smith",
+    # as was a clinician's).
+    patient.family_name = "Quillfeather"
+    patient.save(update_fields=["family_name"])
     service_outcomes_refresh()
     signed_in(client, clinic.persona(persona))
     for name in ("outcomes:service", "outcomes:service-csv"):
