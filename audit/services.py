@@ -9,7 +9,7 @@ import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -154,7 +154,9 @@ def record_history(events: Iterable[tuple[datetime, Staff | None, Entry]]) -> in
     with transaction.atomic(), connection.cursor() as cursor:
         previous = _lock_chain_head()
         rows: list[tuple[Any, ...]] = []
-        for occurred_at, actor, entry in events:
+        for when, actor, entry in events:
+            # In UTC, as the database gives it back: the hash covers the time's text.
+            occurred_at = when.astimezone(UTC)
             event = AuditEvent(
                 occurred_at=occurred_at,
                 actor=actor,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -158,7 +159,10 @@ def test_past_events_are_chained_at_their_own_times(
     from django.utils import timezone
 
     audit.record(actor=clinic.supervisor, action=Action.VIEW, category="patient")
-    then = timezone.now() - timedelta(days=200)
+    # In the clinic's zone, as the demo writes them (not UTC): the chain must still hold.
+    then = timezone.localtime(timezone.now() - timedelta(days=200)).replace(
+        tzinfo=ZoneInfo("America/New_York")
+    )
     history = [
         (
             then + timedelta(days=n),
@@ -171,6 +175,7 @@ def test_past_events_are_chained_at_their_own_times(
     audit.record(actor=clinic.supervisor, action=Action.VIEW, category="patient")
     rows = list(AuditEvent.objects.filter(category="ipt_course").order_by("id"))
     assert [row.occurred_at for row in rows] == [when for when, _, _ in history]
+    assert rows[0].occurred_at.utcoffset() is not None
     assert {row.actor_label for row in rows} == {clinic.therapist_on_team.username}
     assert all(row.patient_id == clinic.patient.pk for row in rows)
     assert isinstance(rows[0].occurred_at, datetime)
