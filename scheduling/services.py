@@ -216,6 +216,21 @@ def _slots(
         raise Refused(str(error)) from error
 
 
+def _one_slot(
+    day: date, at: time, *, duration_minutes: int, time_zone: str
+) -> list[recurrence.Slot]:
+    """One session's slot on the given clocks, checked as a series' slots are."""
+    return _slots(
+        first=day,
+        at=at,
+        duration_minutes=duration_minutes,
+        time_zone=time_zone,
+        count=1,
+        frequency=recurrence.Frequency.WEEKLY,
+        second_weekday=None,
+    )
+
+
 def _open_course(course: Course | None, patient: Patient) -> Course | None:
     if course is None:
         return None
@@ -245,15 +260,7 @@ def appointment_book(
     course = _open_course(course, patient)
     _require_clinician_for(clinician, patient)
     zone = site_time_zone(patient)
-    slots = _slots(
-        first=day,
-        at=at,
-        duration_minutes=duration_minutes,
-        time_zone=zone,
-        count=1,
-        frequency=recurrence.Frequency.WEEKLY,
-        second_weekday=None,
-    )
+    slots = _one_slot(day, at, duration_minutes=duration_minutes, time_zone=zone)
     _require_future(slots)
     _refuse_clashes(staff_ids=[clinician.pk], slots=slots, patient=patient)
     appointment = Appointment(
@@ -598,14 +605,11 @@ def appointment_move(
         raise Refused("Attendance is recorded: the appointment can no longer move.")
     if appointment.is_group and requested_by == Party.PATIENT:
         raise Refused("A group session moves at the clinic's request only.")
-    slots = _slots(
-        first=day,
-        at=at,
+    slots = _one_slot(
+        day,
+        at,
         duration_minutes=appointment.duration_minutes,
         time_zone=appointment.time_zone,
-        count=1,
-        frequency=recurrence.Frequency.WEEKLY,
-        second_weekday=None,
     )
     _require_future(slots)
     patients = _attendee_patients(appointment)
@@ -881,15 +885,7 @@ def unplanned_session_record(
     clinician = course.clinician
     _require_clinician_for(clinician, patient)
     zone = site_time_zone(patient)
-    slots = _slots(
-        first=day,
-        at=at,
-        duration_minutes=duration_minutes,
-        time_zone=zone,
-        count=1,
-        frequency=recurrence.Frequency.WEEKLY,
-        second_weekday=None,
-    )
+    slots = _one_slot(day, at, duration_minutes=duration_minutes, time_zone=zone)
     if slots[0].starts_at > timezone.now():
         raise Refused(
             "A session is recorded once it has begun: book a session to come instead."
