@@ -312,29 +312,19 @@ def _disclose(
         organisation=settings.IPTCARE_ORGANISATION,
     )
     content = documents.render(document, channel)
-    disclosure = Disclosure.objects.create(
+    disclosure = _disclosure_logged(
+        by=by,
         patient=patient,
         recipient=recipient,
-        consent=decision.consent,
-        emergency_reason=document.emergency_reason,
-        content_kinds=[str(k) for k in content_kinds],
+        decision=decision,
+        content_kinds=content_kinds,
         description=(purpose.strip() or _describe(content_kinds))[:300],
-        part2=decision.part2,
         channel=channel,
         notice=notice,
-        disclosed_by=by,
-        disclosed_at=at,
-        document=content,
-        document_sha256=hashlib.sha256(content).hexdigest(),
-    )
-    audit.record(
-        actor=by,
-        action=Action.EXPORT,
-        category="disclosure",
-        patient=patient,
-        object_id=str(disclosure.public_id),
-        detail=f"reason={decision.reason.value}; channel={channel}; "
-        f"kinds={','.join(str(k) for k in content_kinds)}",
+        at=at,
+        content=content,
+        emergency_reason=document.emergency_reason,
+        audit_detail=f"kinds={','.join(str(k) for k in content_kinds)}",
     )
     return Prepared(
         disclosure=disclosure,
@@ -358,6 +348,50 @@ def _describe(kinds: Iterable[ContentKind]) -> str:
     return ", ".join(str(ContentKind(k).label) for k in kinds)
 
 
+def _disclosure_logged(
+    *,
+    by: Staff,
+    patient: Patient,
+    recipient: Recipient,
+    decision: rules.Decision,
+    content_kinds: Iterable[ContentKind],
+    description: str,
+    channel: Channel,
+    notice: LegalText | None,
+    at: datetime,
+    content: bytes,
+    audit_detail: str,
+    emergency_reason: str = "",
+) -> Disclosure:
+    """One row of the disclosure log (who, to whom, what, under which consent, when,
+    how, with the content and its hash) and the export in the audit trail: the one
+    way every kind of disclosure is written."""
+    disclosure = Disclosure.objects.create(
+        patient=patient,
+        recipient=recipient,
+        consent=decision.consent,
+        emergency_reason=emergency_reason,
+        content_kinds=[str(k) for k in content_kinds],
+        description=description,
+        part2=decision.part2,
+        channel=channel,
+        notice=notice,
+        disclosed_by=by,
+        disclosed_at=at,
+        document=content,
+        document_sha256=hashlib.sha256(content).hexdigest(),
+    )
+    audit.record(
+        actor=by,
+        action=Action.EXPORT,
+        category="disclosure",
+        patient=patient,
+        object_id=str(disclosure.public_id),
+        detail=f"reason={decision.reason.value}; channel={channel}; {audit_detail}",
+    )
+    return disclosure
+
+
 @transaction.atomic
 def disclosure_log_contact(
     *,
@@ -377,30 +411,19 @@ def disclosure_log_contact(
     if not decision.allowed or decision.consent is None:
         raise Refused(decision.message)
     notice = rules.notice_in_force(at) if channel == Channel.MESSAGE else None
-    content = shared.encode()
-    disclosure = Disclosure.objects.create(
+    return _disclosure_logged(
+        by=by,
         patient=patient,
         recipient=recipient,
-        consent=decision.consent,
-        content_kinds=[str(k) for k in content_kinds],
+        decision=decision,
+        content_kinds=content_kinds,
         description="Contact with a supporter",
-        part2=decision.part2,
         channel=channel,
         notice=notice,
-        disclosed_by=by,
-        disclosed_at=at,
-        document=content,
-        document_sha256=hashlib.sha256(content).hexdigest(),
+        at=at,
+        content=shared.encode(),
+        audit_detail="contact",
     )
-    audit.record(
-        actor=by,
-        action=Action.EXPORT,
-        category="disclosure",
-        patient=patient,
-        object_id=str(disclosure.public_id),
-        detail=f"reason={decision.reason.value}; channel={channel}; contact",
-    )
-    return disclosure
 
 
 # --- Private process notes -----------------------------------------------------------
