@@ -401,13 +401,6 @@ def run_page(
     return result
 
 
-_SHARED_CACHE: dict[str, str] = {}
-
-
-def shared_cache_used(args: argparse.Namespace) -> bool:
-    return bool(_SHARED_CACHE.get(args.redis_url))
-
-
 def shared_cache(url: str) -> str:
     """The Redis a deployment serves with, emptied for this run; '' when none answers
     (the product then keeps sessions in the database and caches per process)."""
@@ -420,7 +413,6 @@ def shared_cache(url: str) -> str:
     except redis.RedisError:
         print(f"No Redis at {url}: serving without a shared cache.")
         return ""
-    _SHARED_CACHE[url] = url
     return url
 
 
@@ -464,6 +456,7 @@ def main() -> None:
 
     var = Path(tempfile.gettempdir()) / "iptcare-bench"
     var.mkdir(exist_ok=True)
+    args.redis_url = shared_cache(args.redis_url)  # "" when none answers
     env = {
         **os.environ,
         "IPTCARE_ENV": "development",
@@ -476,7 +469,7 @@ def main() -> None:
         # Every portal sign-in comes from 127.0.0.1: lift the per-address limit.
         "IPTCARE_PORTAL_RATE_LIMIT": "1000000",
         "PYTHONPATH": str(ROOT / "bench"),
-        "REDIS_URL": shared_cache(args.redis_url),
+        "REDIS_URL": args.redis_url,
     }
     iptcare = str(BIN / "iptcare")
     subprocess.run([iptcare, "migrate", "-v0"], env=env, check=True)
@@ -622,7 +615,7 @@ def write_report(
         f"commit {commit}; {cpu}, {os.cpu_count()} cores; Python "
         f"{platform.python_version()}; database "
         f"`{(args.database_url or 'sqlite').split(':')[0]}`; gunicorn {WORKERS} sync "
-        f"workers; shared cache {'Redis' if shared_cache_used(args) else 'none'}; "
+        f"workers; shared cache {'Redis' if args.redis_url else 'none'}; "
         f"wrk on the same machine, {args.seconds:g} s per page with 1 "
         f"connection and again with 8; {time.strftime('%Y-%m-%d %H:%M')}; 1-minute "
         f"load average {load:.1f} before the servers started (other work on the "
