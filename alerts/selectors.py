@@ -29,6 +29,7 @@ from django.urls import reverse
 
 from accounts import access
 from accounts.choices import CLINICAL_ROLES
+from alerts import counter
 from alerts.choices import AlertKind, SourceType
 from alerts.models import Alert, AlertQuerySet
 from audit import services as audit
@@ -71,7 +72,7 @@ def open_count_for(staff: Any) -> int:
     """Open alerts in this user's inbox: a number, no patient named (not audited)."""
     if not may_use_inbox(staff):
         return 0
-    return _visible(staff).open().count()
+    return counter.open_count(staff.pk, lambda: _visible(staff).open().count())
 
 
 def inbox_page(
