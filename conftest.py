@@ -151,6 +151,38 @@ def _fresh_rate_limits() -> None:
     cache.clear()
 
 
+@pytest.fixture
+def shared_cache(settings: Any) -> Iterator[None]:
+    """Redis as the shared cache, really started, under a key prefix of this test's
+    own; what a deployment with ``REDIS_URL`` keeps there (decisions/0062). Skipped
+    with a reason when Redis cannot be reached, except under CI=true."""
+    import uuid
+
+    import redis
+
+    url = os.environ.get("IPTCARE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"Redis at {url} is not reachable")
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.REDIS_URL = url
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield
+    # Only this test's keys: other workers' tests share the database.
+    server = redis.Redis.from_url(url)
+    for key in server.scan_iter(f"{prefix}:*"):
+        server.delete(key)
+
+
 def signed_in(client: Client, staff: Staff | None) -> Client:
     if staff is not None:
         client.force_login(staff)

@@ -9,7 +9,8 @@ referrals; conditional aggregation (``Count(filter=…)``) rather than Python lo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from accounts.access import ServiceScope
 from accounts.models import Site, Staff, Team
 from ipt.choices import ProblemArea
 from ipt.models import Program
+from iptcare.lib.shared_cache import Generation
 from outcomes import service
 from outcomes.calculations import InstrumentRules, ScorePoint, Threshold
 from outcomes.charts import ChartData, ChartSize, ChartWording
@@ -29,6 +31,10 @@ from referrals.models import Referral
 from supervision.fidelity import ELEMENTS
 
 FIDELITY_KEYS = tuple(key for key, _ in ELEMENTS)
+# Moved by the refresh job when it has recomputed every course's row.
+SERVICE_FIGURES = Generation("outcomes:service-generation")
+# The job runs every 15 minutes: an entry outlives one run it somehow missed, no more.
+FIGURES_SECONDS = 20 * 60
 
 
 @dataclass(frozen=True)
@@ -267,6 +273,18 @@ class Dashboard:
         return trend_chart(self.months)
 
     @property
+    def fidelity_rows(self) -> list[tuple[str, service.Rate, list[service.Rate]]]:
+        """The fidelity table: per element, the whole selection's rate and each
+        clinician's, in the columns' order. Built here rather than by matching keys in
+        nested template loops, which at the whole service's hundreds of clinicians
+        made tens of thousands of comparisons per page."""
+        by_clinician = [dict(group.fidelity) for group in self.by_clinician]
+        return [
+            (key, rate, [rates[key] for rates in by_clinician])
+            for key, rate in self.overall.fidelity
+        ]
+
+    @property
     def breakdowns(self) -> list[tuple[str, list[OutcomeRates], str]]:
         return [
             ("Outcomes by clinician, with case mix", self.by_clinician, "Clinician"),
@@ -305,7 +323,47 @@ def _referrals(scope: ServiceScope, filters: Filters) -> dict[str, int]:
 
 
 def service_dashboard(*, scope: ServiceScope, filters: Filters) -> Dashboard:
-    """Every figure of the dashboard for this scope and question."""
+    """Every figure of the dashboard for this scope and question.
+
+    The course figures come from the rows the refresh job computes, so they change
+    only when it has run: they are kept in the shared cache until it runs again
+    (``SERVICE_FIGURES``). Referrals are counted live: requests arrive all day."""
+    board = SERVICE_FIGURES.cached(
+        _figures_key(scope, filters),
+        lambda: _course_figures(scope, filters),
+        seconds=FIGURES_SECONDS,
+    )
+    referrals = _referrals(scope, filters)
+    flow = replace(
+        board.flow, referrals=referrals["received"], assessed=referrals["assessed"]
+    )
+    return replace(board, flow=flow)
+
+
+def _figures_key(scope: ServiceScope, filters: Filters) -> str:
+    question = (
+        scope.whole_service,
+        sorted(scope.team_ids),
+        filters.start,
+        filters.end,
+        *(
+            None if chosen is None else chosen.pk
+            for chosen in (
+                filters.site,
+                filters.team,
+                filters.clinician,
+                filters.program,
+            )
+        ),
+        filters.problem_area,
+        small_below(),
+        suppress_below(),
+    )
+    digest = hashlib.sha256(repr(question).encode()).hexdigest()[:32]
+    return f"outcomes:dashboard:{digest}"
+
+
+def _course_figures(scope: ServiceScope, filters: Filters) -> Dashboard:
     rows = scoped_rows(scope, filters)
     q = _period(filters)
     flow_expressions: dict[str, Any] = {
@@ -330,12 +388,11 @@ def service_dashboard(*, scope: ServiceScope, filters: Filters) -> Dashboard:
     headline = rows.aggregate(
         **flow_expressions, **_outcome_aggregates(filters), **_use_aggregates(filters)
     )
-    referrals = _referrals(scope, filters)
     attended, missed = headline["attended"] or 0, headline["missed"] or 0
     waited = headline["waited"]
     flow = Flow(
-        referrals=referrals["received"],
-        assessed=referrals["assessed"],
+        referrals=0,  # counted live by ``service_dashboard``
+        assessed=0,
         started=headline["started"],
         finished=headline["n_finished"],
         dropped_out=headline["n_dropped_out"],

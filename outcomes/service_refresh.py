@@ -21,7 +21,7 @@ from ipt.choices import Outcome, Phase
 from ipt.models import Course
 from measures.models import Administration
 from outcomes import calculations as calc
-from outcomes import service
+from outcomes import dashboard, service
 from outcomes.definitions import outcome_instruments, rules_for
 from outcomes.models import CourseOutcome
 from outcomes.services import course_scores, in_chunks
@@ -184,6 +184,7 @@ def service_outcomes_refresh() -> int:
             CourseOutcome.objects.filter(course__in=[c.pk for c in chunk]).delete()
             CourseOutcome.objects.bulk_create(rows)
     CourseOutcome.objects.filter(computed_at__lt=now).delete()
+    dashboard.SERVICE_FIGURES.move()
     audit.record(
         actor=None,
         action=Action.UPDATE,

@@ -5,9 +5,7 @@ glass broken, a patient moved to another team, a role changed (decisions/0062)."
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -29,32 +27,6 @@ from patients.models import CareTeamMember
 from patients.services import care_team_add, care_team_remove
 
 pytestmark = pytest.mark.django_db
-
-REDIS_URL = os.environ.get("IPTCARE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-@pytest.fixture
-def shared_cache(settings: Any) -> Iterator[None]:
-    """Redis as the shared cache, under a key prefix of this test's own."""
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"Redis at {REDIS_URL} is not reachable")
-    settings.REDIS_URL = REDIS_URL
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        }
-    }
-    yield
-    cache.delete(counter.VERSION_KEY)
-
 
 def _counted(client: Client) -> tuple[str, int]:
     """The count as the navigation shows it, and the alert queries it took."""
@@ -323,11 +295,11 @@ def test_signing_in_does_not_throw_the_counts_away(
 ) -> None:
     from django.contrib.auth.models import update_last_login
 
-    cache.add(counter.VERSION_KEY, 7, timeout=None)
-    before = cache.get(counter.VERSION_KEY)
+    cache.add(counter.INBOX.key, 7, timeout=None)
+    before = cache.get(counter.INBOX.key)
     with django_capture_on_commit_callbacks(execute=True):
         update_last_login(None, clinic.therapist_on_team)
-    assert cache.get(counter.VERSION_KEY) == before
+    assert cache.get(counter.INBOX.key) == before
 
 
 def test_a_lost_version_starts_afresh_without_reusing_old_counts(
@@ -335,7 +307,7 @@ def test_a_lost_version_starts_afresh_without_reusing_old_counts(
 ) -> None:
     AlertFactory(patient=clinic.patient)
     assert _number(_counted(as_therapist)[0]) == 1
-    cache.delete(counter.VERSION_KEY)  # Redis restarted or evicted it
+    cache.delete(counter.INBOX.key)  # Redis restarted or evicted it
     Alert.objects.filter(patient=clinic.patient).delete()  # outside the signals
     body, queries = _counted(as_therapist)
     assert (_number(body), queries) == (0, 1)
