@@ -135,17 +135,28 @@ def patients_visible_to(staff: Staff) -> QuerySet[Patient]:
     return Patient.objects.none()
 
 
+def caseload_patient_ids(staff: Staff) -> QuerySet[Any]:
+    """The ids of the patients a user works with day to day (``caseload_for``), as a
+    subquery: what a list of a caseload's courses or alerts filters its ``patient_id``
+    by, keeping the patients table out of the plan (as ``visible_patient_ids``)."""
+    if staff.role == Role.CLINICIAN:
+        return _care_team_ids(staff)
+    if staff.role == Role.SUPERVISOR:
+        return _team_ids(staff).union(_care_team_ids(staff))
+    if staff.role == Role.INTAKE and staff.site_id is not None:
+        return (
+            Patient.objects.filter(team__site_id=staff.site_id).order_by().values("id")
+        )
+    return Patient.objects.none().values("id")
+
+
 def caseload_for(staff: Staff) -> QuerySet[Patient]:
     """The patients a user works with day to day: their care teams, and for supervisors
     their teams' patients. Break-the-glass patients are not part of anyone's caseload."""
-    if staff.role == Role.CLINICIAN:
-        return Patient.objects.filter(pk__in=_care_team_ids(staff))
-    if staff.role == Role.SUPERVISOR:
-        return Patient.objects.filter(
-            pk__in=_team_ids(staff).union(_care_team_ids(staff))
-        )
     if staff.role == Role.INTAKE and staff.site_id is not None:
         return Patient.objects.filter(team__site_id=staff.site_id)
+    if staff.role in (Role.CLINICIAN, Role.SUPERVISOR):
+        return Patient.objects.filter(pk__in=caseload_patient_ids(staff))
     return Patient.objects.none()
 
 

@@ -86,9 +86,9 @@ def caseload_review(
 ) -> Page[ReviewLine]:
     """The supervisor's teams' patients who need a look, most urgent first, each
     with its reasons; the patients shown are audited as listed."""
-    patients = access.caseload_for(supervisor)
+    patient_ids = access.caseload_patient_ids(supervisor)
     courses = list(
-        Course.objects.filter(patient__in=patients)
+        Course.objects.filter(patient_id__in=patient_ids)
         .exclude(phase=Phase.ENDED)
         .select_related("patient", "clinician")
         .order_by("id")
@@ -105,7 +105,7 @@ def caseload_review(
     alerts: dict[int, list[review.OpenAlert]] = defaultdict(list)
     alert_patients: dict[int, Patient] = {}
     for alert in (
-        Alert.objects.filter(patient__in=patients, acknowledged_at__isnull=True)
+        Alert.objects.filter(patient_id__in=patient_ids, acknowledged_at__isnull=True)
         .select_related("patient")
         .order_by("created_at", "id")
     ):
