@@ -21,7 +21,7 @@ from ipt import services
 from ipt.choices import Attendance, Delivery, Phase
 from ipt.models import Course, CourseSession, Group, GroupMember, GroupSession
 from ipt.tests.factories import CourseFactory, program
-from patients.tests.factories import PatientFactory
+from patients.tests.factories import CareTeamMemberFactory, PatientFactory
 from scheduling import selectors as scheduling_selectors
 from scheduling import services as scheduling
 from scheduling.choices import AppointmentKind, AttendanceOutcome
@@ -362,3 +362,47 @@ def test_only_the_facilitators_and_the_teams_supervisors_record_a_meeting(
         )
         assert client.post(_url(group), _post(members)).status_code == status, staff
     assert Appointment.objects.get().booked_by == clinic.supervisor
+
+
+def test_the_group_page_leads_to_each_open_members_meeting_alone_which_is_booked(
+    client: Client, clinic: Clinic, group: Group, members: list[GroupMember]
+) -> None:
+    Course.objects.filter(pk=members[2].course.pk).update(
+        phase=Phase.ENDED, outcome="dropped_out", ended_on=timezone.localdate()
+    )
+    client.force_login(clinic.therapist_on_team)
+    page = client.get(reverse("ipt:group-detail", args=[group.public_id]))
+    links = [
+        reverse(
+            "ipt:session-record",
+            args=[member.course.patient.public_id, member.course.public_id],
+        )
+        for member in members
+    ]
+    html = page.content.decode()
+    assert links[0] in html and links[1] in html
+    assert links[2] not in html  # the course has ended
+    # A facilitator records a member's mid-group meeting there: booked, like any
+    # session, with the member's own clinician.
+    CareTeamMemberFactory(
+        patient=members[0].course.patient,
+        staff=members[0].course.clinician,
+        role="primary",
+    )
+    when = _an_hour_ago()
+    response = client.post(
+        links[0],
+        {
+            "held_on": when.date().isoformat(),
+            "at": f"{when:%H:%M}",
+            "duration_minutes": "50",
+            "attendance": "attended",
+        },
+    )
+    assert response.status_code == 302
+    attendee = Attendee.objects.select_related("appointment").get(
+        course=members[0].course
+    )
+    assert attendee.appointment.kind == AppointmentKind.INDIVIDUAL
+    assert attendee.appointment.clinician == members[0].course.clinician
+    assert attendee.course_session.delivery == Delivery.INDIVIDUAL  # type: ignore[union-attr]
