@@ -14,7 +14,6 @@ from accounts.choices import CLINICAL_ROLES
 from accounts.models import Staff, Team
 from ipt import strategies
 from ipt.choices import (
-    Attendance,
     DisputeStage,
     EventKind,
     Outcome,
@@ -622,8 +621,16 @@ class GroupMemberForm(forms.Form):
 
 
 class GroupSessionForm(forms.Form):
+    """A group meeting that was never booked: recording it books its group appointment
+    on the spot (``scheduling.services.unplanned_group_session_record``), as the course
+    page's form does for a session alone, so each member attended or did not attend."""
+
     held_on = forms.DateField(
         label="Date", widget=DateInput(), initial=timezone.localdate
+    )
+    at = forms.TimeField(label="Time it began", widget=TimeInput())
+    duration_minutes = forms.IntegerField(
+        label="Length (minutes)", min_value=10, max_value=240, initial=90
     )
     theme = forms.CharField(max_length=200, required=False, help_text="No names.")
 
@@ -634,17 +641,20 @@ class GroupSessionForm(forms.Form):
             patient = member.course.patient
             self.fields[f"member_{member.pk}"] = forms.ChoiceField(
                 label=f"{patient.family_name}, {patient.given_name}",
-                choices=Attendance.choices,
-                initial=Attendance.ATTENDED,
+                choices=[(o.value, o.label) for o in UNPLANNED_OUTCOMES],
+                initial=AttendanceOutcome.ATTENDED,
                 widget=forms.RadioSelect,
             )
 
     def clean_held_on(self) -> Any:
         return _not_future(self.cleaned_data["held_on"])
 
-    def attendance(self) -> dict[int, Attendance]:
+    def outcomes(self) -> dict[str, AttendanceOutcome]:
+        """Each member's outcome, by their course's public id (as scheduling takes it)."""
         return {
-            member.pk: Attendance(self.cleaned_data[f"member_{member.pk}"])
+            str(member.course.public_id): AttendanceOutcome(
+                self.cleaned_data[f"member_{member.pk}"]
+            )
             for member in self.members
         }
 

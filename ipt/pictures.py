@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import textwrap
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,9 +25,12 @@ from typing import Any
 
 import matplotlib
 import matplotlib.dates as mdates
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
+from matplotlib.text import Text
 
 from iptcare.lib.drawing import PLAIN_TEXT_RC, plain_label
 
@@ -51,6 +55,8 @@ QUALITY_WORDS = {
     "difficult": "Mostly difficult",
 }
 UNKNOWN_COLOUR = "#999999"
+INK = "#1d2433"
+LEADER = "#8a93a3"  # the thin line from a person to their name in a column
 RECOVERY_EDGE = "#0072B2"
 RISK_EDGE = "#000000"
 
@@ -64,6 +70,7 @@ KIND_STYLE = {  # life events: colour, marker, words
 LANES = {"substance_use": 0, "symptoms": 1, "events": 2}
 LANE_COLOURS = {"symptoms": "#CC79A7", "substance_use": "#56B4E9"}
 LABEL_CHARACTERS = 24
+COLUMN_CHARACTERS = 16  # a name in a column beside the circle wraps after this many
 
 
 @dataclass(frozen=True)
@@ -147,11 +154,19 @@ def svg_data_uri(svg: str) -> str:
 _CENTRE = 1.0  # wide enough for a first name of nine letters at the label size
 _RING = 1.0  # width of each ring
 # Text sizes, in points at the figure's own size. The page shows the circle at most at
-# its own size (CSS ``.picture-circle``: 7 in = 672 px), so 11 pt is 14.7 px: at least
-# the page's small print (.85rem = 13.6 px). A bigger figure (a crowded inventory)
-# scales its text with it, so that shown at the same width it reads the same.
+# its own size (CSS ``.picture-circle``: 42rem = 672 px = 7 in), so 11 pt is 14.7 px: at
+# least the page's small print (.85rem = 13.6 px). A bigger figure (a crowded inventory)
+# scales its text with it, so that shown at the same width it reads the same. So no
+# label may widen the picture: labels that would (or would overlap) go to the columns.
 _LABEL_PT = 11
 _BOLD_EM = 0.62  # a bold DejaVu Sans letter's average width, in ems
+MARKER_PT = 15  # a person's marker, across
+
+
+def _centre_name(name: str, points_per_unit: float, font: int) -> str:
+    """The patient's name, cut to what the centre disc holds at this scale."""
+    fits = int(2 * _CENTRE * 0.9 * points_per_unit / (font * _BOLD_EM))
+    return _short(name, max(3, fits))
 
 
 def _ring_radius(closeness: int) -> float:
@@ -196,11 +211,10 @@ def _circle_svg(people: tuple[CirclePerson, ...], centre_label: str) -> str:
         # white text would vanish on the white page), or ends in an ellipsis.
         points_per_unit = 0.96 * size * 72 / (2 * limit)
         centre_font = round(_LABEL_PT * scale)
-        fits = int(2 * _CENTRE * 0.9 * points_per_unit / (centre_font * _BOLD_EM))
-        axes.text(
+        centre = axes.text(
             0,
             0,
-            _short(centre_label, max(3, fits)),
+            _centre_name(centre_label, points_per_unit, centre_font),
             ha="center",
             va="center",
             color="white",
@@ -220,6 +234,7 @@ def _circle_svg(people: tuple[CirclePerson, ...], centre_label: str) -> str:
         by_ring: dict[int, list[CirclePerson]] = {}
         for person in people:
             by_ring.setdefault(min(5, max(1, person.closeness)), []).append(person)
+        placed: list[_Placed] = []
         for closeness, members in sorted(by_ring.items()):
             radius = _ring_radius(closeness)
             offset = math.pi / 2 + closeness * 0.61  # rings do not line up their people
@@ -229,11 +244,21 @@ def _circle_svg(people: tuple[CirclePerson, ...], centre_label: str) -> str:
             for index, person in enumerate(members):
                 angle = offset + 2 * math.pi * index / len(members)
                 stagger = 0.5 * (index % 3) if crowded_ring else 0.0
-                _draw_person(axes, person, radius, angle, font, stagger)
+                marker, lines = _draw_marker(axes, person, radius, angle)
+                placed.append(_Placed(person, radius, angle, stagger, lines, marker))
+        labels = [_draw_label(axes, spot, font) for spot in placed]
+        if _crowded(figure, labels):
+            # Names that run into each other beside their people (a crowded ring, long
+            # names), or out of the picture, stand instead in two columns beside the
+            # circle, each joined to its person by a thin line (docs/decisions/0060).
+            for label in labels:
+                label.remove()
+            points_per_unit = _draw_columns(figure, axes, placed, font, outer, limit)
+            centre.set_text(_centre_name(centre_label, points_per_unit, centre_font))
         figure.legend(
             handles=_circle_legend(),
             loc="lower center",
-            ncol=3,
+            ncol=2,  # three columns would be wider than the figure
             frameon=False,
             fontsize=round(_LABEL_PT * scale),
             title="Inner ring: closest (5) · outer ring: least close (1)",
@@ -242,40 +267,216 @@ def _circle_svg(people: tuple[CirclePerson, ...], centre_label: str) -> str:
         return _to_svg(figure)
 
 
-def _draw_person(
-    axes: object,
-    person: CirclePerson,
-    radius: float,
-    angle: float,
-    font: int,
-    stagger: float = 0.0,
-) -> None:
+@dataclass(frozen=True)
+class _Placed:
+    """A person's place on the circle: their ring's radius and angle, how far out a
+    crowded ring staggers their label, and their label's lines."""
+
+    person: CirclePerson
+    radius: float
+    angle: float
+    stagger: float
+    lines: tuple[str, ...]
+    marker: Line2D
+
+    @property
+    def x(self) -> float:
+        return self.radius * math.cos(self.angle)
+
+    @property
+    def y(self) -> float:
+        return self.radius * math.sin(self.angle)
+
+
+def _draw_marker(
+    axes: Axes, person: CirclePerson, radius: float, angle: float
+) -> tuple[Line2D, tuple[str, ...]]:
+    """The person's marker on their ring, and their label's lines."""
     x, y = radius * math.cos(angle), radius * math.sin(angle)
     colour = QUALITY_COLOURS.get(person.quality, UNKNOWN_COLOUR)
     risky = person.uses_with_patient or person.is_trigger
     edge = (
         RISK_EDGE if risky else (RECOVERY_EDGE if person.supports_recovery else "white")
     )
-    axes.plot(  # type: ignore[attr-defined]
+    (marker,) = axes.plot(
         [x],
         [y],
         marker=QUALITY_MARKERS.get(person.quality, "o"),
-        markersize=15,
+        markersize=MARKER_PT,
         markerfacecolor="white" if person.deceased else colour,
         markeredgecolor=colour if person.deceased and not risky else edge,
         markeredgewidth=2.6 if (risky or person.supports_recovery) else 1.2,
         linestyle="none",
+        zorder=3,
     )
     label = _short(person.name) + (" (died)" if person.deceased else "")
-    lines = [label, *person.flags]
-    away = radius + 0.45 + stagger
-    lx, ly = away * math.cos(angle), away * math.sin(angle)
-    cos, sin = math.cos(angle), math.sin(angle)
+    return marker, (label, *person.flags)
+
+
+def _draw_label(axes: Axes, spot: _Placed, font: int) -> Text:
+    """The label just outside the person's marker, away from the centre."""
+    away = spot.radius + 0.45 + spot.stagger
+    cos, sin = math.cos(spot.angle), math.sin(spot.angle)
     ha = "left" if cos > 0.25 else ("right" if cos < -0.25 else "center")
     va = "bottom" if sin > 0.25 else ("top" if sin < -0.25 else "center")
-    axes.text(  # type: ignore[attr-defined]
-        lx, ly, "\n".join(lines), ha=ha, va=va, fontsize=font, color="#1d2433"
+    return axes.text(
+        away * cos,
+        away * sin,
+        "\n".join(spot.lines),
+        ha=ha,
+        va=va,
+        fontsize=font,
+        color=INK,
     )
+
+
+def _renderer(figure: Figure) -> RendererAgg:
+    """A renderer to measure text with, at the figure's own size."""
+    return FigureCanvasAgg(figure).get_renderer()  # type: ignore[no-untyped-call,no-any-return]
+
+
+def _crowded(figure: Figure, labels: Sequence[Text]) -> bool:
+    """Whether two labels overlap, or one reaches past the figure's sides (which
+    would widen the picture and so shrink its text on the page)."""
+    renderer = _renderer(figure)
+    boxes = [label.get_window_extent(renderer) for label in labels]
+    inside = figure.bbox
+    return any(box.x0 < inside.x0 or box.x1 > inside.x1 for box in boxes) or any(
+        box.overlaps(other) for i, box in enumerate(boxes) for other in boxes[i + 1 :]
+    )
+
+
+def _draw_columns(
+    figure: Figure,
+    axes: Axes,
+    placed: Sequence[_Placed],
+    font: int,
+    outer: float,
+    limit: float,
+) -> float:
+    """Every label in a column beside the circle, on the side of its person, in the
+    order of their height, none overlapping; a thin line joins each to its person.
+
+    The circle shrinks to leave the columns room inside the figure's width, so the
+    picture shown at the page's width keeps its text at the size the page expects.
+    Returns the circle's new scale, in points to its unit."""
+    renderer = _renderer(figure)
+    points_per_pixel = 72 / figure.dpi
+    # Each label's size in points, measured once at the font it is drawn in.
+    texts = ["\n".join(_column_lines(spot.lines)) for spot in placed]
+    sizes = []
+    for text in texts:
+        probe = axes.text(0, 0, text, fontsize=font)
+        extent = probe.get_window_extent(renderer)
+        sizes.append(
+            (extent.width * points_per_pixel, extent.height * points_per_pixel)
+        )
+        probe.remove()
+    widest = max(width for width, _ in sizes)
+    axes_points = axes.get_position().width * figure.get_figwidth() * 72
+    gap = 0.3  # between the outer ring and a column, in the circle's units
+    # Units across: the circle and gaps, plus both columns at the resulting scale; the
+    # columns take at most half the width (a longer name is cut at 24 letters anyway).
+    share = min(0.5, 2 * widest / axes_points)
+    half_width = (outer + gap) / (1 - share)
+    axes.set_xlim(-half_width, half_width)
+    axes.set_ylim(-limit, limit)
+    units_per_point = 2 * half_width / axes_points
+    column_x = outer + gap
+    # The figure loses the height the smaller circle leaves empty, so the legend
+    # stays just below it.
+    legend_inches = 0.14 * figure.get_figheight()
+    circle_inches = axes_points / 72 * limit / half_width
+    height = legend_inches + circle_inches + 0.1
+    figure.set_figheight(height)
+    axes.set_position((0.02, legend_inches / height, 0.96, circle_inches / height))
+    # A crowded ring's markers shrink to stay apart on the smaller circle.
+    on_ring: dict[float, int] = {}
+    for spot in placed:
+        on_ring[spot.radius] = on_ring.get(spot.radius, 0) + 1
+    for spot in placed:
+        apart = 2 * math.pi * spot.radius / on_ring[spot.radius] / units_per_point
+        spot.marker.set_markersize(min(MARKER_PT, 0.8 * apart))
+    for side in (1, -1):
+        mine = [
+            (spot, size, text)
+            for spot, size, text in zip(placed, sizes, texts, strict=True)
+            if (spot.x >= 0) == (side > 0)
+        ]
+        # Each wanted on its ray from the centre, halfway out from its person to the
+        # outer ring: the lines stay short and seldom cross.
+        mine.sort(key=lambda item: (-_wanted(item[0], outer), item[0].angle))
+        heights = [
+            (height + 0.3 * font) * units_per_point for _, (_, height), _ in mine
+        ]
+        centres = _stacked(
+            [_wanted(spot, outer) for spot, _, _ in mine], heights, top=limit
+        )
+        for (spot, _, text), y in zip(mine, centres, strict=True):
+            axes.plot(
+                [spot.x, side * (column_x - 0.08)],
+                [spot.y, y],
+                color=LEADER,
+                linewidth=0.7,
+                zorder=1,
+            )
+            axes.text(
+                side * column_x,
+                y,
+                text,
+                ha="left" if side > 0 else "right",
+                va="center",
+                fontsize=font,
+                color=INK,
+            )
+    return 1 / units_per_point
+
+
+def _wanted(spot: _Placed, outer: float) -> float:
+    return (spot.radius + outer) / 2 * math.sin(spot.angle)
+
+
+def _column_lines(lines: Sequence[str]) -> list[str]:
+    """A label's lines for a column: a long name on two lines (words kept whole), so
+    the columns leave the circle its room."""
+    name, *flags = lines
+    return [
+        *(
+            textwrap.wrap(
+                name, COLUMN_CHARACTERS, break_long_words=False, break_on_hyphens=False
+            )
+            or [name]
+        ),
+        *flags,
+    ]
+
+
+def _stacked(
+    wanted: Sequence[float], heights: Sequence[float], *, top: float
+) -> list[float]:
+    """Centres as near as may be to ``wanted`` (highest first) for boxes of these
+    heights, each below the one before, the column centred when it cannot fit."""
+    total = sum(heights)
+    room = 2 * top
+    centres: list[float] = []
+    if total >= room:
+        # Too many for the circle's height: one even column, centred on it.
+        y = total / 2
+        for height in heights:
+            centres.append(y - height / 2)
+            y -= height
+        return centres
+    floor = -top
+    for index, (want, height) in enumerate(zip(wanted, heights, strict=True)):
+        below = sum(heights[index + 1 :])  # what must still fit under this one
+        highest = (
+            top - height / 2
+            if not centres
+            else centres[-1] - (heights[index - 1] + height) / 2
+        )
+        lowest = floor + below + height / 2
+        centres.append(max(min(want, highest), lowest))
+    return centres
 
 
 def _circle_legend() -> list[Line2D]:

@@ -139,8 +139,13 @@ class ChartSize:
     wrap_band_names: bool = False
 
 
-# The clinician's full page and the PDF report.
-WIDE = ChartSize("wide", (8.0, 3.6), (0.08, 0.2, 0.78, 0.68), 9, True, 4, -0.12, 9)
+# The clinician's full page and the PDF report. The PDF prints it across the page's
+# text width (A4 less its margins: about 505 pt for its 576 units), so its smallest text
+# (font - 1) prints at 8.8 pt: at least the report's small print (SMALL_PRINT_PT; the
+# test measures it in WeasyPrint's layout). Band names wrap to stay inside the figure.
+WIDE = ChartSize(
+    "wide", (8.0, 3.8), (0.08, 0.24, 0.78, 0.66), 11, True, 4, -0.13, 9, True
+)
 # The patient page's summary, beside its table.
 COMPACT = ChartSize("compact", (5.6, 2.4), (0.08, 0.16, 0.78, 0.68), 8, False, 0, 0, 6)
 # The patient portal, on a phone: drawn near the size a 375 px screen shows it at, so

@@ -497,8 +497,10 @@ TREND_WORDING = ChartWording(
         "{last} % in the month of {last_day} ({change} points)."
     ),
 )
+# Printed in the service PDF across the page's text width, as the progress chart is
+# (outcomes.charts.WIDE): font 11, so its smallest text prints above the small print.
 TREND_SIZE = ChartSize(
-    "trend", (8.0, 3.2), (0.08, 0.2, 0.86, 0.7), 9, False, 2, -0.14, 9
+    "trend", (8.0, 3.2), (0.08, 0.2, 0.86, 0.7), 11, False, 2, -0.14, 9
 )
 
 

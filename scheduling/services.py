@@ -158,11 +158,19 @@ def _refuse_clashes(
     slots: Sequence[recurrence.Slot],
     patient: Patient | None = None,
     exclude: int | None = None,
+    members: Sequence[Patient] = (),
 ) -> None:
+    """Refuse slots that clash with the clinicians' bookings, the patient's, or (a
+    group's ``members``) each member's, named by their record number."""
     _lock_staff(staff_ids)
     reasons = _clinician_clashes(staff_ids, slots, exclude)
     if patient is not None:
         reasons += _patient_clashes(patient, slots, exclude)
+    for member in members:
+        reasons += [
+            f"{member.record_number}: {reason}"
+            for reason in _patient_clashes(member, slots, exclude)
+        ]
     if reasons:
         if len(reasons) > 5:
             reasons = [*reasons[:5], f"… and {len(reasons) - 5} more clashes."]
@@ -946,6 +954,7 @@ def group_attendance_record(
     by: Staff,
     appointment: Appointment,
     outcomes: Mapping[str, AttendanceOutcome],
+    theme: str = "",
 ) -> list[Attendee]:
     """Record a group session: each member's outcome (``outcomes`` maps each member's
     course ``public_id`` to it). The meeting is recorded on the group and one session
@@ -970,7 +979,7 @@ def group_attendance_record(
             group=appointment.group,
             by=by,
             held_on=appointment.local_starts_at.date(),
-            theme="",
+            theme=theme,
             attendance={
                 by_member[int(a.course_id)]: COURSE_ATTENDANCE[  # type: ignore[arg-type]
                     AttendanceOutcome(a.attendance)
@@ -1000,6 +1009,96 @@ def group_attendance_record(
         ],
     )
     return roll
+
+
+@transaction.atomic
+def unplanned_group_session_record(
+    *,
+    by: Staff,
+    group: Group,
+    day: date,
+    at: time,
+    duration_minutes: int,
+    outcomes: Mapping[str, AttendanceOutcome],
+    theme: str = "",
+) -> Appointment:
+    """Record a group meeting that was never booked, from the group's page: book its
+    group appointment now (on the clocks of the group's site, led by the recording
+    facilitator, or the group's first when a supervisor records it) with every member
+    whose course is open, and record each member's attendance through
+    ``group_attendance_record``, in one transaction. So group work belongs to
+    appointments as individual sessions do (docs/decisions/0043): the calendar feed,
+    the DNA rate and the course's ending see it."""
+    group = Group.objects.select_related("team__site").get(pk=group.pk)
+    facilitators = sorted(_facilitator_ids(group))
+    if not facilitators:  # pragma: no cover - a group is created with one
+        raise Refused("The group has no facilitator.")
+    clinician = Staff.objects.get(
+        pk=by.pk if by.pk in facilitators else facilitators[0]
+    )
+    if not clinician.is_active or clinician.role not in CLINICAL_ROLES:
+        raise Refused("Sessions are held by an active clinician or supervisor.")
+    if any(outcome not in UNPLANNED_OUTCOMES for outcome in outcomes.values()):
+        raise Refused("An unplanned session was attended or not attended.")
+    members = list(
+        group.members.exclude(course__phase=Phase.ENDED).select_related(
+            "course__patient"
+        )
+    )
+    if not members:
+        raise Refused("The group has no member with an open course.")
+    slots = _one_slot(
+        day,
+        at,
+        duration_minutes=duration_minutes,
+        time_zone=str(group.team.site.time_zone),
+    )
+    if slots[0].starts_at > timezone.now():
+        raise Refused(
+            "A session is recorded once it has begun: book a session to come instead."
+        )
+    # A booked group session at that time is the one to record: the clash names it.
+    _refuse_clashes(
+        staff_ids=facilitators,
+        slots=slots,
+        members=[member.course.patient for member in members],
+    )
+    appointment = Appointment(
+        kind=AppointmentKind.GROUP,
+        clinician=clinician,
+        group=group,
+        starts_at=slots[0].starts_at,
+        ends_at=slots[0].ends_at,
+        time_zone=str(group.team.site.time_zone),
+        booked_by=by,
+    )
+    _full_clean(appointment)
+    appointment.save()
+    Attendee.objects.bulk_create(
+        Attendee(
+            appointment=appointment,
+            patient=member.course.patient,
+            course=member.course,
+        )
+        for member in members
+    )
+    audit.record_many(
+        actor=by,
+        entries=[
+            audit.Entry(
+                Action.CREATE,
+                "appointment",
+                member.course.patient,
+                str(appointment.public_id),
+                "unplanned; group; " + _fields("starts_at", "duration", "clinician"),
+            )
+            for member in members
+        ],
+    )
+    group_attendance_record(
+        by=by, appointment=appointment, outcomes=outcomes, theme=theme
+    )
+    return appointment
 
 
 # --- Calendar feeds -----------------------------------------------------------------

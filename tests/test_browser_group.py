@@ -1,8 +1,9 @@
 """Group IPT walked in real Chromium, through the pages only: six patients each open
 their own Group IPT course, meet their clinician once before the group (problem area,
 formulation, contract and goal), join the group, meet eight times with each member's
-attendance taken on one page, are seen alone at the middle and at the end of the group,
-and have a note written for their group session."""
+attendance taken on one page (each meeting booked as it is recorded), are seen alone at
+the middle and at the end of the group, and have a note written for their group
+session. Every meeting, alone or in the group, belongs to an appointment."""
 
 from __future__ import annotations
 
@@ -96,6 +97,7 @@ def _group_session(
     page.get_by_role("link", name="Record a group session").click()
     form: Locator = page.locator("main form")
     form.get_by_label("Date:", exact=True).fill(day.isoformat())
+    form.get_by_label("Time it began").fill("18:00")
     form.get_by_label("Theme").fill("Changes at home")
     if absent is not None:
         form.get_by_role("group", name=absent).get_by_label("Did not attend").check()
@@ -192,9 +194,14 @@ def test_group_ipt_from_pre_group_meetings_to_the_end_of_the_group(
         sessions = CourseSession.objects.filter(course=course)
         assert sessions.filter(delivery=Delivery.GROUP).count() == 8
         assert sessions.filter(delivery=Delivery.INDIVIDUAL).count() == 3
-        assert not sessions.filter(
-            delivery=Delivery.INDIVIDUAL, attendee__isnull=True
-        ).exists()  # each meeting alone belongs to an appointment
+        # Each meeting, alone or in the group, belongs to an appointment.
+        assert not sessions.filter(attendee__isnull=True).exists()
+        assert (
+            sessions.filter(
+                delivery=Delivery.GROUP, attendee__appointment__group=group
+            ).count()
+            == 8
+        )
         course.refresh_from_db()
         # A meeting before, eight in the group less the one missed, middle and end.
         assert course.sessions_attended == 10

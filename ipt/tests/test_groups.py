@@ -3,6 +3,8 @@ with per-member attendance, and per-member notes."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -241,16 +243,21 @@ def test_a_group_session_is_recorded_through_the_form(
     assert bad.status_code == 200
     assert "The date is in the future." in bad.content.decode()
     assert not GroupSession.objects.exists()
+    began = timezone.localtime() - datetime.timedelta(hours=1)
     response = client.post(
         url,
         {
-            "held_on": TODAY.isoformat(),
+            "held_on": began.date().isoformat(),
+            "at": f"{began:%H:%M}",
+            "duration_minutes": "90",
             "theme": "Warm-up",
             f"member_{member.pk}": "attended",
         },
     )
     assert response.status_code == 302
-    assert GroupSession.objects.get().course_sessions.get().number == 1
+    session = GroupSession.objects.get().course_sessions.get()
+    assert session.number == 1
+    assert session.attendee.appointment.group == group  # booked on the spot
 
 
 def test_a_group_is_started_and_a_member_added_through_the_pages(

@@ -7,6 +7,7 @@ import base64
 import re
 import xml.etree.ElementTree as ET
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -255,13 +256,7 @@ def _overlapping_names(people: list[CirclePerson]) -> int:
         3,
         2,
         1,
-        pytest.param(
-            5,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="15 long names on the innermost ring still touch (issue #20)",
-            ),
-        ),
+        5,
     ],
 )
 def test_a_crowded_inventory_of_15_keeps_its_names_apart(
@@ -276,3 +271,125 @@ def test_a_crowded_inventory_of_15_keeps_its_names_apart(
         for index in range(15)
     ]
     assert _overlapping_names(people) == 0
+
+
+# --- A crowded inventory stays legible (issue #20) -----------------------------------
+
+PAGE_WIDTH_PX = 672  # .picture-circle's max-width: 42rem (iptcare.css)
+SMALL_PRINT_PX = 13.6  # the page's small print: .85rem
+
+REAL_NAMES = [
+    CirclePerson("Mum", 5, "good", supports_recovery=True),
+    CirclePerson("Dad", 5, "difficult", deceased=True),
+    CirclePerson("Aunt Margaret-Louise", 5, "good"),
+    CirclePerson("Grandma Rosa", 5, "good"),
+    CirclePerson("Partner (Sam)", 5, "mixed", is_trigger=True),
+    CirclePerson("Jay from the pub", 5, "difficult", uses_with_patient=True),
+    CirclePerson("Sponsor", 5, "good", supports_recovery=True),
+    CirclePerson("Старшая сестра Ольга", 5, "good"),
+    CirclePerson("محمد الأخ الأكبر", 5, "mixed"),
+    CirclePerson("Ngozi Okonkwo-Adeyemi", 5, "good"),
+    CirclePerson("Li", 5, "mixed"),
+    CirclePerson("Best friend from school days, still in touch", 5, "good"),
+    CirclePerson("<b>Tom & Jerry</b>", 4, "difficult"),
+    CirclePerson("Zoë", 2, "good"),
+    CirclePerson("Neighbour upstairs", 1, "good"),
+]
+INVENTORIES = {
+    "typical": TYPICAL,
+    "15 long names on the innermost ring": [
+        CirclePerson(f"Person number {index:02d}", 5, "mixed") for index in range(15)
+    ],
+    "15 real names, mostly closest": REAL_NAMES,
+    "35 spread over the rings": [
+        CirclePerson(f"Person {index:02d}", 1 + index % 5, "good")
+        for index in range(35)
+    ],
+}
+
+
+def _drawn(people: list[CirclePerson], centre_label: str = "Robin") -> Any:
+    """The circle's figure as drawn (before it is written as SVG)."""
+    from unittest import mock
+
+    drawn: list[Any] = []
+    real = pictures._to_svg
+
+    def keep(figure: Any) -> str:
+        drawn.append(figure)
+        return real(figure)
+
+    pictures._circle_svg.cache_clear()
+    with mock.patch.object(pictures, "_to_svg", keep):
+        pictures.circle_svg(people, centre_label=centre_label)
+    return drawn[0]
+
+
+@pytest.mark.parametrize("inventory", INVENTORIES)
+def test_every_name_stands_apart_and_inside_the_picture(inventory: str) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    people = INVENTORIES[inventory]
+    figure = _drawn(people)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    labels = figure.axes[0].texts[1:]  # the first is the patient's name
+    assert len(labels) == len(people)
+    boxes = [label.get_window_extent(renderer) for label in labels]
+    crossing = [
+        (labels[i].get_text(), labels[j].get_text())
+        for i, box in enumerate(boxes)
+        for j in range(i + 1, len(boxes))
+        if box.overlaps(boxes[j])
+    ]
+    assert crossing == []
+    outside = [
+        label.get_text()
+        for label, box in zip(labels, boxes, strict=True)
+        if box.x0 < figure.bbox.x0 or box.x1 > figure.bbox.x1
+    ]
+    assert outside == []
+
+
+@pytest.mark.parametrize("inventory", INVENTORIES)
+def test_on_the_page_every_text_is_at_least_small_print(inventory: str) -> None:
+    """The page shows the picture at most 42rem wide: the SVG's own width (in pt, its
+    unit) shown at that width leaves its smallest text at least the small print."""
+    svg = pictures.circle_svg(INVENTORIES[inventory], centre_label="Robin")
+    width_pt = float(re.search(r'<svg[^>]*\swidth="([\d.]+)pt"', svg).group(1))  # type: ignore[union-attr]
+    shown_px = min(PAGE_WIDTH_PX, width_pt * 4 / 3)
+    smallest = min(_font_sizes(svg)) * shown_px / width_pt
+    assert smallest >= SMALL_PRINT_PX, (width_pt, min(_font_sizes(svg)))
+
+
+def test_names_of_any_length_and_script_are_drawn_whole_or_cut_and_escaped() -> None:
+    svg = pictures.circle_svg(REAL_NAMES, centre_label="Robin")
+    text = texts(svg)
+    for name in (
+        "Aunt Margaret-Louise",
+        "Старшая сестра Ольга",
+        "محمد الأخ الأكبر",
+        "Ngozi Okonkwo-Adeyemi",
+        "Dad (died)",
+        "Partner (Sam) ! trigger",
+        "Best friend from school…",  # cut at 24 letters; the table has it whole
+        "<b>Tom & Jerry</b>",
+    ):
+        assert name in text, name
+    assert "<b>" not in svg and "&amp;" in svg  # user text is data in the SVG
+    assert "Robin" in text
+
+
+def test_a_crowded_inventory_keeps_the_patients_name_inside_the_centre() -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    crowded = INVENTORIES["15 long names on the innermost ring"]
+    for name in ("Robin", "Zephyrine-Anastasia"):
+        figure = _drawn(crowded, centre_label=name)
+        axes = figure.axes[0]
+        centre = axes.texts[0]
+        shown = centre.get_text()
+        assert shown == name or (shown.endswith("…") and name.startswith(shown[:-1]))
+        box = centre.get_window_extent(FigureCanvasAgg(figure).get_renderer())
+        left, right = axes.transData.transform([(-1, 0), (1, 0)])[:, 0]
+        assert left <= box.x0 and box.x1 <= right, (name, shown)
+    assert texts(pictures.circle_svg(crowded, centre_label="Robin")).startswith("Robin")

@@ -15,6 +15,7 @@ from audit.choices import Action
 from ipt import selectors, services
 from ipt.forms import GroupForm, GroupMemberForm, GroupSessionForm
 from ipt.views._common import form_refusal, staff_of
+from scheduling import services as scheduling
 
 
 def _clinical_staff_only(request: HttpRequest) -> None:
@@ -81,18 +82,25 @@ def group_session_record(request: HttpRequest, group_id: UUID) -> HttpResponse:
     members = [member for member in found.members if member.course.is_open]
     form = GroupSessionForm(request.POST or None, members=members)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            meeting = services.group_session_record(
-                group=found.group,
+            appointment = scheduling.unplanned_group_session_record(
                 by=staff,
-                held_on=form.cleaned_data["held_on"],
-                theme=form.cleaned_data["theme"],
-                attendance=form.attendance(),
+                group=found.group,
+                day=data["held_on"],
+                at=data["at"],
+                duration_minutes=data["duration_minutes"],
+                outcomes=form.outcomes(),
+                theme=data["theme"],
             )
-        except services.Refused as refusal:
-            form_refusal(form, refusal)
+        except scheduling.Refused as refusal:
+            for reason in refusal.reasons:
+                form.add_error(None, reason)
         else:
-            messages.success(request, f"Recorded group session {meeting.number}.")
+            number = appointment.attendees.values_list(
+                "course_session__group_session__number", flat=True
+            ).first()
+            messages.success(request, f"Recorded group session {number}.")
             return redirect("ipt:group-detail", group_id=found.group.public_id)
     return render(
         request, "ipt/group_session_form.html", {"group": found.group, "form": form}

@@ -25,6 +25,10 @@ PLAIN_TEXT_RC: Final[dict[str, Any]] = {"text.parse_math": False, "text.usetex":
 FONT: Final = "DejaVu Sans"
 MISSING_GLYPH: Final = "\u25a1"  # □: a character the font cannot draw
 ELLIPSIS: Final = "…"
+# The printed page's small print, in points: the report CSS's captions and notes
+# (``{% small_print %}`` in reports/_print.css) and the least any chart's text may be
+# as a PDF prints it.
+SMALL_PRINT_PT: Final = 8.5
 MAX_MARKS: Final = 2  # combining marks kept per letter ("Zalgo" text stacks hundreds)
 _DROPPED_CATEGORIES: Final = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 

@@ -205,7 +205,7 @@ def test_the_chart_speaks_the_wording_it_is_given() -> None:
         "límite de avance esperado",
         "acontecimiento (numerado)",
         "sesión perdida",
-        "moderadamente grave",
+        "moderadamente",  # a band name wraps onto two lines: "grave" below
         "Inicial",
         "mes1",
     ):
