@@ -311,3 +311,24 @@ def test_ties_go_to_more_reasons_then_to_the_oldest(clinic: Clinic) -> None:
     alert(carver, 14)
     alert(carver, 14, Urgency.SAME_DAY)
     assert [line.patient for line in _lines(clinic)] == [carver, abbot, brook]
+
+
+def test_the_oldest_reason_is_dated_on_the_clinics_day(clinic: Clinic) -> None:
+    # London, summer time (UTC+1). "Abbot"'s alert was raised at 00:30 on 14 June
+    # (23:30 UTC on the 13th), "Brook"'s at 23:45 on 13 June (22:45 UTC). Brook's is
+    # the older, on the clinic's clock and on UTC's; dated by its UTC day, Abbot's
+    # would tie with it and win on the name.
+    def alert(patient: object, when: datetime) -> None:
+        made = AlertFactory(patient=patient, urgency=Urgency.ROUTINE)
+        made.__class__.objects.filter(pk=made.pk).update(created_at=when)
+
+    abbot = _patient(clinic, family_name="Abbot")
+    brook = _patient(clinic, family_name="Brook")
+    alert(abbot, datetime(2026, 6, 13, 23, 30, tzinfo=UTC))
+    alert(brook, datetime(2026, 6, 13, 22, 45, tzinfo=UTC))
+    lines = _lines(clinic)
+    assert [line.patient for line in lines] == [brook, abbot]
+    assert [line.reasons[0].since for line in lines] == [
+        date(2026, 6, 13),
+        date(2026, 6, 14),
+    ]
