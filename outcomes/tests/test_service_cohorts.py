@@ -99,7 +99,7 @@ def test_gad7_rates_at_and_beside_the_cut_off_and_the_reliable_change(
     for first, last in (
         (7, 1),  # not a case (7 < 8)
         (8, 4),  # case; 4 < 8 recovered; −4 reliable → reliable recovery
-        (8, 5),  # case; recovered; −3 not reliable
+        (8, 7),  # case; 7 < 8 recovered, the point below the cut-off; −1
         (12, 8),  # case; 8 is not below 8 → not recovered; −4 reliable improvement
         (8, 12),  # case; +4 → reliable deterioration
         (8, 11),  # case; +3 → no reliable change
@@ -108,7 +108,7 @@ def test_gad7_rates_at_and_beside_the_cut_off_and_the_reliable_change(
     service_outcomes_refresh()
     overall = _board().overall
     assert (overall.finished, overall.at_caseness) == (6, 5)
-    assert _counts(overall.recovery) == (2, 5)  # 8→4, 8→5
+    assert _counts(overall.recovery) == (2, 5)  # 8→4, 8→7
     assert _counts(overall.reliable_improvement) == (2, 5)  # 8→4, 12→8
     assert _counts(overall.reliable_recovery) == (1, 5)  # 8→4
     assert _counts(overall.reliable_deterioration) == (1, 5)  # 8→12
@@ -126,16 +126,17 @@ def test_paired_rates_follow_both_measures(clinic: Clinic) -> None:
         ((15, 9), (8, 8)),  # GAD-7 still 8 → not recovered; PHQ −6 → improvement
         ((15, 9), (4, 8)),  # PHQ −6 but GAD +4: neither improved nor deteriorated
         ((12, 12), (8, 12)),  # GAD +4, PHQ 0 → reliable deterioration
+        ((12, 12), (8, 11)),  # GAD +3, one short: no reliable change; not recovered
         ((12, 7), (7, 7)),  # 7 < 10 and 7 < 8 → recovered; −5 not reliable
     ):
         _course(clinic, phq9=phq9, gad7=gad7)
     service_outcomes_refresh()
     overall = _board().overall
-    assert (overall.finished, overall.at_caseness) == (6, 5)
-    assert _counts(overall.recovery) == (2, 5)  # the 2nd and the last
-    assert _counts(overall.reliable_improvement) == (2, 5)  # the 2nd and 3rd
-    assert _counts(overall.reliable_recovery) == (1, 5)  # the 2nd
-    assert _counts(overall.reliable_deterioration) == (1, 5)  # the 5th
+    assert (overall.finished, overall.at_caseness) == (7, 6)
+    assert _counts(overall.recovery) == (2, 6)  # the 2nd and the last
+    assert _counts(overall.reliable_improvement) == (2, 6)  # the 2nd and 3rd
+    assert _counts(overall.reliable_recovery) == (1, 6)  # the 2nd
+    assert _counts(overall.reliable_deterioration) == (1, 6)  # the 5th
 
 
 def test_a_course_of_two_sessions_has_finished_one_of_one_has_not(
