@@ -186,3 +186,58 @@ def test_the_pdf_itself_withholds_four_courses(client: Client, clinic: Clinic) -
     # ("Page 4 of 4" is the footer's.)
     for shown in ("4 of 28", "6.0 of 12.0", "4 of 4 finished", "of 4 finished"):
         assert shown not in text
+
+
+@pytest.mark.parametrize(
+    "name", ["outcomes:service", "outcomes:service-csv", "outcomes:service-pdf"]
+)
+def test_each_read_is_audited_with_the_filter_names_only(
+    client: Client, clinic: Clinic, name: str
+) -> None:
+    from audit.models import AuditEvent
+
+    pytest.importorskip("weasyprint")
+    signed_in(client, clinic.supervisor)
+    before = AuditEvent.objects.filter(category="service_outcomes").count()
+    response = client.get(
+        reverse(name), {"team": clinic.team_a.pk, "problem_area": "grief"}
+    )
+    assert response.status_code == 200
+    events = AuditEvent.objects.filter(category="service_outcomes").order_by("id")
+    assert events.count() == before + 1
+    event = events.last()
+    assert event is not None and event.patient is None
+    assert event.actor == clinic.supervisor
+    assert event.detail.endswith("filters=problem_area,team")
+    assert "grief" not in event.detail and str(clinic.team_a.pk) not in event.detail
+
+
+@pytest.mark.parametrize(
+    "name", ["outcomes:service", "outcomes:service-csv", "outcomes:service-pdf"]
+)
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        (
+            {"start": "2026-05-01", "end": "2026-01-01"},
+            "The period must start before it ends.",
+        ),
+        (
+            {"start": "2020-01-01", "end": "2026-01-01"},
+            "Choose a period of at most five years.",
+        ),
+        ({"start": "yesterday"}, "Enter a valid date."),
+        ({"problem_area": "sadness"}, "is not one of the available choices."),
+        ({"clinician": "999999"}, "is not one of the available choices."),
+    ],
+)
+def test_a_bad_question_is_refused_and_records_nothing(
+    client: Client, clinic: Clinic, name: str, question: dict[str, str], message: str
+) -> None:
+    from audit.models import AuditEvent
+
+    signed_in(client, clinic.clinical_lead)
+    response = client.get(reverse(name), question)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not AuditEvent.objects.filter(category="service_outcomes").exists()
