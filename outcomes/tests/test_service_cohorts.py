@@ -309,9 +309,43 @@ def test_each_filter_narrows_to_its_courses(
     assert finished(problem_area="transitions") == 1  # c2
     assert finished(problem_area="deficits") == 0
     assert finished(team=clinic.team_a, program=program("ipt16")) == 1  # c3
-    # A period holding only c4's end.
+    # A period holding only c4's end (1 Jun 2025), at and beside each of its days.
     assert finished(start=date(2025, 5, 1), end=date(2025, 6, 30)) == 1
+    assert finished(start=date(2025, 6, 1), end=date(2025, 6, 30)) == 1
     assert finished(start=date(2025, 6, 2), end=date(2025, 6, 30)) == 0
+    assert finished(start=date(2025, 5, 1), end=date(2025, 6, 1)) == 1
+    assert finished(start=date(2025, 5, 1), end=date(2025, 5, 31)) == 0
+
+
+def test_referrals_follow_every_filter_but_the_problem_area(clinic: Clinic) -> None:
+    from referrals.tests.factories import ReferralFactory
+
+    ReferralFactory(
+        site=clinic.site_a,
+        team=clinic.team_a,
+        program=program("ipt12"),
+        clinician=clinic.therapist_on_team,
+    )
+    ReferralFactory(site=clinic.site_a, team=clinic.team_a, program=program("ipt16"))
+    ReferralFactory(site=clinic.site_b, team=clinic.team_b, program=program("ipt16"))
+    # Made on 1 Dec 2025, the day before the period.
+    ReferralFactory(
+        site=clinic.site_a,
+        team=clinic.team_a,
+        created_at=datetime(2025, 12, 1, 12, tzinfo=UTC),
+    )
+
+    def received(**filters: object) -> int:
+        return _board(**filters).flow.referrals
+
+    assert received() == 3
+    assert received(site=clinic.site_a) == 2
+    assert received(team=clinic.team_b) == 1
+    assert received(program=program("ipt16")) == 2
+    assert received(clinician=clinic.therapist_on_team) == 1
+    # Referrals have no problem area: the filter leaves them as they are.
+    assert received(problem_area="grief") == 3
+    assert received(start=date(2025, 12, 1), end=date(2025, 12, 1)) == 1
 
 
 def test_filters_narrow_the_breakdowns_too(
