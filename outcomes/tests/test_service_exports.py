@@ -8,6 +8,7 @@ import csv
 import io
 import re
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -199,9 +200,8 @@ def test_each_read_is_audited_with_the_filter_names_only(
     pytest.importorskip("weasyprint")
     signed_in(client, clinic.supervisor)
     before = AuditEvent.objects.filter(category="service_outcomes").count()
-    response = client.get(
-        reverse(name), {"team": clinic.team_a.pk, "problem_area": "grief"}
-    )
+    question: dict[str, Any] = {"team": clinic.team_a.pk, "problem_area": "grief"}
+    response = client.get(reverse(name), question)
     assert response.status_code == 200
     events = AuditEvent.objects.filter(category="service_outcomes").order_by("id")
     assert events.count() == before + 1
@@ -241,3 +241,25 @@ def test_a_bad_question_is_refused_and_records_nothing(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not AuditEvent.objects.filter(category="service_outcomes").exists()
+
+
+def test_both_thresholds_are_settings(clinic: Clinic, settings: Any) -> None:
+    # Small numbers under 3 and suppression under 3: 3 courses are a percentage on
+    # the page and shown in the CSV; 2 (the off-team clinician's) are a count with
+    # its interval on the page and withheld from the CSV.
+    settings.IPTCARE_SERVICE_SMALL_NUMBER = 3
+    settings.IPTCARE_SERVICE_SUPPRESS_BELOW = 3
+    _courses(clinic.therapist_on_team, clinic, recovered=2, not_recovered=1)
+    _courses(clinic.therapist_off_team, clinic, recovered=1, not_recovered=1)
+    service_outcomes_refresh()
+    board = _board()
+    groups = {group.label: group for group in board.by_clinician}
+    on_team = groups[clinic.therapist_on_team.display_name]
+    assert on_team.recovery.text == "67 % (2 of 3)"
+    off_team = groups[clinic.therapist_off_team.display_name]
+    assert off_team.recovery.text.startswith("1 of 2 (95 % CI")
+    rows = _rows(board)
+    assert rows[("by clinician", on_team.label, "recovery")][:3] == ["2", "3", "66.7"]
+    off = "by clinician", clinic.therapist_off_team.display_name
+    assert rows[(*off, "finished courses")][:1] == [SUPPRESSED]
+    assert rows[(*off, "finished courses")][-1] == "fewer than 3"
