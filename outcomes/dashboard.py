@@ -130,6 +130,11 @@ def _outcome_aggregates(filters: Filters) -> dict[str, Any]:
             "id", filter=at_caseness & Q(reliable_deterioration=True)
         ),
         "mean_baseline": Avg("baseline_severity", filter=q["finished"]),
+        # The case mix is a mean over the courses with a PHQ-9 baseline, which may be
+        # fewer than the finished ones: exports withhold it by this count.
+        "n_baseline": Count(
+            "id", filter=q["finished"] & Q(baseline_severity__isnull=False)
+        ),
     }
     for key in FIDELITY_KEYS:
         expressions[f"n_kept_{key}"] = Count(
@@ -154,6 +159,7 @@ class OutcomeRates:
     reliable_deterioration: service.Rate
     mean_baseline: float | None
     fidelity: tuple[tuple[str, service.Rate], ...] = ()
+    baseline_courses: int = 0  # the finished courses behind ``mean_baseline``
 
     @property
     def suppressed(self) -> bool:
@@ -172,6 +178,7 @@ def _outcome_rates(label: str, row: dict[str, Any]) -> OutcomeRates:
         reliable_recovery=_rate(row["reliably_recovered"], cases),
         reliable_deterioration=_rate(row["deteriorated"], cases),
         mean_baseline=None if mean is None else round(float(mean), 1),
+        baseline_courses=row["n_baseline"] or 0,
         fidelity=tuple(
             (key, _rate(row[f"n_kept_{key}"], row[f"n_due_{key}"]))
             for key in FIDELITY_KEYS

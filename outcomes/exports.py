@@ -54,9 +54,19 @@ def _count(section: str, group: str, figure: str, count: int, minimum: int) -> R
 
 
 def _rate(
-    section: str, group: str, figure: str, rate: service.Rate, minimum: int
+    section: str,
+    group: str,
+    figure: str,
+    rate: service.Rate,
+    minimum: int,
+    *,
+    courses: int | None = None,
 ) -> Row:
-    if _hidden(rate.denominator, minimum):
+    """``courses``: the courses behind a rate whose denominator counts something else
+    (sessions, for the did-not-attend rate); a few courses are withheld all the same."""
+    if _hidden(rate.denominator, minimum) or (
+        courses is not None and _hidden(courses, minimum)
+    ):
         return (
             section,
             group,
@@ -104,16 +114,13 @@ def _outcomes(section: str, group: OutcomeRates, minimum: int) -> Iterator[Row]:
         ("reliable deterioration", group.reliable_deterioration),
     ):
         yield _rate(section, group.label, figure, rate, minimum)
-    yield (
+    yield _mean_row(
         section,
         group.label,
         "mean baseline PHQ-9 (case mix)",
-        "" if group.mean_baseline is None else group.mean_baseline,
-        group.finished,
-        "",
-        "",
-        "",
-        "",
+        group.mean_baseline,
+        group.baseline_courses,
+        minimum,
     )
     for key, rate in group.fidelity:
         yield _rate(
@@ -121,13 +128,20 @@ def _outcomes(section: str, group: OutcomeRates, minimum: int) -> Iterator[Row]:
         )
 
 
-def _mean_row(figure: str, mean: float | None, courses: int, minimum: int) -> Row:
+def _mean_row(
+    section: str,
+    group: str,
+    figure: str,
+    mean: float | None,
+    courses: int,
+    minimum: int,
+) -> Row:
     """A mean over ``courses`` courses, withheld like a count when they are few."""
     if _hidden(courses, minimum):
-        return _count("use", "whole selection", figure, courses, minimum)
+        return _count(section, group, figure, courses, minimum)
     return (
-        "use",
-        "whole selection",
+        section,
+        group,
         figure,
         "" if mean is None else mean,
         courses,
@@ -144,13 +158,14 @@ def _use(use: UseOutcomes, minimum: int) -> Iterator[Row]:
     yield _rate(
         "use", whole, "abstinent in the last 28 days", use.abstinent_last_28, minimum
     )
+    for figure, mean in (
+        ("mean % days abstinent at start", use.mean_pda_start),
+        ("mean % days abstinent at end", use.mean_pda_end),
+    ):
+        yield _mean_row("use", whole, figure, mean, use.pda_courses, minimum)
     yield _mean_row(
-        "mean % days abstinent at start", use.mean_pda_start, use.pda_courses, minimum
-    )
-    yield _mean_row(
-        "mean % days abstinent at end", use.mean_pda_end, use.pda_courses, minimum
-    )
-    yield _mean_row(
+        "use",
+        whole,
         "mean reduction in heavy-drinking days per 28",
         use.mean_heavy_reduction,
         use.heavy_courses,
@@ -187,7 +202,19 @@ def csv_rows(board: Dashboard) -> Iterator[Row]:
         yield _count("flow", whole, figure, count, minimum)
     yield _rate("flow", whole, "waited 6 weeks or less", flow.within_6_weeks, minimum)
     yield _rate("flow", whole, "waited 18 weeks or less", flow.within_18_weeks, minimum)
-    yield _rate("flow", whole, "sessions not attended", flow.did_not_attend, minimum)
+    yield _rate(
+        "flow",
+        whole,
+        "sessions not attended",
+        flow.did_not_attend,
+        minimum,
+        courses=flow.finished,
+    )
+    for figure, mean in (
+        ("mean sessions attended", flow.mean_attended),
+        ("mean sessions contracted", flow.mean_planned),
+    ):
+        yield _mean_row("flow", whole, figure, mean, flow.finished, minimum)
     for months, rate in flow.follow_ups:
         unit = "month" if months == 1 else "months"
         yield _rate(

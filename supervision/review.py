@@ -37,7 +37,7 @@ class OpenAlert:
     urgency: int  # alerts.choices.Urgency: 1 routine, 2 same day, 3 urgent
     kind: str
     reason: str
-    raised_at: datetime
+    raised_at: datetime  # on the clinic's clock: its date is the local day
     escalated: bool
 
 

@@ -115,7 +115,8 @@ def caseload_review(
                 urgency=alert.urgency,
                 kind=alert.get_kind_display().lower(),
                 reason=alert.reason,
-                raised_at=alert.created_at,
+                # On the clinic's clock: the review dates its reasons by local day.
+                raised_at=timezone.localtime(alert.created_at),
                 escalated=alert.escalated_at is not None,
             )
         )

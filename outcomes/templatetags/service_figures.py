@@ -35,11 +35,26 @@ def label(labels: dict[str, str], key: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def figure(context: template.Context, rate: service.Rate) -> str:
-    """The rate as the page shows it, or as an export writes it (``export`` set)."""
+def figure(
+    context: template.Context, rate: service.Rate, courses: int | None = None
+) -> str:
+    """The rate as the page shows it, or as an export writes it (``export`` set).
+    ``courses``: the courses behind a rate over something else (sessions), withheld
+    when they are few whatever its denominator."""
     if context.get("export"):
-        return export_rate(rate, context["dashboard"].suppress_below)
+        minimum = context["dashboard"].suppress_below
+        if courses is not None and service.suppressed(courses, minimum=minimum):
+            return f"suppressed (fewer than {minimum})"
+        return export_rate(rate, minimum)
     return rate.text
+
+
+@register.simple_tag(takes_context=True)
+def withheld(context: template.Context, courses: int) -> bool:
+    """Whether a figure over ``courses`` courses is withheld here (exports only)."""
+    return bool(context.get("export")) and service.suppressed(
+        courses, minimum=context["dashboard"].suppress_below
+    )
 
 
 @register.simple_tag(takes_context=True)

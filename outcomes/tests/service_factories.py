@@ -52,14 +52,15 @@ def service_course(
     missed: int = 0,
     outcome: str = Outcome.COMPLETED,
     weeks: int = 10,
+    patient: Any = None,
     **fields: Any,
 ) -> Course:
     """A course of ``sessions`` attended sessions over ``weeks`` weeks, ended on
     ``ended_on`` (open when ``None``), with first and last scores on the opening and
-    the last day."""
+    the last day. A new patient of ``team`` unless ``patient`` is given."""
     last = ended_on or timezone.localdate()
     opened = last - datetime.timedelta(weeks=weeks)
-    patient = PatientFactory(team=team)
+    patient = patient or PatientFactory(team=team)
     course = CourseFactory(
         patient=patient,
         clinician=clinician,

@@ -129,3 +129,34 @@ def test_shares_count_only_courses_for_which_an_element_was_due() -> None:
     counted = shares([course_fidelity(KEPT), broken, early])
     assert counted["relapse_plan"] == (1, 2)
     assert counted["inventory"] == (3, 3)
+
+
+def test_the_problem_area_on_the_day_of_session_4_is_on_time() -> None:
+    on_the_day = replace(KEPT, problem_area_first_on=START + timedelta(weeks=3))
+    assert course_fidelity(on_the_day).get("problem_area").kept is True
+
+
+@pytest.mark.parametrize(("scored", "kept"), [(8, True), (7, False)])
+def test_measures_at_exactly_eight_in_ten_sessions_are_on_schedule(
+    scored: int, kept: bool
+) -> None:
+    # 10 sessions: 8 scored is 80 %, kept; 7 is 70 %, not.
+    facts = replace(KEPT, attended=weekly(10), score_days=weekly(scored))
+    assert course_fidelity(facts).get("measures").kept is kept
+
+
+@pytest.mark.parametrize(("days_before", "kept"), [(0, True), (6, True), (7, False)])
+def test_a_score_counts_for_a_session_in_the_week_up_to_its_day(
+    days_before: int, kept: bool
+) -> None:
+    # Fortnightly sessions, each with one score that many days before it: on the
+    # day or 6 days before is "in the week up to it"; 7 days before is not.
+    sessions = tuple(START + timedelta(weeks=2 * n) for n in range(5))
+    facts = replace(
+        KEPT,
+        attended=sessions,
+        score_days=tuple(day - timedelta(days=days_before) for day in sessions),
+    )
+    measures = course_fidelity(facts).get("measures")
+    assert measures.kept is kept
+    assert measures.reason.startswith(f"{5 if kept else 0} of 5 sessions")

@@ -229,3 +229,106 @@ def test_the_review_costs_the_same_queries_for_1_and_50_patients(
             assert client.get(URL).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+# --- At and beside each rule, from the record -----------------------------------------
+
+
+def test_the_stated_rule_fires_at_session_6_not_at_session_5(clinic: Clinic) -> None:
+    # PHQ-9 15 → 12: −3, not a reliable improvement (6). Judged from session 6 on.
+    six = service_course(
+        clinician=clinic.therapist_on_team,
+        team=clinic.team_a,
+        phq9=(15, 12),
+        sessions=6,
+    )
+    five = service_course(
+        clinician=clinic.therapist_on_team,
+        team=clinic.team_a,
+        phq9=(15, 12),
+        sessions=5,
+    )
+    # 15 → 9 at session 6: −6, a reliable improvement: on track.
+    improved = service_course(
+        clinician=clinic.therapist_on_team, team=clinic.team_a, phq9=(15, 9), sessions=6
+    )
+    lines = {line.patient: line for line in _lines(clinic)}
+    assert set(lines) == {six.patient}
+    (reason,) = lines[six.patient].reasons
+    assert reason.why is review.Why.NOT_ON_TRACK
+    assert reason.text.startswith("Not on track (PHQ-9)")
+    assert five.patient not in lines and improved.patient not in lines
+
+
+def test_missed_sessions_and_the_contract_at_and_beside_their_limits(
+    clinic: Clinic,
+) -> None:
+    # PHQ-9 12 → 3 throughout: no course is off track.
+    one_missed = service_course(
+        clinician=clinic.therapist_on_team, team=clinic.team_a, phq9=(12, 3), missed=1
+    )
+    two_missed = service_course(
+        clinician=clinic.therapist_on_team, team=clinic.team_a, phq9=(12, 3), missed=2
+    )
+    eleven = service_course(
+        clinician=clinic.therapist_on_team,
+        team=clinic.team_a,
+        phq9=(12, 3),
+        sessions=11,
+        sessions_planned=12,
+    )
+    twelve = service_course(
+        clinician=clinic.therapist_on_team,
+        team=clinic.team_a,
+        phq9=(12, 3),
+        sessions=12,
+        sessions_planned=12,
+    )
+    why = {line.patient: [r.why for r in line.reasons] for line in _lines(clinic)}
+    assert why == {
+        two_missed.patient: [review.Why.MISSED_SESSIONS],
+        twelve.patient: [review.Why.PAST_CONTRACT],
+    }
+    assert one_missed.patient not in why and eleven.patient not in why
+
+
+def test_ties_go_to_more_reasons_then_to_the_oldest(clinic: Clinic) -> None:
+    # All three have an unacknowledged urgent alert as their most urgent reason.
+    # "Abbot" has one alert from 10 Jun; "Brook" one from 12 Jun; "Carver" one from
+    # 14 Jun and a second, same-day alert: two reasons put Carver first, then the
+    # older of the one-reason patients.
+    def alert(patient: object, day: int, urgency: int = Urgency.URGENT) -> None:
+        made = AlertFactory(patient=patient, urgency=urgency)
+        made.__class__.objects.filter(pk=made.pk).update(
+            created_at=datetime(2026, 6, day, 9, tzinfo=UTC)
+        )
+
+    abbot = _patient(clinic, family_name="Abbot")
+    brook = _patient(clinic, family_name="Brook")
+    carver = _patient(clinic, family_name="Carver")
+    alert(brook, 12)
+    alert(abbot, 10)
+    alert(carver, 14)
+    alert(carver, 14, Urgency.SAME_DAY)
+    assert [line.patient for line in _lines(clinic)] == [carver, abbot, brook]
+
+
+def test_the_oldest_reason_is_dated_on_the_clinics_day(clinic: Clinic) -> None:
+    # London, summer time (UTC+1). "Abbot"'s alert was raised at 00:30 on 14 June
+    # (23:30 UTC on the 13th), "Brook"'s at 23:45 on 13 June (22:45 UTC). Brook's is
+    # the older, on the clinic's clock and on UTC's; dated by its UTC day, Abbot's
+    # would tie with it and win on the name.
+    def alert(patient: object, when: datetime) -> None:
+        made = AlertFactory(patient=patient, urgency=Urgency.ROUTINE)
+        made.__class__.objects.filter(pk=made.pk).update(created_at=when)
+
+    abbot = _patient(clinic, family_name="Abbot")
+    brook = _patient(clinic, family_name="Brook")
+    alert(abbot, datetime(2026, 6, 13, 23, 30, tzinfo=UTC))
+    alert(brook, datetime(2026, 6, 13, 22, 45, tzinfo=UTC))
+    lines = _lines(clinic)
+    assert [line.patient for line in lines] == [brook, abbot]
+    assert [line.reasons[0].since for line in lines] == [
+        date(2026, 6, 13),
+        date(2026, 6, 14),
+    ]
