@@ -10,7 +10,7 @@ referrals; conditional aggregation (``Count(filter=…)``) rather than Python lo
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -347,8 +347,16 @@ def service_dashboard(*, scope: ServiceScope, filters: Filters) -> Dashboard:
     return replace(board, flow=flow)
 
 
+def _kept_shape() -> str:
+    """The fields of what is kept, so that a release that changes them reads none of
+    the figures an earlier release kept (unpickled, they would lack the new fields)."""
+    kept = (Dashboard, Flow, OutcomeRates, UseOutcomes, MonthRow, service.Rate)
+    return repr([(cls.__name__, [f.name for f in fields(cls)]) for cls in kept])
+
+
 def _figures_key(scope: ServiceScope, filters: Filters) -> str:
     question = (
+        _kept_shape(),
         scope.whole_service,
         sorted(scope.team_ids),
         filters.start,
