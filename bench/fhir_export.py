@@ -145,29 +145,35 @@ def main() -> None:
     )
     kinds = ", ".join(f"{o['type']} {o['count']:,}" for o in job.output)
     print(f"types: {kinds}")
-    processes: dict[int, tuple[float, float, int]] = {}
+    processes: dict[int, tuple[float, float, int, float]] = {}
     for part in report.parts:  # a process's last report holds its peak and CPU
-        rss, _cpu, done = processes.get(part.pid, (0.0, 0.0, 0))
+        rss, process_cpu, done, database = processes.get(part.pid, (0.0, 0.0, 0, 0.0))
         processes[part.pid] = (
             max(rss, part.peak_rss_mb),
-            max(_cpu, part.cpu_seconds),
+            max(process_cpu, part.cpu_seconds),
             done + part.count,
+            max(database, part.database_cpu_seconds or 0.0),
         )
+    database_cpu = sum(p[3] for p in processes.values())
     print(
-        f"{len(report.parts)} parts in {len(processes)} process(es), {workers()} wanted:"
+        f"{len(report.parts)} parts in {len(processes)} process(es), "
+        f"{workers()} wanted:"
     )
-    for pid, (rss, process_cpu, done) in sorted(processes.items()):
+    for pid, (rss, process_cpu, done, database) in sorted(processes.items()):
         own = " (the job's own)" if pid == os.getpid() else ""
         print(
             f"  pid {pid}{own}: {done:,} resources, peak RSS {rss:.0f} MB, "
-            f"CPU {process_cpu:.1f} s since it started"
+            f"CPU {process_cpu:.1f} s since it started, its PostgreSQL backend's "
+            f"CPU {database:.1f} s"
         )
     load_after = os.getloadavg()[0]
     print(
         f"written {written:,} resources in {seconds:.1f} s wall = "
         f"{written / seconds:,.0f} resources/s; {size / 1e6:,.0f} MB NDJSON; "
         f"CPU {cpu:.1f} s (job {own_cpu:.1f} s + workers {workers_cpu:.1f} s) = "
-        f"{written / cpu:,.0f} resources per CPU-second; job process peak RSS "
+        f"{written / cpu:,.0f} resources per CPU-second; with the PostgreSQL "
+        f"backends' {database_cpu:.1f} s: {written / (cpu + database_cpu):,.0f} "
+        f"resources per CPU-second; job process peak RSS "
         f"{rss_mb():.0f} MB (after start-up {baseline:.0f} MB); workers' peak RSS "
         f"total {sum(p[0] for pid, p in processes.items() if pid != os.getpid()):.0f} MB;"
         f" load average {load_before:.1f} before, {load_after:.1f} after, on "

@@ -134,6 +134,8 @@ class PartReport:
     pid: int
     peak_rss_mb: float
     cpu_seconds: float
+    database_cpu_seconds: float | None = None
+    """Its PostgreSQL backend's CPU so far, when the server is on this machine."""
 
 
 @dataclass
@@ -287,7 +289,27 @@ def export_part(job_id: int, part: Part, folder: Path) -> PartReport:
         pid=os.getpid(),
         peak_rss_mb=usage.ru_maxrss / 1024,
         cpu_seconds=usage.ru_utime + usage.ru_stime,
+        database_cpu_seconds=_database_cpu_seconds(),
     )
+
+
+def _database_cpu_seconds() -> float | None:
+    """The CPU time of this connection's PostgreSQL backend, read from ``/proc`` when
+    the server runs on this machine (the benchmark's: a process's own CPU leaves out
+    the database's share of the work); ``None`` elsewhere."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    try:
+        stat = Path(f"/proc/{backend}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rpartition(")")[
+        2
+    ].split()  # from the state on: utime, stime at 11, 12
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def workers() -> int:

@@ -223,9 +223,9 @@ EXPORT_SCORE_FIELDS = (
     "revision",
 )
 """What the QuestionnaireResponse and Observation mappers read of a score and its
-patient: the bulk export loads only these (a patient's whole row per score was a third
-of its database time). A field missing here would cost a query per row, not a wrong
-resource: the export tests compare every resource with its single read."""
+patient: the bulk export loads only these (reading every column of a score and its
+patient cost 1.7 times the CPU). A field missing here would cost a query per row, not a
+wrong resource: the export tests compare every resource with its single read."""
 
 
 def _export_scores() -> QuerySet[Administration]:
