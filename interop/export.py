@@ -306,13 +306,14 @@ def _database_cpu_seconds() -> float | None:
         stat = Path(f"/proc/{backend}/stat").read_text()
     except OSError:
         return None
-    fields = stat.rpartition(")")[
-        2
-    ].split()  # from the state on: utime, stime at 11, 12
+    # the fields after the command's name, from the state on: utime, stime at 11, 12
+    fields = stat.rpartition(")")[2].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def workers() -> int:
+    """How many processes write an export's parts (``IPTCARE_FHIR_EXPORT_WORKERS``;
+    0, the default, is one per core)."""
     return max(1, settings.IPTCARE_FHIR_EXPORT_WORKERS or os.cpu_count() or 1)
 
 
