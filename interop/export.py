@@ -109,6 +109,12 @@ def export_start(
     return job
 
 
+class ExportFailed(Exception):
+    """An export failed. It names the job, the type being written and the kind of
+    error only: the error itself is not chained, because a validation error quotes
+    the resource it refused (patient data) and the worker logs what it raises."""
+
+
 @dataclass(frozen=True)
 class Part:
     """One unit of work: one type's rows with primary keys in ``(after, up_to]``
@@ -373,17 +379,22 @@ def export_job(job_id: int) -> ExportReport:
     folder = export_dir(job)
     folder.mkdir(parents=True, exist_ok=True)
     count = workers()
+    failing = ""
     reports: dict[Part, PartReport] = {}
     try:
         parts = plan_parts(job.types, ranges=count * 2 if count > 1 else 1)
         # the largest first, so that the small types fill the gaps at the end
         order = sorted(parts, key=lambda p: p.resource_type not in SPLIT)
         with executor(min(count, len(parts))) as pool:
-            futures = [pool.submit(export_part, job.pk, part, folder) for part in order]
+            futures = {
+                pool.submit(export_part, job.pk, part, folder): part for part in order
+            }
             try:
                 for future in as_completed(futures):
+                    failing = futures[future].resource_type
                     report = future.result()
                     reports[report.part] = report
+                failing = ""
             except BaseException:
                 # the parts not started never start; the running ones end before
                 # their folder goes
@@ -396,14 +407,17 @@ def export_job(job_id: int) -> ExportReport:
             for patient in reports[part].patients:
                 exported.setdefault(patient, part.resource_type)
         _audit(job.client, exported)
-    except Exception:
+    except Exception as error:
         shutil.rmtree(folder, ignore_errors=True)
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportStatus.FAILED,
             error="The export failed; ask again.",
             finished_at=timezone.now(),
         )
-        raise
+        where = f" writing {failing}" if failing else ""
+        raise ExportFailed(
+            f"Export {job.public_id} failed{where}: {type(error).__name__}."
+        ) from None
     output = [
         {
             "type": name,

@@ -7,6 +7,7 @@ import dataclasses
 import itertools
 import json
 import os
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -175,3 +176,29 @@ def test_kick_off_answers_before_any_part_runs(api: Api, clinic: Clinic) -> None
     response = api.get("/fhir/$export", **ASYNC)  # no commit: the worker has not run
     assert response.status_code == 202
     assert ExportJob.objects.get().status == ExportStatus.QUEUED
+
+
+def test_a_failure_names_no_patient_data(
+    team_client: ApiClient, clinic: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the worker logs of a failed export: the job, the type and the kind of
+    error, never the refused resource a validation error quotes."""
+    seed(clinic)
+    name = clinic.patient.family_name
+
+    def refusing(row: Any) -> list[dict[str, Any]]:
+        raise ValueError(f"input_value={{'family': {name!r}}}")
+
+    monkeypatch.setitem(
+        TYPES, "Patient", dataclasses.replace(TYPES["Patient"], convert=refusing)
+    )
+    job = ExportJob.objects.create(
+        client=team_client, types=["Patient"], request_url="x"
+    )
+    with pytest.raises(export.ExportFailed) as failed:
+        export.export_job(job.pk)
+    assert str(failed.value) == (
+        f"Export {job.public_id} failed writing Patient: ValueError."
+    )
+    assert failed.value.__cause__ is None and failed.value.__suppress_context__
+    assert name not in "".join(traceback.format_exception(failed.value))
