@@ -7,9 +7,12 @@
 2. Pads it (PostgreSQL only) to about ``--target`` resources by copying the demo's
    scored administrations with new ids (``INSERT … SELECT``), because generating a
    million resources' worth of demo patients takes far longer than exporting them.
-3. Runs the export job's own code (``interop.export.export_run``, what the Huey worker
-   runs) for an API client bound to the larger site, with every read scope, and prints
-   resources written, seconds, resources/s and the process's peak RSS.
+3. Runs the export job's own code (``interop.export.export_job``, what the Huey worker
+   runs: the parts side by side in ``IPTCARE_FHIR_EXPORT_WORKERS`` processes, 0 = one
+   per core) for an API client bound to the larger site, with every read scope, and
+   prints resources written, wall seconds, CPU seconds across the job's process and
+   its workers (PostgreSQL's own not counted), resources per wall- and per
+   CPU-second, the load average, and the peak RSS of each process.
 
 Not a test: timings live here, never in the test suite.
 """
@@ -32,10 +35,10 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def cpu_seconds() -> float:
-    """This process's CPU time: on a shared, overloaded machine the wall clock measures
-    the neighbours; CPU time measures the export's own Python work."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
+def cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
+    """CPU time: on a shared, overloaded machine the wall clock measures the
+    neighbours; CPU time measures the export's own Python work."""
+    usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime
 
 
@@ -63,7 +66,7 @@ def main() -> None:
     from oauth2_provider.models import Application
 
     from accounts.models import Site
-    from interop.export import export_run
+    from interop.export import export_job, workers
     from interop.models import ApiClient, ExportJob
     from interop.registry import EXPORTABLE, TYPES
     from interop.requester import Requester
@@ -122,10 +125,16 @@ def main() -> None:
 
     job = ExportJob.objects.create(client=client, types=EXPORTABLE, request_url="bench")
     baseline = rss_mb()
-    started, cpu_started = time.perf_counter(), cpu_seconds()
-    written = export_run(job.pk)
+    load_before = os.getloadavg()[0]
+    started = time.perf_counter()
+    cpu_started = cpu_seconds()
+    children_started = cpu_seconds(resource.RUSAGE_CHILDREN)
+    report = export_job(job.pk)
     seconds = time.perf_counter() - started
-    cpu = cpu_seconds() - cpu_started
+    own_cpu = cpu_seconds() - cpu_started
+    workers_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - children_started
+    cpu = own_cpu + workers_cpu
+    written = report.written
     job.refresh_from_db()
     size = sum(
         f.stat().st_size
@@ -136,12 +145,39 @@ def main() -> None:
     )
     kinds = ", ".join(f"{o['type']} {o['count']:,}" for o in job.output)
     print(f"types: {kinds}")
+    processes: dict[int, tuple[float, float, int, float]] = {}
+    for part in report.parts:  # a process's last report holds its peak and CPU
+        rss, process_cpu, done, database = processes.get(part.pid, (0.0, 0.0, 0, 0.0))
+        processes[part.pid] = (
+            max(rss, part.peak_rss_mb),
+            max(process_cpu, part.cpu_seconds),
+            done + part.count,
+            max(database, part.database_cpu_seconds or 0.0),
+        )
+    database_cpu = sum(p[3] for p in processes.values())
     print(
-        f"written {written:,} resources in {seconds:.1f} s = {written / seconds:,.0f} "
-        f"resources/s; {size / 1e6:,.0f} MB NDJSON; peak RSS {rss_mb():.0f} MB "
-        f"(after start-up {baseline:.0f} MB); export CPU {cpu:.1f} s = "
-        f"{written / cpu:,.0f} resources per CPU-second; load average "
-        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        f"{len(report.parts)} parts in {len(processes)} process(es), "
+        f"{workers()} wanted:"
+    )
+    for pid, (rss, process_cpu, done, database) in sorted(processes.items()):
+        own = " (the job's own)" if pid == os.getpid() else ""
+        print(
+            f"  pid {pid}{own}: {done:,} resources, peak RSS {rss:.0f} MB, "
+            f"CPU {process_cpu:.1f} s since it started, its PostgreSQL backend's "
+            f"CPU {database:.1f} s"
+        )
+    load_after = os.getloadavg()[0]
+    print(
+        f"written {written:,} resources in {seconds:.1f} s wall = "
+        f"{written / seconds:,.0f} resources/s; {size / 1e6:,.0f} MB NDJSON; "
+        f"CPU {cpu:.1f} s (job {own_cpu:.1f} s + workers {workers_cpu:.1f} s) = "
+        f"{written / cpu:,.0f} resources per CPU-second; with the PostgreSQL "
+        f"backends' {database_cpu:.1f} s: {written / (cpu + database_cpu):,.0f} "
+        f"resources per CPU-second; job process peak RSS "
+        f"{rss_mb():.0f} MB (after start-up {baseline:.0f} MB); workers' peak RSS "
+        f"total {sum(p[0] for pid, p in processes.items() if pid != os.getpid()):.0f} MB;"
+        f" load average {load_before:.1f} before, {load_after:.1f} after, on "
+        f"{os.cpu_count()} cores"
     )
     from interop.export import export_remove
 

@@ -30,3 +30,6 @@ WHITENOISE_AUTOREFRESH = True
 IPTCARE_AUDIT_CHECKPOINT_FILE = str(
     Path(tempfile.gettempdir()) / f"iptcare-test-checkpoints-{os.getpid()}.jsonl"
 )
+# A bulk export's parts in the test process: other processes cannot see a test's
+# uncommitted rows (interop's own test of the worker processes says otherwise).
+IPTCARE_FHIR_EXPORT_WORKERS = 1

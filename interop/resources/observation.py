@@ -81,10 +81,16 @@ def _observation(
 def prorated_note(administration: Administration) -> str:
     """ "Total prorated from 8 of 9 items", or "": the measures app's one rule, in
     English whatever language a request or the worker runs in."""
-    with translation.override("en"):
-        note = prorated_note_for(
-            administration.instrument_id, administration.answers, administration.total
-        )
+    arguments = (
+        administration.instrument_id,
+        administration.answers,
+        administration.total,
+    )
+    if translation.get_language() == "en":  # the worker's own: no switch per score
+        note = prorated_note_for(*arguments)
+    else:
+        with translation.override("en"):
+            note = prorated_note_for(*arguments)
     return f"Total {note}" if note else ""
 
 
