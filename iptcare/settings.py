@@ -373,8 +373,10 @@ IPTCARE_FHIR_EXPORT_DIR = env_str(
     "IPTCARE_FHIR_EXPORT_DIR", str(VAR_DIR / "fhir-exports")
 )
 IPTCARE_FHIR_EXPORT_HOURS = env_int("IPTCARE_FHIR_EXPORT_HOURS", 24)
-# Processes writing a bulk export's parts side by side; 0: one per core.
-IPTCARE_FHIR_EXPORT_WORKERS = env_int("IPTCARE_FHIR_EXPORT_WORKERS", 0)
+# Processes writing a bulk export's parts side by side; 0: one per core. One by default:
+# about 6,000 resources/s in one process of under 250 MB, leaving the other cores to
+# the web processes (docs/decisions/0061).
+IPTCARE_FHIR_EXPORT_WORKERS = env_int("IPTCARE_FHIR_EXPORT_WORKERS", 1)
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {
     # Client credentials only; each client's scopes come from its ApiClient row.
