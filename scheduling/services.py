@@ -36,7 +36,7 @@ from audit.choices import Action
 from ipt import services as ipt_services
 from ipt.choices import Attendance as CourseAttendance
 from ipt.choices import Phase
-from ipt.models import Course, CourseSession, Group
+from ipt.models import Course, CourseSession, Group, GroupMember
 from iptcare.lib.tokens import token_digest, token_new
 from measures.instruments import REGISTRY
 from measures.instruments.base import Respondent
@@ -189,6 +189,21 @@ def _require_clinician_for(clinician: Staff, patient: Patient) -> None:
         raise Refused(
             f"{clinician.display_name} is not on the patient's care team: add them first."
         )
+
+
+def _members_attend(
+    appointments: Iterable[Appointment], members: list[GroupMember]
+) -> None:
+    """Book each group member whose course is open into each of the meetings."""
+    Attendee.objects.bulk_create(
+        Attendee(
+            appointment=appointment,
+            patient_id=member.course.patient_id,
+            course=member.course,
+        )
+        for appointment in appointments
+        for member in members
+    )
 
 
 def _full_clean(instance: Appointment | AppointmentSeries) -> None:
@@ -518,15 +533,7 @@ def group_series_book(
     members = list(
         group.members.exclude(course__phase=Phase.ENDED).select_related("course")
     )
-    Attendee.objects.bulk_create(
-        Attendee(
-            appointment=appointment,
-            patient_id=member.course.patient_id,
-            course=member.course,
-        )
-        for appointment in appointments
-        for member in members
-    )
+    _members_attend(appointments, members)
     audit.record_many(
         actor=by,
         entries=[
@@ -1074,14 +1081,7 @@ def unplanned_group_session_record(
     )
     _full_clean(appointment)
     appointment.save()
-    Attendee.objects.bulk_create(
-        Attendee(
-            appointment=appointment,
-            patient=member.course.patient,
-            course=member.course,
-        )
-        for member in members
-    )
+    _members_attend([appointment], members)
     audit.record_many(
         actor=by,
         entries=[
