@@ -28,6 +28,7 @@ from patients.services import care_team_add, care_team_remove
 
 pytestmark = pytest.mark.django_db
 
+
 def _counted(client: Client) -> tuple[str, int]:
     """The count as the navigation shows it, and the alert queries it took."""
     with CaptureQueriesContext(connection) as queries:
