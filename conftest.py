@@ -142,6 +142,31 @@ def _reference_data_for_transactional_tests(request: pytest.FixtureRequest) -> N
             getattr(importlib.import_module(module), function)(apps, editor)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_one_request_at_a_time() -> None:
+    """On SQLite the test database is in memory, and Django's live server hands the
+    test's one connection to every request thread. Two requests at once on it — a page
+    and the alert count its htmx loads — once left a CI run waiting forever inside
+    SQLite. So on SQLite the browser tests' server answers one request at a time and
+    closes each connection after its answer (not keep-alive: a kept connection would
+    hold the only thread). PostgreSQL gives every thread its own connection."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    if connection.vendor != "sqlite":
+        return
+
+    class OneRequestAtATime(WSGIServer):
+        def __init__(
+            self, *args: Any, connections_override: Any = None, **kwargs: Any
+        ) -> None:
+            # The serving thread itself already uses the test's connections.
+            super().__init__(*args, **kwargs)
+
+    LiveServerThread.server_class = OneRequestAtATime  # type: ignore[assignment]
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> None:
     """Rate limits count in the cache: each test starts with none counted against its

@@ -22,8 +22,11 @@ if [ ! -x "${IPTCARE_CHROMIUM:-/usr/bin/chromium}" ]; then
 fi
 
 workers="${PYTEST_WORKERS:-2}"
+# No test takes more than a few minutes (the browser walks about 80 s): one that hangs
+# fails with every thread's stack, and the suite goes on.
+timeout="--timeout=${PYTEST_TIMEOUT:-600}"
 echo "== Test suite on SQLite =="
-"$bin/python" -m pytest -n "$workers" "$@"
+"$bin/python" -m pytest -n "$workers" "$timeout" "$@"
 
 pg_url="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 if "$bin/python" - "$pg_url" <<'PY' >/dev/null 2>&1
@@ -32,7 +35,7 @@ psycopg.connect(sys.argv[1].replace("postgres://", "postgresql://", 1), connect_
 PY
 then
   echo "== Test suite on PostgreSQL =="
-  DATABASE_URL="$pg_url" "$bin/python" -m pytest -n "$workers" "$@"
+  DATABASE_URL="$pg_url" "$bin/python" -m pytest -n "$workers" "$timeout" "$@"
 elif [ "${CI:-}" = "true" ]; then
   echo "PostgreSQL at $pg_url is not reachable, and CI must test on it." >&2
   exit 1
