@@ -10,6 +10,7 @@ referrals; conditional aggregation (``Count(filter=…)``) rather than Python lo
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from typing import Any
@@ -17,6 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 
 from accounts.access import ServiceScope
 from accounts.models import Site, Staff, Team
@@ -345,6 +348,27 @@ def service_dashboard(*, scope: ServiceScope, filters: Filters) -> Dashboard:
         board.flow, referrals=referrals["received"], assessed=referrals["assessed"]
     )
     return replace(board, flow=flow)
+
+
+def figures_fragment(
+    scope: ServiceScope, filters: Filters, board: Dashboard, render: Callable[[], str]
+) -> SafeString:
+    """The dashboard's figures as the page shows them (tables and the trend chart),
+    kept beside the figures under the same generation: for the whole service they are
+    thousands of cells. The live referral counts are part of the key, so a new referral
+    is a new fragment."""
+    key = ":".join(
+        (
+            _figures_key(scope, filters),
+            "page",
+            translation.get_language() or "",
+            str(board.flow.referrals),
+            str(board.flow.assessed),
+        )
+    )
+    # Rendered here by the dashboard's own template: nothing in it is typed by a user
+    # unescaped, and it names no one (tests/test_service_leaks).
+    return mark_safe(SERVICE_FIGURES.cached(key, render, seconds=FIGURES_SECONDS))  # noqa: S308
 
 
 def _kept_shape() -> str:

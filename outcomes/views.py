@@ -11,6 +11,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -127,14 +128,27 @@ def service(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     _service_read(request, "dashboard", Action.VIEW)
-    board = dashboard.service_dashboard(scope=scope, filters=form.filters())
+    filters = form.filters()
+    board = dashboard.service_dashboard(scope=scope, filters=filters)
+    figures = dashboard.figures_fragment(
+        scope,
+        filters,
+        board,
+        lambda: render_to_string(
+            "outcomes/_service_figures.html",
+            {
+                "dashboard": board,
+                "chart": render_svg(board.trend_chart),
+                "fidelity_labels": FIDELITY_LABELS,
+            },
+        ),
+    )
     context = {
         "form": form,
         "dashboard": board,
         "scope": scope,
-        "chart": render_svg(board.trend_chart),
+        "figures": figures,
         "query": request.GET.urlencode(),
-        "fidelity_labels": FIDELITY_LABELS,
     }
     return render(request, "outcomes/service_dashboard.html", context)
 

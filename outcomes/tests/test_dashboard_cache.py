@@ -163,3 +163,44 @@ def test_figures_kept_by_an_earlier_release_are_not_read(
     # a release adds a field to what is kept: its key is a new one
     monkeypatch.setattr(dashboard, "_kept_shape", lambda: "a later shape")
     assert _board()[1] > 0
+
+
+def test_the_page_shows_a_refresh_and_a_new_referral_at_once(
+    shared_cache: None,
+    client: Client,
+    clinic: Clinic,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from referrals.tests.factories import ReferralFactory
+
+    _cohort(clinic, recovered=3, not_recovered=0)
+    _refresh(django_capture_on_commit_callbacks)
+    signed_in(client, clinic.clinical_lead)
+
+    def page() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(URL)
+        assert response.status_code == 200
+        kept = sum("outcomes_courseoutcome" in q["sql"] for q in queries)
+        return response.content.decode(), kept
+
+    def referrals(text: str) -> str:
+        row = text.split('href="#def-referrals">Referrals received</a></th><td>')[1]
+        return row.split("<")[0]
+
+    first, _ = page()
+    assert "3 of 3 finished courses" in first and referrals(first) == "0"
+    again, kept_queries = page()
+
+    def figures(text: str) -> str:  # the page less its per-request tokens
+        return text.split('id="flow-heading"')[1].split("</main>")[0]
+
+    assert figures(again) == figures(first)  # the same figures, from the cache
+    assert kept_queries == 0
+    ReferralFactory(site=clinic.site_a, team=clinic.team_a)
+    with_referral, _ = page()
+    assert referrals(with_referral) == "1"  # live, at once
+    _cohort(clinic, recovered=1, not_recovered=0)
+    assert "3 of 3 finished courses" in page()[0]  # until the job runs …
+    _refresh(django_capture_on_commit_callbacks)
+    assert "4 of 4 finished courses" in page()[0]  # … then at once
