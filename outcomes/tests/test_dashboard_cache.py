@@ -42,6 +42,18 @@ def _refresh(capture: Any) -> None:
         service_outcomes_refresh()
 
 
+def _two_teams(clinic: Clinic, capture: Any) -> None:
+    """Three recovered courses in team A, one in team B (the other site), refreshed."""
+    _cohort(clinic, recovered=3, not_recovered=0)
+    service_course(
+        clinician=clinic.therapist_other_site,
+        team=clinic.team_b,
+        phq9=(15, 5),
+        ended_on=timezone.localdate() - timedelta(days=20),
+    )
+    _refresh(capture)
+
+
 def test_the_figures_come_from_the_cache_until_the_refresh_runs(
     shared_cache: None, clinic: Clinic, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -93,14 +105,7 @@ def test_referrals_are_counted_live(
 def test_each_scope_and_question_has_its_own_figures(
     shared_cache: None, clinic: Clinic, django_capture_on_commit_callbacks: Any
 ) -> None:
-    _cohort(clinic, recovered=3, not_recovered=0)
-    service_course(
-        clinician=clinic.therapist_other_site,
-        team=clinic.team_b,
-        phq9=(15, 5),
-        ended_on=timezone.localdate() - timedelta(days=20),
-    )
-    _refresh(django_capture_on_commit_callbacks)
+    _two_teams(clinic, django_capture_on_commit_callbacks)
     whole, _ = _board()
     team_a, _ = _board(
         ServiceScope(whole_service=False, team_ids=frozenset({clinic.team_a.pk}))
@@ -123,14 +128,7 @@ def test_a_supervisor_never_sees_the_whole_services_kept_figures(
     clinic: Clinic,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    _cohort(clinic, recovered=3, not_recovered=0)
-    service_course(
-        clinician=clinic.therapist_other_site,
-        team=clinic.team_b,
-        phq9=(15, 5),
-        ended_on=timezone.localdate() - timedelta(days=20),
-    )
-    _refresh(django_capture_on_commit_callbacks)
+    _two_teams(clinic, django_capture_on_commit_callbacks)
     lead_page = signed_in(client, clinic.clinical_lead).get(URL)
     assert lead_page.status_code == 200
     supervisor_page = signed_in(client, clinic.supervisor_other_team).get(URL)
