@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import request_staff as _staff
 from audit.choices import Action
 from ipt.services import Refused
+from iptcare.lib.forms import form_refusal
 from patients.models import Patient
 from recovery import forms, selectors, services
 from recovery.models import TestPanel, UseReport
@@ -30,11 +31,6 @@ def _patient(request: HttpRequest, public_id: UUID, detail: str) -> Patient:
 
 def _to_overview(patient: Patient) -> HttpResponse:
     return redirect("recovery:overview", public_id=patient.public_id)
-
-
-def _refused(form: django_forms.BaseForm, refusal: Refused) -> None:
-    for reason in refusal.reasons:
-        form.add_error(None, reason)
 
 
 def _form_page(
@@ -52,7 +48,7 @@ def _form_page(
         try:
             save()
         except Refused as refusal:
-            _refused(form, refusal)
+            form_refusal(form, refusal)
         else:
             messages.success(request, done)
             return _to_overview(patient)
@@ -92,7 +88,7 @@ def session_use(
                     adherence=form.adherence(),
                 )
             except Refused as refusal:
-                _refused(form, refusal)
+                form_refusal(form, refusal)
             else:
                 messages.success(request, "Use since last time recorded.")
                 return redirect(
@@ -140,7 +136,7 @@ def tlfb(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 amounts=form.amounts(),
             )
         except Refused as refusal:
-            _refused(form, refusal)
+            form_refusal(form, refusal)
         else:
             messages.success(request, f"Calendar saved: {filled} days filled in.")
             return _to_overview(patient)
@@ -341,7 +337,7 @@ def contact_add(
                 supporter=supporter, by=_staff(request), **form.cleaned_data
             )
         except Refused as refusal:
-            _refused(form, refusal)
+            form_refusal(form, refusal)
         else:
             messages.success(request, "Contact logged.")
             return redirect(

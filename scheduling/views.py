@@ -23,6 +23,7 @@ from accounts.access import request_staff as _staff
 from accounts.models import Staff
 from audit import services as audit
 from audit.choices import Action
+from iptcare.lib.forms import form_refusal
 from scheduling import ical, recurrence, selectors, services
 from scheduling.forms import (
     AppointmentForm,
@@ -53,11 +54,6 @@ def _patient_access(
 def _posted(request: HttpRequest) -> QueryDict | None:
     """The submitted data on a POST (even an empty one), None otherwise."""
     return request.POST if request.method == "POST" else None
-
-
-def _refused(form: object, error: services.Refused) -> None:
-    for reason in error.reasons:
-        form.add_error(None, reason)  # type: ignore[attr-defined]
 
 
 def _day(request: HttpRequest, staff: Staff) -> date:
@@ -128,7 +124,7 @@ def appointment_book(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 video_link=data["video_link"],
             )
         except services.Refused as error:
-            _refused(form, error)
+            form_refusal(form, error)
         else:
             messages.success(request, "Session booked.")
             return redirect("scheduling:patient-sessions", public_id=patient.public_id)
@@ -160,7 +156,7 @@ def series_book(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 by=_staff(request), course=course, **form.cleaned_data
             )
         except services.Refused as error:
-            _refused(form, error)
+            form_refusal(form, error)
         else:
             messages.success(request, f"{series.sessions} sessions booked.")
             return redirect("scheduling:patient-sessions", public_id=patient.public_id)
@@ -200,7 +196,7 @@ def appointment_move(
                 by=_staff(request), appointment=appointment, **form.cleaned_data
             )
         except services.Refused as error:
-            _refused(form, error)
+            form_refusal(form, error)
         else:
             messages.success(request, "Session moved.")
             return redirect("scheduling:patient-sessions", public_id=patient.public_id)
@@ -230,7 +226,7 @@ def appointment_cancel(
                 by=_staff(request), appointment=appointment, **form.cleaned_data
             )
         except services.Refused as error:
-            _refused(form, error)
+            form_refusal(form, error)
         else:
             messages.success(request, "Session cancelled.")
             return redirect("scheduling:patient-sessions", public_id=patient.public_id)
@@ -265,7 +261,7 @@ def attendance_record(
                 outcome=form.cleaned_data["attendance"],
             )
         except services.Refused as error:
-            _refused(form, error)
+            form_refusal(form, error)
         else:
             messages.success(request, "Attendance recorded.")
             return redirect("scheduling:patient-sessions", public_id=patient.public_id)
@@ -311,7 +307,7 @@ def group_book(request: HttpRequest, group_id: UUID) -> HttpResponse:
                 by=staff, group=group, **form.cleaned_data
             )
         except services.Refused as error:
-            _refused(form, error)
+            form_refusal(form, error)
         else:
             messages.success(request, f"{series.sessions} group sessions booked.")
             return redirect("scheduling:week")
@@ -337,7 +333,7 @@ def group_attendance(request: HttpRequest, appointment_id: UUID) -> HttpResponse
                 by=staff, appointment=appointment, outcomes=form.outcomes()
             )
         except services.Refused as error:
-            _refused(form, error)
+            form_refusal(form, error)
         else:
             messages.success(request, "Attendance recorded for the group.")
             return redirect("scheduling:week")
@@ -358,7 +354,7 @@ def _group_change(
         try:
             change(by=staff, appointment=appointment, **form.cleaned_data)
         except services.Refused as error:
-            _refused(form, error)
+            form_refusal(form, error)
         else:
             messages.success(
                 request,

@@ -15,8 +15,6 @@ from ipt import selectors
 from ipt.services import Refused
 
 if TYPE_CHECKING:
-    from django import forms
-
     from accounts.models import Staff
     from ipt.models import Course
 
@@ -46,11 +44,6 @@ def is_partial(request: HttpRequest) -> bool:
 def show_refusal(request: HttpRequest, refusal: Refused) -> None:
     for reason in refusal.reasons:
         messages.error(request, reason)
-
-
-def form_refusal(form: forms.BaseForm, refusal: Refused) -> None:
-    for reason in refusal.reasons:
-        form.add_error(None, reason)
 
 
 def to_course(course: Course, view: str = "ipt:course-detail") -> HttpResponse:

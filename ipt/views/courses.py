@@ -21,12 +21,12 @@ from ipt.forms import (
 )
 from ipt.views._common import (
     course_for,
-    form_refusal,
     is_partial,
     show_refusal,
     staff_of,
     to_course,
 )
+from iptcare.lib.forms import form_refusal
 from scheduling import services as scheduling
 from scheduling.choices import AttendanceOutcome
 
@@ -110,8 +110,7 @@ def session_record(
                 outcome=AttendanceOutcome(data["attendance"]),
             )
         except scheduling.Refused as refusal:
-            for reason in refusal.reasons:
-                form.add_error(None, reason)
+            form_refusal(form, refusal)
         else:
             messages.success(request, f"Recorded: {attendee.course_session}.")
             return to_course(course)

@@ -14,7 +14,8 @@ from accounts.choices import CLINICAL_ROLES
 from audit.choices import Action
 from ipt import selectors, services
 from ipt.forms import GroupForm, GroupMemberForm, GroupSessionForm
-from ipt.views._common import form_refusal, staff_of
+from ipt.views._common import staff_of
+from iptcare.lib.forms import form_refusal
 from scheduling import services as scheduling
 
 
@@ -94,8 +95,7 @@ def group_session_record(request: HttpRequest, group_id: UUID) -> HttpResponse:
                 theme=data["theme"],
             )
         except scheduling.Refused as refusal:
-            for reason in refusal.reasons:
-                form.add_error(None, reason)
+            form_refusal(form, refusal)
         else:
             number = appointment.attendees.values_list(
                 "course_session__group_session__number", flat=True

@@ -27,12 +27,12 @@ from ipt.forms import (
 from ipt.models import Contract, Course
 from ipt.views._common import (
     course_for,
-    form_refusal,
     is_partial,
     show_refusal,
     staff_of,
     to_course,
 )
+from iptcare.lib.forms import form_refusal
 from recovery.selectors import care_level_marks
 
 # --- Inventory ----------------------------------------------------------------------

@@ -15,7 +15,8 @@ from ipt import selectors, services
 from ipt.forms import AddendumForm, NoteForm, session_checklists
 from ipt.models import CourseSession, SessionNote
 from ipt.services.notes import sign_blockers
-from ipt.views._common import course_for, form_refusal, show_refusal, staff_of
+from ipt.views._common import course_for, show_refusal, staff_of
+from iptcare.lib.forms import form_refusal
 
 
 def _note(session: CourseSession) -> SessionNote | None:

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ipt import selectors, services
 from ipt.forms import DecisionForm, RelapsePlanForm, ReviewForm
 from ipt.models import Course, RelapsePreventionPlan, TerminationReview
-from ipt.views._common import course_for, form_refusal, staff_of, to_course
+from ipt.views._common import course_for, staff_of, to_course
+from iptcare.lib.forms import form_refusal
 
 
 def _context(course: Course, **forms: Any) -> dict[str, Any]:

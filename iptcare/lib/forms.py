@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -23,3 +25,16 @@ def refuse_not_cut(form: forms.BaseForm) -> None:
         ):
             field.widget.attrs.pop("maxlength", None)
             field.error_messages["max_length"] = TOO_LONG
+
+
+class Refusal(Protocol):
+    """A service's refusal: each app's ``Refused`` carries the reasons it gives."""
+
+    reasons: list[str]
+
+
+def form_refusal(form: forms.BaseForm, refusal: Refusal) -> None:
+    """A service's refusal on its form: each reason a non-field error, shown in the
+    error summary; nothing was changed."""
+    for reason in refusal.reasons:
+        form.add_error(None, reason)
