@@ -17,6 +17,7 @@ A refused change raises ``Refused`` with reasons a clinician reads; nothing is c
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -131,25 +132,32 @@ def _clinician_clashes(
 
 
 def _patient_clashes(
-    patient: Patient, slots: Sequence[recurrence.Slot], exclude: int | None
-) -> list[str]:
-    if not slots:
-        return []
+    patients: Sequence[Patient], slots: Sequence[recurrence.Slot], exclude: int | None
+) -> dict[int, list[str]]:
+    """Each patient's bookings that overlap the slots, in one query whatever the number
+    of patients (a group's members): the reasons, by patient id."""
+    if not slots or not patients:
+        return {}
     start = min(slot.starts_at for slot in slots)
     end = max(slot.ends_at for slot in slots)
-    booked = (
-        Appointment.objects.scheduled()
+    booked: dict[int, list[Appointment]] = defaultdict(list)
+    for attendee in Attendee.objects.filter(
+        patient__in=patients,
+        appointment__in=Appointment.objects.scheduled()
         .between(start, end)
-        .filter(attendees__patient=patient)
-        .exclude(pk=exclude or 0)
-        .select_related("clinician")
-    )
-    found = recurrence.clashes(slots, [(a.slot, a) for a in booked])
-    return [
-        f"The patient already has a session on {_when(appointment)} "
-        f"with {appointment.clinician.display_name}."
-        for _, appointment in found
-    ]
+        .exclude(pk=exclude or 0),
+    ).select_related("appointment__clinician"):
+        booked[attendee.patient_id].append(attendee.appointment)
+    return {
+        patient_id: [
+            f"The patient already has a session on {_when(appointment)} "
+            f"with {appointment.clinician.display_name}."
+            for _, appointment in recurrence.clashes(
+                slots, [(a.slot, a) for a in appointments]
+            )
+        ]
+        for patient_id, appointments in booked.items()
+    }
 
 
 def _refuse_clashes(
@@ -165,12 +173,10 @@ def _refuse_clashes(
     _lock_staff(staff_ids)
     reasons = _clinician_clashes(staff_ids, slots, exclude)
     if patient is not None:
-        reasons += _patient_clashes(patient, slots, exclude)
+        reasons += _patient_clashes([patient], slots, exclude).get(patient.pk, [])
+    found = _patient_clashes(members, slots, exclude)
     for member in members:
-        reasons += [
-            f"{member.record_number}: {reason}"
-            for reason in _patient_clashes(member, slots, exclude)
-        ]
+        reasons += [f"{member.record_number}: {r}" for r in found.get(member.pk, [])]
     if reasons:
         if len(reasons) > 5:
             reasons = [*reasons[:5], f"… and {len(reasons) - 5} more clashes."]
@@ -180,6 +186,13 @@ def _refuse_clashes(
 def _require_future(slots: Sequence[recurrence.Slot]) -> None:
     if slots and slots[0].starts_at <= timezone.now():
         raise Refused("That time has already passed.")
+
+
+def _require_begun(slots: Sequence[recurrence.Slot]) -> None:
+    if slots and slots[0].starts_at > timezone.now():
+        raise Refused(
+            "A session is recorded once it has begun: book a session to come instead."
+        )
 
 
 def _require_clinician_for(clinician: Staff, patient: Patient) -> None:
@@ -901,10 +914,7 @@ def unplanned_session_record(
     _require_clinician_for(clinician, patient)
     zone = site_time_zone(patient)
     slots = _one_slot(day, at, duration_minutes=duration_minutes, time_zone=zone)
-    if slots[0].starts_at > timezone.now():
-        raise Refused(
-            "A session is recorded once it has begun: book a session to come instead."
-        )
+    _require_begun(slots)
     # A booked session at that time is the one to record: the clash names it.
     _refuse_clashes(staff_ids=[clinician.pk], slots=slots, patient=patient)
     appointment = Appointment(
@@ -1060,10 +1070,7 @@ def unplanned_group_session_record(
         duration_minutes=duration_minutes,
         time_zone=str(group.team.site.time_zone),
     )
-    if slots[0].starts_at > timezone.now():
-        raise Refused(
-            "A session is recorded once it has begun: book a session to come instead."
-        )
+    _require_begun(slots)
     # A booked group session at that time is the one to record: the clash names it.
     _refuse_clashes(
         staff_ids=facilitators,
