@@ -9,6 +9,7 @@ referrals; conditional aggregation (``Count(filter=…)``) rather than Python lo
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
@@ -371,6 +372,7 @@ def figures_fragment(
     return mark_safe(SERVICE_FIGURES.cached(key, render, seconds=FIGURES_SECONDS))  # noqa: S308
 
 
+@functools.cache
 def _kept_shape() -> str:
     """The fields of what is kept, so that a release that changes them reads none of
     the figures an earlier release kept (unpickled, they would lack the new fields)."""

@@ -10,6 +10,10 @@ from outcomes import service
 register = template.Library()
 
 
+def _withheld_text(minimum: int) -> str:
+    return f"suppressed (fewer than {minimum})"
+
+
 @register.filter
 def rate_text(rate: service.Rate) -> str:
     return rate.text
@@ -18,14 +22,14 @@ def rate_text(rate: service.Rate) -> str:
 @register.filter
 def export_rate(rate: service.Rate, minimum: int) -> str:
     if service.suppressed(rate.denominator, minimum=minimum):
-        return f"suppressed (fewer than {minimum})"
+        return _withheld_text(minimum)
     return rate.text
 
 
 @register.filter
 def export_count(count: int, minimum: int) -> str:
     if service.suppressed(count, minimum=minimum):
-        return f"suppressed (fewer than {minimum})"
+        return _withheld_text(minimum)
     return str(count)
 
 
@@ -44,7 +48,7 @@ def figure(
     if context.get("export"):
         minimum = context["dashboard"].suppress_below
         if courses is not None and service.suppressed(courses, minimum=minimum):
-            return f"suppressed (fewer than {minimum})"
+            return _withheld_text(minimum)
         return export_rate(rate, minimum)
     return rate.text
 
