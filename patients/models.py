@@ -217,3 +217,37 @@ class ConcurrentTreatment(models.Model):
     @property
     def is_current(self) -> bool:
         return self.ended_on is None or self.ended_on >= timezone.localdate()
+
+
+class RecordVersion(models.Model):
+    """The version of one patient's record, moved by the database itself: a trigger on
+    every patient-linked table sets it to a fresh value from one clinic-wide counter on
+    every insert, update or delete of a row of theirs (patients/record_version.py,
+    docs/decisions/0063). Rendered fragments of the patient's pages are kept under it."""
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"patient {self.patient_id} at version {self.version}"
+
+
+class DirectoryVersion(models.Model):
+    """One row: the version of what pages show that belongs to no patient (staff names
+    and roles, teams, sites, programs, instruments' lists), moved by the same triggers
+    from the same counter as patients' record versions."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(id=1), name="directory_version_is_one_row"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"directory at version {self.version}"

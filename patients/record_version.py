@@ -1,0 +1,89 @@
+"""A patient's record version and the clinic's directory version: what rendered
+fragments of staff pages are kept under (docs/decisions/0063).
+
+The database moves both itself (patients/record_version_triggers.py): every insert,
+update or delete of a row that belongs to a patient sets that patient's version to a
+fresh value of one clinic-wide counter, and every change to what pages show that
+belongs to no patient (staff, teams, sites, programs, instruments' lists) moves the
+directory version. A value is never issued twice, so a key made of versions is never
+current again once either moves.
+
+Read the versions **before** (or in the same statement as) the data a fragment is
+rendered from: a version read after the data could name data newer than what was
+rendered, and keep the old rendering under the new key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TypeVar
+
+from django.db.models import (
+    BigIntegerField,
+    Model,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from patients.models import DirectoryVersion, RecordVersion
+
+_M = TypeVar("_M", bound=Model)
+
+
+def record_versions(patient_ids: Iterable[int]) -> dict[int, int]:
+    """Each patient's record version, in one query; 0 for a patient never written
+    since the versions began."""
+    ids = set(patient_ids)
+    versions = dict(
+        RecordVersion.objects.filter(patient_id__in=ids).values_list(
+            "patient_id", "version"
+        )
+    )
+    return {pk: versions.get(pk, 0) for pk in ids}
+
+
+def directory_version() -> int:
+    """The version of what pages show that belongs to no patient, in one query."""
+    version = DirectoryVersion.objects.filter(pk=1).values_list("version", flat=True)
+    return next(iter(version), 0)
+
+
+def record_versions_sum(patient_ids: Iterable[int]) -> int:
+    """One number that moves whenever any of these patients' records does: for a
+    list keyed by its patients (the ids belong in the key too).
+
+    Not the greatest version: on PostgreSQL a value is drawn when a statement runs
+    and seen when its transaction commits, so a write committing after another can
+    bring a *lower* value than one already seen, and a maximum would not move. Every
+    patient's own version only rises, so the sum rises with any commit."""
+    total = RecordVersion.objects.filter(patient_id__in=set(patient_ids)).aggregate(
+        total=Sum("version")
+    )["total"]
+    return int(total or 0)
+
+
+def with_versions(patients: QuerySet[_M], patient_field: str = "pk") -> QuerySet[_M]:
+    """``patients`` (or rows with a key to a patient, ``patient_field``) annotated
+    with ``record_version`` and ``directory_version``, read in the same statement:
+    no round trip of their own."""
+    annotated: QuerySet[_M] = patients.annotate(
+        record_version=Coalesce(
+            Subquery(
+                RecordVersion.objects.filter(patient_id=OuterRef(patient_field)).values(
+                    "version"
+                )[:1]
+            ),
+            Value(0),
+            output_field=BigIntegerField(),
+        ),
+        directory_version=Coalesce(
+            Subquery(DirectoryVersion.objects.filter(pk=1).values("version")[:1]),
+            Value(0),
+            output_field=BigIntegerField(),
+        ),
+    )
+    return annotated

@@ -1,0 +1,509 @@
+"""Record and directory versions move in the database itself, on every path a row can
+be written by: save, QuerySet.update, bulk_create, delete (with Django's cascades)
+and raw SQL (docs/decisions/0063)."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import F
+from django.db.models.deletion import ProtectedError, RestrictedError
+from django.utils import timezone
+
+from accounts.models import Staff, Team
+from accounts.tests.factories import StaffFactory
+from audit import services as audit
+from audit.choices import Action
+from disclosures.tests.factories import ConsentFactory
+from ipt.models import Goal, Group, GroupMember, GroupSession
+from iptcare.demo import load_demo_clinic
+from patients import record_version_triggers as triggers
+from patients.models import Diagnosis, DirectoryVersion, Patient, RecordVersion
+from patients.record_version import (
+    directory_version,
+    record_versions,
+    record_versions_sum,
+    with_versions,
+)
+from patients.tests.factories import DiagnosisFactory, PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+Versions = dict[int, int]
+
+
+def _versions() -> Versions:
+    return dict(RecordVersion.objects.values_list("patient_id", "version"))
+
+
+def _moved(before: Versions) -> set[int]:
+    after = _versions()
+    return {
+        pk for pk in before.keys() | after.keys() if before.get(pk) != after.get(pk)
+    }
+
+
+def _patients_of(
+    model: type[models.Model], pk: Any, paths: tuple[str, ...]
+) -> set[int]:
+    found: set[int] = set()
+    for path in paths:
+        found |= {
+            v
+            for v in model._default_manager.filter(pk=pk).values_list(path, flat=True)
+            if v is not None
+        }
+    return found
+
+
+# --- a real row of every model ------------------------------------------------------
+
+
+def _value(field: models.Field[Any, Any]) -> Any:
+    """A valid value of a required column, for models the demo leaves empty."""
+    if field.choices:
+        return field.choices[0][0]
+    if isinstance(field, models.UUIDField):
+        return uuid.uuid4()
+    if isinstance(field, models.DateTimeField):
+        return timezone.now()
+    if isinstance(field, models.DateField):
+        return timezone.localdate()
+    if isinstance(field, models.BooleanField):
+        return False
+    if isinstance(field, models.DecimalField):
+        return Decimal(1)
+    if isinstance(field, models.IntegerField | models.FloatField):
+        return 1
+    if isinstance(field, models.JSONField):
+        return {}
+    if isinstance(field, models.EmailField):
+        return "someone@example.org"
+    if isinstance(field, models.CharField | models.TextField):
+        return f"x{uuid.uuid4().hex}"[: field.max_length or 40]
+    raise NotImplementedError(f"{field!r}: no generic value")
+
+
+def _row_of(model: type[models.Model], patient: Patient) -> models.Model:
+    """A row of ``model`` belonging to ``patient``: one the demo made, else a new one
+    whose keys name the patient's own rows (and any staff, team, list entry)."""
+    paths = triggers.classify(model).patient_paths
+    for path in paths:
+        lookup = "pk" if path == "pk" else path
+        row = model._default_manager.filter(**{lookup: patient.pk}).first()
+        if row is not None:
+            return row
+    factories = {"disclosures.Consent": lambda: ConsentFactory(patient=patient)}
+    if model._meta.label in factories:
+        return factories[model._meta.label]()  # type: ignore[no-any-return]
+    values: dict[str, Any] = {}
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.has_default():
+            continue
+        if field.null and getattr(field, "related_model", None) is not Patient:
+            continue
+        if isinstance(field, models.ForeignKey):
+            target = field.related_model
+            if target is Patient:
+                values[field.attname] = patient.pk
+            elif triggers.classify(target).patient_paths:  # type: ignore[arg-type]
+                values[field.attname] = _row_of(target, patient).pk  # type: ignore[arg-type]
+            else:
+                parent = target._default_manager.first() or _row_of(target, patient)  # type: ignore[union-attr, arg-type]
+                values[field.attname] = parent.pk
+        elif not getattr(field, "auto_now", False) and not getattr(
+            field, "auto_now_add", False
+        ):
+            values[field.name] = _value(field)
+    values.update(GIVEN.get(model._meta.label, {}))
+    return model._default_manager.create(**values)
+
+
+@pytest.fixture
+def demo() -> list[Patient]:
+    load_demo_clinic(seed=2026, patient_count=60)
+    return list(Patient.objects.order_by("pk"))
+
+
+# Values a table's check constraints ask for, where the first choice will not do.
+GIVEN: dict[str, dict[str, Any]] = {"disclosures.Disclosure": {"to_patient": True}}
+
+# Rows the database itself refuses to change (ipt.0003): a draft note, and addenda
+# only ever added.
+CHANGEABLE = {"ipt.SessionNote": {"status": "draft"}}
+ADDED_ONLY = {"ipt.NoteAddendum"}
+
+
+def _belonging(
+    model: type[models.Model], paths: tuple[str, ...], demo: list[Patient]
+) -> models.Model:
+    """A row with patients, from the demo's first patients with one."""
+    for path in paths:
+        lookup = "pk" if path == "pk" else path
+        row = (
+            model._default_manager.filter(**{f"{lookup}__isnull": False})
+            .filter(**CHANGEABLE.get(model._meta.label, {}))
+            .first()
+        )
+        if row is not None:
+            return row
+    # None yet: a new one, for the first patient whose record has what it needs.
+    errors: list[str] = []
+    for patient in demo:
+        try:
+            with transaction.atomic():
+                row = _row_of(model, patient)
+        except IntegrityError as refused:
+            errors.append(str(refused))
+            continue
+        if _patients_of(model, row.pk, paths):
+            return row
+    raise AssertionError(f"{model._meta.label}: no row with a patient: {set(errors)}")
+
+
+def _delete(model: type[models.Model], pk: Any) -> None:
+    try:
+        with transaction.atomic():
+            model._default_manager.filter(pk=pk).delete()
+    except (ProtectedError, RestrictedError):
+        # Kept by another table's PROTECT: the bare DELETE statement, whose foreign
+        # key checks wait for a commit this test never makes.
+        model._default_manager.filter(pk=pk)._raw_delete(connection.alias)  # type: ignore[attr-defined]
+
+
+def _check_every_way(
+    model: type[models.Model], paths: tuple[str, ...], demo: list[Patient]
+) -> list[str]:
+    """Each way of writing a row moves exactly its patients' versions."""
+    problems = []
+    row = _belonging(model, paths, demo)
+    pk = row.pk
+    patients = _patients_of(model, pk, paths)
+    values = {f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields}
+
+    def expect(how: str, before: Versions, expected: set[int]) -> None:
+        moved = _moved(before)
+        if moved != expected:
+            problems.append(
+                f"{model._meta.label}, {how}: moved {moved}, expected {expected}"
+            )
+
+    if model._meta.label in ADDED_ONLY:
+        for how, add in [
+            ("save() of a new row", lambda new: models.Model.save(new)),
+            ("bulk_create()", lambda new: model._default_manager.bulk_create([new])),
+        ]:
+            new = model(**values)
+            new.pk = None
+            for f in model._meta.concrete_fields:
+                if isinstance(f, models.UUIDField) and f.unique:
+                    setattr(new, f.attname, uuid.uuid4())
+            before = _versions()
+            add(new)
+            expect(how, before, patients)
+        return problems
+
+    # Django's save itself: some models refuse a save of their own (a signed note).
+    before = _versions()
+    models.Model.save(row)
+    expect("save()", before, patients)
+
+    field = next(f for f in model._meta.concrete_fields if not f.primary_key)
+    before = _versions()
+    model._default_manager.filter(pk=pk).update(**{field.name: F(field.name)})
+    expect("QuerySet.update()", before, patients)
+
+    before = _versions()
+    _delete(model, pk)
+    expect("delete()", before, patients)
+
+    before = _versions()
+    models.Model.save(model(**values), force_insert=True)
+    expect("save() of a new row", before, _patients_of(model, pk, paths))
+
+    now = _patients_of(model, pk, paths)
+    before = _versions()
+    _delete(model, pk)
+    expect("delete() of the new row", before, now)
+
+    before = _versions()
+    model._default_manager.bulk_create([model(**values)])
+    expect("bulk_create()", before, _patients_of(model, pk, paths))
+    return problems
+
+
+def test_every_patient_table_moves_its_patients_and_no_other(
+    demo: list[Patient],
+) -> None:
+    problems = []
+    checked = []
+    for c in triggers.classification():
+        if not c.patient_paths or c.model is Patient:
+            continue
+        # Each model on the whole demo clinic: what one did is undone for the next.
+        with transaction.atomic():
+            problems += _check_every_way(c.model, c.patient_paths, demo)
+            transaction.set_rollback(True)
+        checked.append(c.model._meta.label)
+    assert not problems, "\n".join(problems)
+    assert "ipt.NoteAddendum" in checked and "scheduling.Appointment" in checked
+
+
+def test_a_patient_moves_its_own_version_and_takes_it_away() -> None:
+    before = _versions()
+    patient = PatientFactory()
+    assert _moved(before) == {patient.pk}
+    before = _versions()
+    patient.given_name = "Ada"
+    patient.save()
+    assert _moved(before) == {patient.pk}
+    before = _versions()
+    Patient.objects.filter(pk=patient.pk).update(
+        team=Team.objects.create(site=patient.team.site, name="Other")
+    )
+    assert _moved(before) == {patient.pk}
+    patient.delete()
+    assert not RecordVersion.objects.filter(patient_id=patient.pk).exists()
+
+
+def test_a_deleted_patient_takes_its_rows_with_it() -> None:
+    """Django deletes the children first: none of their triggers brings the
+    version row back for a patient about to go."""
+    diagnosis = DiagnosisFactory()
+    diagnosis.patient.delete()
+    assert not RecordVersion.objects.exists()
+
+
+def test_raw_sql_moves_the_patient() -> None:
+    diagnosis, other = DiagnosisFactory(), DiagnosisFactory()
+    before = _versions()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE patients_diagnosis SET note = 'raw' WHERE id = %s", [diagnosis.pk]
+        )
+    assert _moved(before) == {diagnosis.patient_id}
+    assert other.patient_id not in _moved(before)
+
+
+def test_a_row_moved_between_patients_moves_both(clinic: Any) -> None:
+    diagnosis = DiagnosisFactory(patient=clinic.patient)
+    before = _versions()
+    Diagnosis.objects.filter(pk=diagnosis.pk).update(patient=clinic.patient_other_site)
+    assert _moved(before) == {clinic.patient.pk, clinic.patient_other_site.pk}
+
+    from ipt.tests.factories import CourseFactory, GoalFactory
+
+    goal = GoalFactory(course=CourseFactory(patient=clinic.patient))
+    elsewhere = CourseFactory(patient=clinic.patient_other_site)
+    before = _versions()
+    Goal.objects.filter(pk=goal.pk).update(course=elsewhere)
+    assert _moved(before) == {clinic.patient.pk, clinic.patient_other_site.pk}
+
+
+def test_a_meeting_and_a_group_move_every_member(demo: list[Patient]) -> None:
+    from scheduling.models import Appointment
+
+    appointment = (
+        Appointment.objects.annotate(
+            n=models.Count("attendees__patient", distinct=True)
+        )
+        .filter(n__gt=1)
+        .first()
+    )
+    assert appointment is not None, "the demo books group meetings"
+    members = set(appointment.attendees.values_list("patient_id", flat=True))
+    before = _versions()
+    Appointment.objects.filter(pk=appointment.pk).update(place="Room 2")
+    assert _moved(before) == members
+
+    group = Group.objects.annotate(n=models.Count("members")).filter(n__gt=1).first()
+    assert group is not None, "the demo runs groups"
+    members = set(
+        GroupMember.objects.filter(group=group).values_list(
+            "course__patient", flat=True
+        )
+    )
+    before = _versions()
+    group.save()
+    assert _moved(before) == members
+    before = _versions()
+    GroupSession.objects.bulk_create(
+        [
+            GroupSession(
+                group=group,
+                held_on=timezone.localdate(),
+                number=99,
+                recorded_by=Staff.objects.first(),
+            )
+        ]
+    )
+    assert _moved(before) == members
+    before = _versions()
+    group.facilitators.add(StaffFactory())
+    assert _moved(before) == members
+
+
+def test_directory_tables_move_the_directory_and_no_patient(
+    demo: list[Patient],
+) -> None:
+    problems = []
+    for c in triggers.classification():
+        if not c.directory:
+            continue
+        model = c.model
+        row = model._default_manager.first()
+        if row is None:
+            row = _row_of(model, demo[0])
+        field = next(f for f in model._meta.concrete_fields if not f.primary_key)
+        directory, patients = directory_version(), _versions()
+        row.save()
+        if directory_version() <= directory or _moved(patients):
+            problems.append(f"{model._meta.label}, save()")
+        if model is Staff:
+            continue  # a staff row moves it on a change only, tested below
+        directory, patients = directory_version(), _versions()
+        model._default_manager.filter(pk=row.pk).update(**{field.name: F(field.name)})
+        if directory_version() <= directory or _moved(patients):
+            problems.append(f"{model._meta.label}, QuerySet.update()")
+    assert not problems, problems
+
+
+def test_signing_in_moves_nothing_and_a_change_of_name_does(client: Any) -> None:
+    staff = StaffFactory(password="pw-for-test")
+    directory = directory_version()
+    Staff.objects.filter(pk=staff.pk).update(last_login=timezone.now())
+    staff.refresh_from_db()
+    staff.last_login = timezone.now()
+    staff.save(update_fields=["last_login"])
+    assert directory_version() == directory
+    staff.first_name = "Grace"
+    staff.save()
+    assert directory_version() > directory
+
+
+def test_audit_rows_move_nothing(clinic: Any) -> None:
+    before, directory = _versions(), directory_version()
+    audit.record(
+        actor=clinic.therapist_on_team,
+        action=Action.VIEW,
+        category="patient",
+        patient=clinic.patient,
+    )
+    assert not _moved(before)
+    assert directory_version() == directory
+
+
+def test_versions_never_go_back() -> None:
+    diagnosis = DiagnosisFactory()
+    patient = diagnosis.patient
+    first = record_versions([patient.pk])[patient.pk]
+    Diagnosis.objects.filter(patient=patient).delete()
+    deleted = record_versions([patient.pk])[patient.pk]
+    DiagnosisFactory(patient=patient)
+    assert first < deleted < record_versions([patient.pk])[patient.pk]
+    # A version is never issued twice, patients' and directory's alike.
+    other = PatientFactory()
+    assert (
+        record_versions([other.pk])[other.pk]
+        > record_versions([patient.pk])[patient.pk]
+    )
+    assert directory_version() > 0
+
+
+def test_the_readers_in_one_query_each(django_assert_num_queries: Any) -> None:
+    patient, never = PatientFactory(), PatientFactory()
+    RecordVersion.objects.filter(patient=never).delete()
+    with django_assert_num_queries(1):
+        versions = record_versions([patient.pk, never.pk])
+    assert versions[never.pk] == 0 and versions[patient.pk] > 0
+    with django_assert_num_queries(1):
+        row = with_versions(Patient.objects.filter(pk=patient.pk)).get()
+    assert row.record_version == versions[patient.pk]  # type: ignore[attr-defined]
+    assert row.directory_version == directory_version()  # type: ignore[attr-defined]
+    total = record_versions_sum([patient.pk, never.pk])
+    patient.save()
+    assert record_versions_sum([patient.pk, never.pk]) > total
+    DirectoryVersion.objects.all().delete()
+    assert directory_version() == 0
+
+
+# --- the classification -------------------------------------------------------------
+
+
+def test_every_table_is_classified() -> None:
+    """A model added without a place here fails with what to do."""
+    problems = []
+    for model in triggers.all_models():
+        try:
+            triggers.classify(model)
+        except triggers.Unclassified as unclassified:
+            problems.append(str(unclassified))
+    assert not problems, "\n".join(problems)
+    declared = (
+        set(triggers.SEVERAL_PATIENTS) | triggers.DIRECTORY | set(triggers.NOT_SHOWN)
+    )
+    labels = {m._meta.label for m in triggers.all_models()}
+    assert declared <= labels, f"classified but gone: {declared - labels}"
+    tables = {m._meta.db_table for m in triggers.all_models()}
+    unknown = (
+        set(connection.introspection.table_names())
+        - tables
+        - triggers.TABLES_WITHOUT_MODEL
+    )
+    assert not unknown, f"tables of no model: {unknown}"
+
+
+def test_an_unclassified_model_says_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        triggers, "DIRECTORY", triggers.DIRECTORY - {"recovery.Substance"}
+    )
+    triggers._patient_paths.cache_clear()
+    try:
+        with pytest.raises(
+            triggers.Unclassified, match=r"recovery\.Substance.*DIRECTORY.*NOT_SHOWN"
+        ):
+            triggers.classify(apps.get_model("recovery.Substance"))
+    finally:
+        triggers._patient_paths.cache_clear()
+
+
+def test_migrate_installs_a_trigger_on_every_table_that_moves_a_version() -> None:
+    if connection.vendor == "postgresql":
+        query = "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname LIKE 'recver\\_%%'"
+    else:
+        query = "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'recver\\_%' ESCAPE '\\'"
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        with_triggers = {table for (table,) in cursor.fetchall()}
+    expected = {
+        c.model._meta.db_table for c in triggers.classification() if not c.not_shown
+    }
+    assert with_triggers == expected
+
+
+def test_course_outcomes_are_on_no_patient_page() -> None:
+    """CourseOutcome moves nothing because only the service dashboard reads it."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    readers = {
+        str(p.relative_to(root))
+        for p in root.glob("*/**/*.py")
+        if ".venv" not in p.parts
+        and "tests" not in p.parts
+        and "migrations" not in p.parts
+        and "CourseOutcome" in p.read_text(encoding="utf-8")
+    }
+    assert readers == {
+        "outcomes/models.py",
+        "outcomes/dashboard.py",
+        "outcomes/service_refresh.py",
+        "patients/record_version_triggers.py",  # its classification
+    }
+    _ = datetime  # keeps the import for the generic values above
