@@ -291,7 +291,10 @@ def _changed(model: type[models.Model], old: str, new: str, postgres: bool) -> s
 _PG_COMMON = [
     # One upsert per statement, ids distinct and sorted so that two statements lock
     # the version rows in the same order; a patient deleted in the same statement or
-    # cascade gets no row (their own delete removed it).
+    # cascade gets no row (their own delete removed it). An existing row takes a value
+    # drawn once its lock is held, not the one drawn before waiting for it: a writer
+    # that waited behind another's commit must not set a lower value than the one it
+    # waited for, so each patient's version only ever rises.
     f"""
 CREATE OR REPLACE FUNCTION {TRIGGER_PREFIX}move_patients(ids bigint[]) RETURNS void
 LANGUAGE sql AS $f$
@@ -302,7 +305,8 @@ LANGUAGE sql AS $f$
     JOIN {Patient._meta.db_table} p ON p.id = u.id
     ORDER BY u.id
   ) AS s
-  ON CONFLICT (patient_id) DO UPDATE SET version = EXCLUDED.version
+  ON CONFLICT (patient_id) DO UPDATE
+    SET version = nextval('patients_record_version_seq')
 $f$
 """,
     f"""
@@ -310,7 +314,7 @@ CREATE OR REPLACE FUNCTION {TRIGGER_PREFIX}move_directory() RETURNS void
 LANGUAGE sql AS $f$
   INSERT INTO {DirectoryVersion._meta.db_table} (id, version)
   VALUES (1, nextval('patients_record_version_seq'))
-  ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version
+  ON CONFLICT (id) DO UPDATE SET version = nextval('patients_record_version_seq')
 $f$
 """,
 ]

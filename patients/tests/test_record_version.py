@@ -416,6 +416,46 @@ def test_versions_never_go_back() -> None:
     assert directory_version() > 0
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_that_waited_for_another_never_sets_a_lower_version() -> None:
+    """PostgreSQL: B holds the patient's version row; A writes the same patient and
+    waits; B writes again and commits. A's write must leave a version above B's, not
+    the value A drew before it waited (the sum a list is kept under must only rise)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time")
+    import threading
+
+    import psycopg
+
+    patient = PatientFactory()
+    settings = connection.settings_dict
+    dsn = (
+        f"dbname={settings['NAME']} user={settings['USER']} "
+        f"host={settings['HOST'] or '127.0.0.1'} port={settings['PORT'] or 5432}"
+    )
+    by = StaffFactory()
+    # A new diagnosis row each time: the only row two writers share is the version's.
+    insert = (
+        "INSERT INTO patients_diagnosis (public_id, patient_id, code, rank,"
+        " diagnosed_on, note, recorded_by_id, created_at, updated_at)"
+        " VALUES (gen_random_uuid(), %s, 'F32.1', 'primary', CURRENT_DATE, '', %s,"
+        " now(), now())"
+    )
+    row = [patient.pk, by.pk]
+    with psycopg.connect(dsn) as b, psycopg.connect(dsn) as a:
+        b.execute(insert, row)  # B holds the version row until it commits
+        waited = threading.Thread(target=lambda: (a.execute(insert, row), a.commit()))
+        waited.start()
+        waited.join(timeout=0.5)
+        assert waited.is_alive()  # A waits for B's lock
+        b.execute(insert, row)
+        b.commit()
+        committed_by_b = record_versions([patient.pk])[patient.pk]
+        waited.join(timeout=10)
+        assert not waited.is_alive()
+    assert record_versions([patient.pk])[patient.pk] > committed_by_b
+
+
 def test_the_readers_in_one_query_each(django_assert_num_queries: Any) -> None:
     patient, never = PatientFactory(), PatientFactory()
     RecordVersion.objects.filter(patient=never).delete()
