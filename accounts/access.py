@@ -20,7 +20,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -29,13 +29,10 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from accounts.choices import AccessChangeStatus, Role
-from accounts.models import AccessChange, BreakGlassAccess
+from accounts.models import AccessChange, BreakGlassAccess, Staff
 from audit import services as audit
 from audit.choices import Action
 from patients.models import CareTeamMember, Patient
-
-if TYPE_CHECKING:
-    from accounts.models import Staff
 
 
 class Basis(StrEnum):
@@ -160,27 +157,57 @@ def caseload_for(staff: Staff) -> QuerySet[Patient]:
     return Patient.objects.none()
 
 
-def _basis(staff: Staff, patient: Patient) -> Basis | None:
-    annotated = (
-        Patient.objects.filter(pk=patient.pk)
-        .annotate(on_team=_on_care_team(staff), glass=_glass_broken(staff))
-        .values("on_team", "glass", "team_id", "team__site_id")
-        .first()
+def _grounds(staff: Staff, public_id: uuid.UUID) -> Patient | None:
+    """The patient named by ``public_id``, whoever may see them, with the grounds of
+    access as annotations: on the care team, glass broken and unexpired, and for a
+    supervisor whether they belong to the patient's team. One query decides the basis,
+    the 404 and the refusal's audit row alike. Roles that see no patient read only the
+    key, for the refusal."""
+    patients = Patient.objects.filter(public_id=public_id).order_by()
+    if staff.role not in (Role.CLINICIAN, Role.SUPERVISOR, Role.INTAKE):
+        return patients.only("pk").first()
+    patients = patients.select_related("team__site").annotate(
+        access_on_care_team=_on_care_team(staff), access_glass=_glass_broken(staff)
     )
-    if annotated is None:
+    if staff.role == Role.SUPERVISOR:
+        patients = patients.annotate(
+            access_supervises=Exists(
+                Staff.teams.through.objects.filter(
+                    staff_id=staff.pk, team_id=OuterRef("team_id")
+                )
+            )
+        )
+    return patients.first()
+
+
+def _basis(staff: Staff, patient: Patient) -> Basis | None:
+    """Why ``staff`` may see ``patient`` (annotated by ``_grounds``), or ``None``: the
+    rule of ``patients_visible_to`` for who, then the most specific basis first."""
+    if not staff.is_active:
         return None
-    if annotated["on_team"]:
+    on_care_team = getattr(patient, "access_on_care_team", False)
+    glass = getattr(patient, "access_glass", False)
+    supervises = getattr(patient, "access_supervises", False)
+    own_site = (
+        staff.role == Role.INTAKE
+        and staff.site_id is not None
+        and patient.team.site_id == staff.site_id
+    )
+    if staff.role == Role.CLINICIAN:
+        visible = on_care_team or glass
+    elif staff.role == Role.SUPERVISOR:
+        visible = supervises or on_care_team or glass
+    else:
+        visible = own_site
+    if not visible:
+        return None
+    if on_care_team:
         return Basis.CARE_TEAM
-    if (
-        staff.role == Role.SUPERVISOR
-        and staff.teams.filter(pk=annotated["team_id"]).exists()
-    ):
+    if supervises:
         return Basis.SUPERVISOR
-    if annotated["glass"]:
+    if glass:
         return Basis.BREAK_GLASS
-    if staff.role == Role.INTAKE and annotated["team__site_id"] == staff.site_id:
-        return Basis.REGISTRATION
-    return None
+    return Basis.REGISTRATION
 
 
 def patient_get_for_user(
@@ -194,18 +221,16 @@ def patient_get_for_user(
 ) -> PatientAccess:
     """The patient, if this user may see them, with the read written to the audit trail.
 
-    Raises ``Http404`` otherwise, so that a foreign id reveals nothing.
+    Raises ``Http404`` otherwise, so that a foreign id reveals nothing. One query reads
+    the patient and the grounds of access; then the audit row.
     """
-    patient = (
-        patients_visible_to(staff)
-        .select_related("team__site")
-        .filter(public_id=public_id)
-    ).first()
-    if patient is None:
-        _record_refusal(staff, public_id)
+    if not staff.is_authenticated:
         raise Http404("No such patient.")
-    basis = _basis(staff, patient)
-    if basis is None:  # pragma: no cover - visible_to and _basis agree by construction
+    patient = _grounds(staff, public_id)
+    basis = None if patient is None else _basis(staff, patient)
+    if patient is None or basis is None:
+        if patient is not None:
+            _record_refusal(staff, patient)
         raise Http404("No such patient.")
     if audit_read:
         audit.record(
@@ -221,18 +246,16 @@ def patient_get_for_user(
     return PatientAccess(patient=patient, basis=basis)
 
 
-def _record_refusal(staff: Staff, public_id: uuid.UUID) -> None:
+def _record_refusal(staff: Staff, patient: Patient) -> None:
     """A refused attempt on an existing record is audited (ASVS 16.3.2) and shows on
     that patient's audit page; the user still sees only a 404."""
-    target = Patient.objects.filter(public_id=public_id).only("pk").first()
-    if target is not None and staff.is_authenticated:
-        audit.record(
-            actor=staff,
-            action=Action.ACCESS_DENIED,
-            category="patient",
-            patient=target,
-            object_id=str(public_id),
-        )
+    audit.record(
+        actor=staff,
+        action=Action.ACCESS_DENIED,
+        category="patient",
+        patient=patient,
+        object_id=str(patient.public_id),
+    )
 
 
 def require_clinical(access: PatientAccess) -> None:

@@ -99,17 +99,23 @@ class AppointmentQuerySet(models.QuerySet["Appointment"]):
         """The clinician's own appointments and those of groups they facilitate."""
         from ipt.models import Group
 
-        # Two id sets, UNIONed, each from this queryset so that a time window given
-        # first (``between``) narrows both through their indexes. As ``clinician = …
-        # OR group IN (…)`` PostgreSQL read every appointment of the service
-        # (decisions/0031).
-        own = self.filter(clinician_id=staff_id).order_by().values("id")
-        groups = (
-            self.filter(group__in=Group.objects.filter(facilitators=staff_id))
+        # The groups are read first: most clinicians facilitate none, and then the
+        # calendar is their own appointments alone. As a subquery, PostgreSQL merged
+        # the group ids with the index on ``group_id`` (nulls included), reading every
+        # appointment of the service on a day without group sessions: 28 ms at 20,000
+        # patients (decisions/0064). The own arm and the group arm stay two id sets,
+        # UNIONed, each from this queryset so that a time window given first
+        # (``between``) narrows both through their indexes (decisions/0031).
+        group_ids = list(
+            Group.objects.filter(facilitators=staff_id)
             .order_by()
-            .values("id")
+            .values_list("pk", flat=True)
         )
-        return self.filter(pk__in=own.union(groups))
+        own = self.filter(clinician_id=staff_id)
+        if not group_ids:
+            return own
+        groups = self.filter(group_id__in=group_ids).order_by().values("id")
+        return self.filter(pk__in=own.order_by().values("id").union(groups))
 
     def between(self, start: datetime, end: datetime) -> AppointmentQuerySet:
         return self.filter(starts_at__lt=end, ends_at__gt=start)

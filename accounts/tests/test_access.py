@@ -6,8 +6,10 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.http import Http404
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -188,3 +190,87 @@ def test_a_patient_seen_on_several_grounds_is_listed_once(clinic: Clinic) -> Non
     assert list(
         access.caseload_for(clinic.therapist_on_team).values_list("pk", flat=True)
     ) == [clinic.patient.pk]
+
+
+PERSONAS = [
+    "therapist_on_team",
+    "therapist_off_team",
+    "therapist_other_site",
+    "supervisor",
+    "supervisor_other_team",
+    "coordinator",
+    "administrator",
+    "clinical_lead",
+]
+
+
+def test_the_access_check_agrees_with_the_lists_in_one_query(
+    clinic: Clinic,
+) -> None:
+    """``patient_get_for_user`` decides the basis from one query; whoever it opens a
+    record for is exactly whom ``patients_visible_to`` lists, for every role, with
+    the glass broken by a clinician and by a supervisor outside their team."""
+    for persona in ("therapist_off_team", "supervisor_other_team"):
+        access.break_glass(
+            staff=getattr(clinic, persona),
+            record_number=clinic.patient.record_number,
+            reason=REASON,
+        )
+    expected = {
+        ("therapist_on_team", "patient"): Basis.CARE_TEAM,
+        ("therapist_off_team", "patient"): Basis.BREAK_GLASS,
+        ("therapist_other_site", "patient_other_site"): Basis.CARE_TEAM,
+        ("supervisor", "patient"): Basis.SUPERVISOR,
+        ("supervisor_other_team", "patient"): Basis.BREAK_GLASS,
+        ("supervisor_other_team", "patient_other_site"): Basis.SUPERVISOR,
+        ("coordinator", "patient"): Basis.REGISTRATION,
+    }
+    for persona in PERSONAS:
+        staff = getattr(clinic, persona)
+        visible = set(access.patients_visible_to(staff).values_list("pk", flat=True))
+        for name in ("patient", "patient_other_site"):
+            patient = getattr(clinic, name)
+            with CaptureQueriesContext(connection) as captured:
+                try:
+                    found = access.patient_get_for_user(
+                        staff=staff, public_id=patient.public_id, audit_read=False
+                    )
+                except Http404:
+                    found = None
+            assert (found is not None) == (patient.pk in visible), (persona, name)
+            basis = found.basis if found else None
+            assert basis == expected.get((persona, name)), (persona, name)
+            refused = AuditEvent.objects.filter(
+                action=Action.ACCESS_DENIED, actor=staff, patient=patient
+            ).exists()
+            assert refused == (found is None), (persona, name)
+            if found is not None:  # a refusal also writes its audit row
+                assert len(captured) == 1, (persona, name)
+
+
+def test_a_supervisor_on_the_care_team_reads_as_care_team(clinic: Clinic) -> None:
+    from accounts.choices import CareTeamRole
+    from patients.tests.factories import CareTeamMemberFactory
+
+    CareTeamMemberFactory(
+        patient=clinic.patient, staff=clinic.supervisor, role=CareTeamRole.CLINICIAN
+    )
+    found = access.patient_get_for_user(
+        staff=clinic.supervisor, public_id=clinic.patient.public_id
+    )
+    assert found.basis is Basis.CARE_TEAM
+    event = AuditEvent.objects.get(action=Action.VIEW, actor=clinic.supervisor)
+    assert event.detail == "basis=care_team"
+
+
+def test_a_deactivated_account_is_refused_a_record_and_the_refusal_audited(
+    clinic: Clinic,
+) -> None:
+    staff = clinic.therapist_on_team
+    staff.is_active = False
+    staff.save()
+    with pytest.raises(Http404):
+        access.patient_get_for_user(staff=staff, public_id=clinic.patient.public_id)
+    refusal = AuditEvent.objects.get(action=Action.ACCESS_DENIED, actor=staff)
+    assert refusal.patient == clinic.patient
+    assert not AuditEvent.objects.filter(action=Action.VIEW, actor=staff).exists()
