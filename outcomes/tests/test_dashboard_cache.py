@@ -128,6 +128,9 @@ def test_a_supervisor_never_sees_the_whole_services_kept_figures(
     clinic: Clinic,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
+    # A name no other persona can share by chance (the factories draw common ones).
+    clinic.therapist_on_team.last_name = "Quillfeather"
+    clinic.therapist_on_team.save(update_fields=["last_name"])
     _two_teams(clinic, django_capture_on_commit_callbacks)
     lead_page = signed_in(client, clinic.clinical_lead).get(URL)
     assert lead_page.status_code == 200
