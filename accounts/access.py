@@ -33,6 +33,7 @@ from accounts.models import AccessChange, BreakGlassAccess, Staff
 from audit import services as audit
 from audit.choices import Action
 from patients.models import CareTeamMember, Patient
+from patients.record_version import with_versions
 
 
 class Basis(StrEnum):
@@ -166,8 +167,14 @@ def _grounds(staff: Staff, public_id: uuid.UUID) -> Patient | None:
     patients = Patient.objects.filter(public_id=public_id).order_by()
     if staff.role not in (Role.CLINICIAN, Role.SUPERVISOR, Role.INTAKE):
         return patients.only("pk").first()
-    patients = patients.select_related("team__site").annotate(
-        access_on_care_team=_on_care_team(staff), access_glass=_glass_broken(staff)
+    # The record's and the directory's versions, read before any of the page's own
+    # queries: the key its kept rendering is found under (decisions/0066).
+    patients = (
+        with_versions(patients)
+        .select_related("team__site")
+        .annotate(
+            access_on_care_team=_on_care_team(staff), access_glass=_glass_broken(staff)
+        )
     )
     if staff.role == Role.SUPERVISOR:
         patients = patients.annotate(

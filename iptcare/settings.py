@@ -177,6 +177,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# A patient's pages are kept rendered until the database moves their record's version
+# (decisions/0066); off only to compare a kept page with one rendered afresh.
+IPTCARE_KEEP_PAGES = env_bool("IPTCARE_KEEP_PAGES", default=True)
+
 HUEY: dict[str, object]
 if REDIS_URL:
     HUEY = {"huey_class": "huey.RedisHuey", "name": "iptcare", "url": REDIS_URL}

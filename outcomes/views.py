@@ -20,6 +20,8 @@ from accounts.access import request_staff as _staff
 from alerts import selectors as alert_selectors
 from audit import services as audit
 from audit.choices import Action
+from iptcare.lib import kept_pages
+from iptcare.lib.kept_pages import when_shown
 from iptcare.lib.spreadsheet import cell
 from outcomes import dashboard, exports, selectors
 from outcomes.charts import COMPACT, render_svg
@@ -47,12 +49,18 @@ def progress(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
     access.require_clinical(patient_access)
     patient = patient_access.patient
+    course_id = _course_id(request)
     context = {
         "patient": patient,
-        "progress": selectors.patient_progress(
-            patient=patient, course_public_id=_course_id(request)
+        "kept_key": kept_pages.page_key(
+            request, patient_access, "progress", course_id or ""
         ),
-        "alerts": alert_selectors.patient_alerts(patient=patient),
+        "progress": when_shown(
+            lambda: selectors.patient_progress(
+                patient=patient, course_public_id=course_id
+            )
+        ),
+        "alerts": when_shown(lambda: alert_selectors.patient_alerts(patient=patient)),
     }
     return render(request, "outcomes/progress_detail.html", context)
 
@@ -71,10 +79,13 @@ def progress_summary(request: HttpRequest, public_id: UUID) -> HttpResponse:
     patient = patient_access.patient
     context = {
         "patient": patient,
-        "progress": selectors.patient_progress(
-            patient=patient, only=[selectors.PRIMARY], size=COMPACT
+        "kept_key": kept_pages.page_key(request, patient_access, "progress-summary"),
+        "progress": when_shown(
+            lambda: selectors.patient_progress(
+                patient=patient, only=[selectors.PRIMARY], size=COMPACT
+            )
         ),
-        "alerts": alert_selectors.patient_alerts(patient=patient),
+        "alerts": when_shown(lambda: alert_selectors.patient_alerts(patient=patient)),
     }
     return render(request, "outcomes/progress_summary.html", context)
 

@@ -16,6 +16,8 @@ from accounts.access import Basis
 from accounts.access import request_staff as _staff
 from accounts.choices import Role
 from accounts.models import Staff
+from iptcare.lib import kept_pages
+from iptcare.lib.kept_pages import when_shown
 from measures import selectors as measures_selectors
 from patients import selectors, services
 from patients.forms import CareTeamForm, DiagnosisForm, PatientForm, TreatmentForm
@@ -55,12 +57,22 @@ def patient_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         staff=_staff(request), public_id=public_id
     )
     patient = patient_access.patient
-    context: dict[str, object] = {"access": patient_access, "patient": patient}
+    context: dict[str, object] = {
+        "access": patient_access,
+        "patient": patient,
+        "kept_key": kept_pages.page_key(request, patient_access, "patient-record"),
+        "care_team": when_shown(
+            lambda: list(patient.care_team.select_related("staff"))
+        ),
+    }
     if patient_access.clinical:
-        context["diagnoses"] = list(patient.diagnoses.all())
-        context["treatments"] = list(patient.concurrent_treatments.all())
-        context["measures"] = measures_selectors.patient_measures(patient=patient)
-    context["care_team"] = list(patient.care_team.select_related("staff"))
+        context["diagnoses"] = when_shown(lambda: list(patient.diagnoses.all()))
+        context["treatments"] = when_shown(
+            lambda: list(patient.concurrent_treatments.all())
+        )
+        context["measures"] = when_shown(
+            lambda: measures_selectors.patient_measures(patient=patient)
+        )
     return render(request, "patients/patient_detail.html", context)
 
 

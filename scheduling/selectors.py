@@ -40,6 +40,7 @@ from audit.choices import Action
 from disclosures.rules import part2_patients
 from ipt.choices import Phase
 from ipt.models import Course, CourseSession, Group, SessionNote
+from iptcare.lib import kept_pages
 from measures.instruments import REGISTRY
 from measures.models import Administration, RiskEvent
 from scheduling import ical, recurrence
@@ -121,8 +122,10 @@ def _audit_listed(staff: Staff, patients: list[Patient], detail: str) -> None:
 def patient_upcoming(
     *, patient: Patient, limit: int = PATIENT_PAGE_UPCOMING
 ) -> list[Attendee]:
-    """The patient's next booked sessions, soonest first (one query)."""
-    return list(
+    """The patient's next booked sessions, soonest first (one query). The list
+    changes with the clock alone when the first of them ends: a kept patient page
+    expires then."""
+    upcoming = list(
         Attendee.objects.filter(patient=patient)
         .filter(
             appointment__status=AppointmentStatus.SCHEDULED,
@@ -132,6 +135,9 @@ def patient_upcoming(
         .select_related("appointment__clinician", "appointment__group")
         .order_by("appointment__starts_at", "pk")[:limit]
     )
+    if upcoming:
+        kept_pages.valid_until(min(a.appointment.ends_at for a in upcoming))
+    return upcoming
 
 
 def patient_appointments(*, patient: Patient) -> list[Attendee]:

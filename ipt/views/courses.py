@@ -26,7 +26,9 @@ from ipt.views._common import (
     staff_of,
     to_course,
 )
+from iptcare.lib import kept_pages
 from iptcare.lib.forms import form_refusal
+from iptcare.lib.kept_pages import when_shown
 from scheduling import services as scheduling
 from scheduling.choices import AttendanceOutcome
 
@@ -59,14 +61,19 @@ def course_detail(
     request: HttpRequest, public_id: UUID, course_id: UUID
 ) -> HttpResponse:
     found = course_for(request, public_id, course_id)
-    detail = selectors.course_detail(found.course)
+    detail = when_shown(lambda: selectors.course_detail(found.course))
     context = {
         "access": found.access,
         "patient": found.patient,
         "course": found.course,
+        "kept_key": kept_pages.page_key(
+            request, found.access, "course", found.course.pk
+        ),
         "detail": detail,
-        "circle": selectors.circle_picture(
-            detail.people, centre_label=found.patient.called
+        "circle": when_shown(
+            lambda: selectors.circle_picture(
+                detail.people, centre_label=found.patient.called
+            )
         ),
         "session_form": SessionRecordForm(),
         "rating_form": RatingForm(),

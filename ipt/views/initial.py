@@ -32,19 +32,23 @@ from ipt.views._common import (
     staff_of,
     to_course,
 )
+from iptcare.lib import kept_pages
 from iptcare.lib.forms import form_refusal
+from iptcare.lib.kept_pages import when_shown
 from recovery.selectors import care_level_marks
 
 # --- Inventory ----------------------------------------------------------------------
 
 
 def _inventory_context(course: Course, form: PersonForm) -> dict[str, Any]:
-    people = list(course.people.all())
+    people = when_shown(lambda: list(course.people.all()))
     return {
         "course": course,
         "patient": course.patient,
         "people": people,
-        "circle": selectors.circle_picture(people, centre_label=course.patient.called),
+        "circle": when_shown(
+            lambda: selectors.circle_picture(people, centre_label=course.patient.called)
+        ),
         "form": form,
     }
 
@@ -52,7 +56,8 @@ def _inventory_context(course: Course, form: PersonForm) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def inventory(request: HttpRequest, public_id: UUID, course_id: UUID) -> HttpResponse:
     """The inventory with its circle; adding a person (HTMX swaps the section)."""
-    course = course_for(request, public_id, course_id, "inventory").course
+    found = course_for(request, public_id, course_id, "inventory")
+    course = found.course
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -69,7 +74,11 @@ def inventory(request: HttpRequest, public_id: UUID, course_id: UUID) -> HttpRes
     template = "ipt/inventory.html" + (
         "#inventory-section" if is_partial(request) else ""
     )
-    return render(request, template, _inventory_context(course, form))
+    context = _inventory_context(course, form)
+    context["kept_key"] = kept_pages.page_key(
+        request, found.access, "inventory", course.pk
+    )
+    return render(request, template, context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -140,13 +149,15 @@ def _timeline_forms(
 
 
 def _timeline_context(course: Course, forms: dict[str, Any]) -> dict[str, Any]:
-    entries = list(course.timeline.select_related("person"))
+    entries = when_shown(lambda: list(course.timeline.select_related("person")))
     return {
         "course": course,
         "patient": course.patient,
         "entries": entries,
-        "picture": selectors.timeline_picture(
-            entries, care_changes=care_level_marks(course.patient)
+        "picture": when_shown(
+            lambda: selectors.timeline_picture(
+                entries, care_changes=care_level_marks(course.patient)
+            )
         ),
         "forms": forms,
     }
@@ -156,7 +167,8 @@ def _timeline_context(course: Course, forms: dict[str, Any]) -> dict[str, Any]:
 def timeline(request: HttpRequest, public_id: UUID, course_id: UUID) -> HttpResponse:
     """The timeline picture and table; the three kinds of entry are added here (HTMX
     swaps the section)."""
-    course = course_for(request, public_id, course_id, "timeline").course
+    found = course_for(request, public_id, course_id, "timeline")
+    course = found.course
     which = request.POST.get("form", "") if request.method == "POST" else ""
     forms = _timeline_forms(course, request.POST if which else None, which)
     form = forms.get(which)
@@ -183,7 +195,11 @@ def timeline(request: HttpRequest, public_id: UUID, course_id: UUID) -> HttpResp
     template = "ipt/timeline.html" + (
         "#timeline-section" if is_partial(request) else ""
     )
-    return render(request, template, _timeline_context(course, forms))
+    context = _timeline_context(course, forms)
+    context["kept_key"] = kept_pages.page_key(
+        request, found.access, "timeline", course.pk
+    )
+    return render(request, template, context)
 
 
 @require_POST

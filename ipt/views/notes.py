@@ -7,16 +7,19 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import Staff
 from ipt import selectors, services
 from ipt.forms import AddendumForm, NoteForm, session_checklists
 from ipt.models import CourseSession, SessionNote
 from ipt.services.notes import sign_blockers
 from ipt.views._common import course_for, show_refusal, staff_of
+from iptcare.lib import kept_pages
 from iptcare.lib.forms import form_refusal
+from iptcare.lib.kept_pages import context_when_shown
 
 
 def _note(session: CourseSession) -> SessionNote | None:
@@ -42,6 +45,19 @@ def _context(session: CourseSession, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _note_form(
+    session: CourseSession, staff: Staff, data: QueryDict | None
+) -> NoteForm | None:
+    """The draft's form, for its author while the note is unsigned; else none."""
+    existing = _note(session)
+    editable = session.attended and (
+        existing is None or (not existing.is_signed and existing.author_id == staff.pk)
+    )
+    if not editable:
+        return None
+    return NoteForm(data, checklists=session_checklists(session), note=existing)
+
+
 def _to_note(session: CourseSession) -> HttpResponse:
     course = session.course
     return redirect(
@@ -59,19 +75,23 @@ def note(
     """Write the draft (its author only), save it or sign it; a signed note is shown
     as signed with its addenda."""
     staff = staff_of(request)
-    course = course_for(request, public_id, course_id, "session note").course
-    session = selectors.session_of(course, session_id)
-    existing = _note(session)
-    editable = session.attended and (
-        existing is None or (not existing.is_signed and existing.author_id == staff.pk)
-    )
-    checklists = session_checklists(session) if editable else []
-    form = (
-        NoteForm(request.POST or None, checklists=checklists, note=existing)
-        if editable
-        else None
-    )
-    if request.method == "POST" and form is not None and form.is_valid():
+    found = course_for(request, public_id, course_id, "session note")
+    session = selectors.session_of(found.course, session_id)
+    if request.method == "GET":
+        kept_key = kept_pages.page_key(request, found.access, "note", session.pk)
+        context = context_when_shown(
+            lambda: _context(
+                session,
+                form=_note_form(session, staff, None),
+                addendum_form=AddendumForm(),
+            ),
+            ("course", "note", "addenda", "sign_blockers", "form", "addendum_form"),
+        )
+        context.update(session=session, patient=found.patient, kept_key=kept_key)
+        return render(request, "ipt/note_form.html", context)
+    course = found.course
+    form = _note_form(session, staff, request.POST)
+    if form is not None and form.is_valid():
         signing = request.POST.get("action") == "sign"
         try:
             saved = services.note_save_draft(
@@ -92,7 +112,7 @@ def note(
                 request, "Signed: the note is locked." if signing else "Draft saved."
             )
             return _to_note(session)
-    elif request.method == "POST" and form is None:
+    elif form is None:
         messages.error(
             request, "This note cannot be changed here: add an addendum instead."
         )

@@ -20,6 +20,8 @@ from audit import services as audit
 from audit.choices import Action
 from ipt.models import InventoryPerson
 from ipt.views._common import course_for, is_partial, staff_of
+from iptcare.lib import kept_pages
+from iptcare.lib.kept_pages import when_shown
 from portal.choices import HomeworkStatus, LinkChannel
 from portal.forms import HomeworkSetForm
 from portal.models import Homework, PortalLink
@@ -196,27 +198,40 @@ def session_prep(
     interpersonal moments), homework to talk about, people the patient added."""
     found = course_for(request, public_id, course_id, detail="session preparation")
     course = found.course
-    week = diary_services.diary_week(found.patient)
+    week = when_shown(lambda: diary_services.diary_week(found.patient))
     context = {
         "patient": found.patient,
         "course": course,
+        "kept_key": kept_pages.page_key(
+            request, found.access, "session-preparation", course.pk
+        ),
         "week": week,
-        "picture": diary_services.diary_week_picture(week)
-        if any(row.entry for row in week)
-        else "",
-        "homework": [
-            {
-                "homework": item,
-                "title": homework_services.title_of(item),
-                "questions": homework_services.questions_for(item),
-            }
-            for item in Homework.objects.filter(course=course)
-            .exclude(status=HomeworkStatus.REVIEWED)
-            .select_related("set_by")
-        ],
-        "people_to_review": list(
-            InventoryPerson.objects.filter(
-                course=course, added_by_patient=True, patient_reviewed_at__isnull=True
+        "picture": when_shown(
+            lambda: (
+                diary_services.diary_week_picture(week)
+                if any(row.entry for row in week)
+                else ""
+            )
+        ),
+        "homework": when_shown(
+            lambda: [
+                {
+                    "homework": item,
+                    "title": homework_services.title_of(item),
+                    "questions": homework_services.questions_for(item),
+                }
+                for item in Homework.objects.filter(course=course)
+                .exclude(status=HomeworkStatus.REVIEWED)
+                .select_related("set_by")
+            ]
+        ),
+        "people_to_review": when_shown(
+            lambda: list(
+                InventoryPerson.objects.filter(
+                    course=course,
+                    added_by_patient=True,
+                    patient_reviewed_at__isnull=True,
+                )
             )
         ),
         "partial": is_partial(request),
