@@ -424,6 +424,7 @@ def test_a_writer_that_waited_for_another_never_sets_a_lower_version() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs one writer at a time")
     import threading
+    import time
 
     import psycopg
 
@@ -442,17 +443,36 @@ def test_a_writer_that_waited_for_another_never_sets_a_lower_version() -> None:
         " now(), now())"
     )
     row = [patient.pk, by.pk]
+    failures: list[BaseException] = []
+
+    def write_as_a(a: psycopg.Connection[Any]) -> None:
+        try:
+            a.execute(insert, row)
+            a.commit()
+        except BaseException as error:  # reported by the assertion below
+            failures.append(error)
+
     with psycopg.connect(dsn) as b, psycopg.connect(dsn) as a:
         b.execute(insert, row)  # B holds the version row until it commits
-        waited = threading.Thread(target=lambda: (a.execute(insert, row), a.commit()))
+        a_pid = a.info.backend_pid
+        waited = threading.Thread(target=write_as_a, args=(a,))
         waited.start()
-        waited.join(timeout=0.5)
-        assert waited.is_alive()  # A waits for B's lock
+        # Until A's statement is waiting for B's lock (however slow the machine).
+        for _ in range(200):
+            locked = b.execute(
+                "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [a_pid]
+            ).fetchone()
+            if locked and locked[0] == "Lock":
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("A never waited for B's lock")
         b.execute(insert, row)
         b.commit()
         committed_by_b = record_versions([patient.pk])[patient.pk]
-        waited.join(timeout=10)
+        waited.join(timeout=30)
         assert not waited.is_alive()
+    assert not failures, failures
     assert record_versions([patient.pk])[patient.pk] > committed_by_b
 
 
