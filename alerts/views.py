@@ -19,6 +19,7 @@ from accounts.access import request_staff as _staff
 from alerts import selectors, services
 from alerts.forms import AcknowledgeForm
 from alerts.models import Alert
+from iptcare.lib.urls import ReversedOnce
 
 POLL_SECONDS = 60  # never more often: QUALITY.md B3
 
@@ -43,6 +44,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
         per_page=settings.IPTCARE_PAGE_SIZE,
         count=summary.count,
     )
+    alert_link = ReversedOnce("alerts:detail", 2)
+    for alert in page.object_list:
+        alert.detail_url = alert_link(alert.patient.public_id, alert.public_id)
     template = "alerts/alert_inbox.html" + ("#alert-list" if partial else "")
     context = {
         "page": page,
