@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -153,7 +153,15 @@ def caseload_for(staff: Staff) -> QuerySet[Patient]:
     their teams' patients. Break-the-glass patients are not part of anyone's caseload."""
     if staff.role == Role.INTAKE and staff.site_id is not None:
         return Patient.objects.filter(team__site_id=staff.site_id)
-    if staff.role in (Role.CLINICIAN, Role.SUPERVISOR):
+    if staff.role == Role.SUPERVISOR:
+        # One pass over the patients with two id sets (hashed once), not the union
+        # joined back to the table: PostgreSQL can then walk the name index for the
+        # first page of a large caseload (10 → 1 ms for the supervisor of the large
+        # team, decisions/0064) instead of reading and sorting all of it.
+        return Patient.objects.filter(
+            Q(team__in=_staff_team_ids(staff)) | Q(pk__in=_care_team_ids(staff))
+        )
+    if staff.role == Role.CLINICIAN:
         return Patient.objects.filter(pk__in=caseload_patient_ids(staff))
     return Patient.objects.none()
 

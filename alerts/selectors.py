@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.paginator import Page, Paginator
@@ -75,15 +76,41 @@ def open_count_for(staff: Any) -> int:
     return counter.open_count(staff.pk, lambda: _visible(staff).open().count())
 
 
+@dataclass(frozen=True)
+class InboxSummary:
+    """What the inbox's poll compares (``fingerprint``) and how many alerts the list
+    has in the state asked (``count``): one query gives both."""
+
+    fingerprint: str
+    count: int
+
+
 def inbox_page(
-    *, staff: Staff, state: str, page_number: str | int, per_page: int
+    *,
+    staff: Staff,
+    state: str,
+    page_number: str | int,
+    per_page: int,
+    count: int | None = None,
 ) -> Page[Alert]:
     """One page of the inbox, most urgent first, with one audit row per alert shown
-    (each names its patient). The query count does not depend on the number of alerts."""
-    alerts = _state(_visible(staff), state).select_related(
-        "patient", "course", "acknowledged_by", "escalated_to"
+    (each names its patient). The query count does not depend on the number of alerts.
+
+    ``count``: the number of alerts in the list when the caller has it already
+    (``inbox_summary``), so that the page does not count them again. The page's alerts
+    are chosen among the alerts alone, and only those 25 joined to their patients and
+    staff: joined first, PostgreSQL read every visible alert's patient and course before
+    sorting (22 ms of 25 for the supervisor of the large team, decisions/0064)."""
+    paginator = Paginator(_state(_visible(staff), state), per_page)
+    if count is not None:
+        paginator.count = count
+    page: Page[Alert] = paginator.get_page(page_number)
+    shown = page.object_list.values("pk")  # type: ignore[attr-defined]
+    page.object_list = list(
+        _state(Alert.objects.filter(pk__in=shown), state).select_related(
+            "patient", "acknowledged_by", "escalated_to"
+        )
     )
-    page: Page[Alert] = Paginator(alerts, per_page).get_page(page_number)
     audit.record_many(
         actor=staff,
         entries=[
@@ -96,17 +123,24 @@ def inbox_page(
     return page
 
 
-def inbox_fingerprint(*, staff: Staff, state: str) -> str:
-    """Changes whenever an alert the inbox would list is raised, acknowledged or
-    escalated: the inbox's poll answers "no change" (204) while it stays the same, so
-    a page left open writes no audit rows and renders nothing."""
+def inbox_summary(*, staff: Staff, state: str) -> InboxSummary:
+    """The fingerprint changes whenever an alert the inbox would list is raised,
+    acknowledged or escalated: the inbox's poll answers "no change" (204) while it
+    stays the same, so a page left open writes no audit rows and renders nothing."""
     summary = (
         _visible(staff)
         .filter(acknowledged_at__isnull=state != CLOSED)
         .aggregate(count=Count("id"), latest=Max("updated_at"), last=Max("id"))
     )
     text = f"{state}:{summary['count']}:{summary['latest']}:{summary['last']}"
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return InboxSummary(
+        fingerprint=hashlib.sha256(text.encode()).hexdigest()[:16],
+        count=summary["count"],
+    )
+
+
+def inbox_fingerprint(*, staff: Staff, state: str) -> str:
+    return inbox_summary(staff=staff, state=state).fingerprint
 
 
 def alert_for_patient(*, patient: Patient, public_id: uuid.UUID) -> Alert:

@@ -19,6 +19,7 @@ from accounts.access import request_staff as _staff
 from alerts import selectors, services
 from alerts.forms import AcknowledgeForm
 from alerts.models import Alert
+from iptcare.lib.urls import ReversedOnce
 
 POLL_SECONDS = 60  # never more often: QUALITY.md B3
 
@@ -32,21 +33,25 @@ def inbox(request: HttpRequest) -> HttpResponse:
         raise Http404("Alerts are for clinicians and supervisors.")
     state = request.GET.get("state", selectors.OPEN)
     state = state if state in selectors.STATES else selectors.OPEN
-    fingerprint = selectors.inbox_fingerprint(staff=staff, state=state)
+    summary = selectors.inbox_summary(staff=staff, state=state)
     partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
-    if partial and request.GET.get("seen") == fingerprint:
+    if partial and request.GET.get("seen") == summary.fingerprint:
         return HttpResponse(status=204)  # nothing new: htmx keeps the list as it is
     page = selectors.inbox_page(
         staff=staff,
         state=state,
         page_number=request.GET.get("page", 1),
         per_page=settings.IPTCARE_PAGE_SIZE,
+        count=summary.count,
     )
+    alert_link = ReversedOnce("alerts:detail", 2)
+    for alert in page.object_list:
+        alert.detail_url = alert_link(alert.patient.public_id, alert.public_id)
     template = "alerts/alert_inbox.html" + ("#alert-list" if partial else "")
     context = {
         "page": page,
         "state": state,
-        "fingerprint": fingerprint,
+        "fingerprint": summary.fingerprint,
         "poll_seconds": POLL_SECONDS,
         "escalate_minutes": settings.IPTCARE_ALERT_ESCALATE_AFTER_MINUTES,
     }

@@ -18,6 +18,7 @@ from accounts.choices import Role
 from accounts.models import Staff
 from iptcare.lib import kept_pages
 from iptcare.lib.kept_pages import when_shown
+from iptcare.lib.urls import ReversedOnce
 from measures import selectors as measures_selectors
 from patients import selectors, services
 from patients.forms import CareTeamForm, DiagnosisForm, PatientForm, TreatmentForm
@@ -45,6 +46,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
         per_page=settings.IPTCARE_PAGE_SIZE,
         sort=sort,
     )
+    patient_link = ReversedOnce("patients:detail", 1)
+    course_link = ReversedOnce("ipt:course-detail", 2)
+    for patient in page.object_list:
+        patient.detail_url = patient_link(patient.public_id)
+        for course in getattr(patient, "open_courses", ()):
+            course.detail_url = course_link(patient.public_id, course.public_id)
     template = "patients/caseload.html"
     if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
         template += "#caseload-table"

@@ -147,6 +147,29 @@ def test_the_inbox_costs_the_same_for_5_and_50_alerts(
     assert _queries(as_therapist, INBOX) == small
 
 
+def test_the_inbox_pages_follow_the_urgency_order_across_pages(
+    as_therapist: Client, clinic: Clinic, settings: object
+) -> None:
+    """Each page's alerts are chosen among the alerts alone, then joined to their
+    patients: the pages together are the whole list in order, each once, and the
+    count shown is the fingerprint's."""
+    settings.IPTCARE_PAGE_SIZE = 4
+    _give_alerts(clinic, 5)
+    for urgency, count in ((Urgency.URGENT, 2), (Urgency.ROUTINE, 3)):
+        for _ in range(count):
+            AlertFactory(patient=clinic.patient, urgency=urgency)
+    Alert.objects.filter(pk=Alert.objects.order_by("id").first().pk).update(
+        acknowledged_at=timezone.now(), action_taken=ActionTaken.SAFETY_PLAN_REVIEWED
+    )
+    expected = list(Alert.objects.open().by_urgency())
+    pages = [_listed(as_therapist, page=str(n)) for n in (1, 2, 3)]
+    assert [len(page) for page in pages] == [4, 4, 1]
+    assert [alert for page in pages for alert in page] == expected
+    response = as_therapist.get(INBOX, {"page": "3"})
+    assert response.context["page"].paginator.count == len(expected) == 9
+    assert "9 in all" in response.content.decode()
+
+
 def test_the_navigation_loads_the_open_alert_count_after_the_page(
     as_therapist: Client, clinic: Clinic
 ) -> None:
