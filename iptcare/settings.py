@@ -195,7 +195,9 @@ LOGIN_REDIRECT_URL = "patients:caseload"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend with the per-request user lookup built once
+    # (decisions/0065).
+    "accounts.backends.StaffBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
