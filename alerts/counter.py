@@ -3,8 +3,9 @@
 Every staff page polls the count once a minute, so it is the most frequent request a
 clinic makes. Counting means building the visible-patient rule and asking the database
 each time; the answer changes only when an alert is raised, acknowledged or escalated,
-or when who may see which patient changes. So the count is kept per person under the
-*inbox generation*, which every such change moves once committed (the signals in
+or when who may see which patient changes. So the count is kept per person, as the
+fragment the navigation swaps in (a number and the poll's own markup, no patient), under
+the *inbox generation*, which every such change moves once committed (the signals in
 ``AlertsConfig.ready``); see ``iptcare.lib.shared_cache``.
 
 Entries also expire after ``COUNT_SECONDS``: that bounds what a change outside the ORM
@@ -22,6 +23,10 @@ INBOX = Generation("alerts:inbox-generation")
 COUNT_SECONDS = 60
 
 
-def open_count(staff_id: int, count: Callable[[], int]) -> int:
-    """The open-alert count for one person: kept, or ``count()`` kept now."""
-    return INBOX.cached(f"alerts:open-count:{staff_id}", count, seconds=COUNT_SECONDS)
+def open_count_fragment(staff_id: int, render: Callable[[], str]) -> str:
+    """One person's open-alert count as rendered: kept, or ``render()`` kept now. Kept
+    rendered rather than as a number, so that a poll between changes renders nothing
+    (decisions/0065)."""
+    return INBOX.cached(
+        f"alerts:open-count-fragment:{staff_id}", render, seconds=COUNT_SECONDS
+    )
