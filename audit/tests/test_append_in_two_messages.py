@@ -9,13 +9,19 @@ import threading
 
 import pytest
 from django.db import DatabaseError, connection, connections, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from audit import services as audit
 from audit.choices import Action
 from audit.models import AuditEvent
 from conftest import Clinic
+from ipt.choices import Phase
+from ipt.tests.factories import course_in_phase
 from patients.models import Patient
+from portal.models import QuestionnaireResponse
+from portal.tests.conftest import sign_in_patient
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -92,4 +98,33 @@ def test_inside_a_transaction_the_rows_go_with_it(clinic: Clinic) -> None:
         raise RuntimeError("the change fails")
     assert list(AuditEvent.objects.values_list("object_id", flat=True)) == ["kept"]
     _read(clinic, "next")
+    assert audit.verify_chain().intact
+
+
+def test_the_portal_question_page_writes_one_row_per_view(
+    client: Client, clinic: Clinic
+) -> None:
+    course_in_phase(
+        Phase.MIDDLE, patient=clinic.patient, clinician=clinic.therapist_on_team
+    )
+    sign_in_patient(client, clinic.patient)
+    started = client.post(reverse("portal:questionnaire-start", args=["phq9"]))
+    assert started.status_code == 302
+    draft = QuestionnaireResponse.objects.get(instrument_id="phq9")
+    url = reverse("portal:question", args=[draft.public_id, 1])
+    rows = AuditEvent.objects.filter(category="portal_questionnaire")
+    before = rows.count()
+    for views in (1, 2):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert page["Cache-Control"] == "no-store"
+        assert rows.count() == before + views
+    event = rows.order_by("-id").first()
+    assert event is not None
+    assert (event.actor_label, event.patient_id, event.object_id) == (
+        "patient",
+        clinic.patient.pk,
+        str(draft.public_id),
+    )
+    assert str(event.request_id) == page["X-Request-ID"]
     assert audit.verify_chain().intact
