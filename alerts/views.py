@@ -65,6 +65,7 @@ def inbox_count(request: HttpRequest) -> HttpResponse:
     # between changes of the inbox (decisions/0065).
     fragment = counter.open_count_fragment(
         staff.pk,
+        request.session,
         lambda: render_to_string(
             "alerts/alert_count.html", {"count": selectors.open_count_for(staff)}
         ),
