@@ -13,6 +13,7 @@ from unittest import mock
 import pytest
 import time_machine
 from django.conf import settings
+from django.contrib.sessions.backends.cached_db import KEY_PREFIX
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCacheClient
 from django.test import Client
@@ -99,8 +100,6 @@ def test_a_session_gone_from_redis_is_read_from_the_database(
 ) -> None:
     client.force_login(clinic.therapist_on_team)
     assert _poll(client).status_code == 200
-    from django.contrib.sessions.backends.cached_db import KEY_PREFIX
-
     cache.delete(KEY_PREFIX + (client.session.session_key or ""))
     assert _poll(client).status_code == 200
 
