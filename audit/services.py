@@ -137,6 +137,8 @@ def _may_append_in_two_messages() -> bool:
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return False
     connection.ensure_connection()
+    if not connection.get_autocommit():  # someone's transaction is open after all
+        return False
     return issubclass(connection.connection.cursor_factory, psycopg.ClientCursor)
 
 

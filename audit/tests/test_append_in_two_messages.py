@@ -128,3 +128,17 @@ def test_the_portal_question_page_writes_one_row_per_view(
     )
     assert str(event.request_id) == page["X-Request-ID"]
     assert audit.verify_chain().intact
+
+
+def test_with_autocommit_turned_off_the_rows_wait_for_that_transaction(
+    clinic: Clinic,
+) -> None:
+    connection.set_autocommit(False)
+    try:
+        _read(clinic, "undone")
+        connection.rollback()
+    finally:
+        connection.set_autocommit(True)
+    assert not AuditEvent.objects.filter(object_id="undone").exists()
+    _read(clinic, "next")
+    assert audit.verify_chain().intact
