@@ -201,6 +201,8 @@ def shared_cache(settings: Any) -> Iterator[None]:
             "KEY_PREFIX": prefix,
         }
     }
+    # Sessions through Redis too, with the engine a deployment with Redis uses.
+    settings.SESSION_ENGINE = "iptcare.lib.sessions"
     yield
     # Only this test's keys: other workers' tests share the database.
     server = redis.Redis.from_url(url)

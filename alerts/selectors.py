@@ -30,7 +30,6 @@ from django.urls import reverse
 
 from accounts import access
 from accounts.choices import CLINICAL_ROLES
-from alerts import counter
 from alerts.choices import AlertKind, SourceType
 from alerts.models import Alert, AlertQuerySet
 from audit import services as audit
@@ -70,10 +69,11 @@ def _state(alerts: AlertQuerySet, state: str) -> QuerySet[Alert]:
 
 
 def open_count_for(staff: Any) -> int:
-    """Open alerts in this user's inbox: a number, no patient named (not audited)."""
+    """Open alerts in this user's inbox: a number, no patient named (not audited).
+    Counted afresh; the navigation's poll keeps its rendered count (``counter``)."""
     if not may_use_inbox(staff):
         return 0
-    return counter.open_count(staff.pk, lambda: _visible(staff).open().count())
+    return _visible(staff).open().count()
 
 
 @dataclass(frozen=True)

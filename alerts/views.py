@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import access
 from accounts.access import request_staff as _staff
-from alerts import selectors, services
+from alerts import counter, selectors, services
 from alerts.forms import AcknowledgeForm
 from alerts.models import Alert
 from iptcare.lib.urls import ReversedOnce
@@ -65,10 +65,17 @@ def inbox_count(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
     if not selectors.may_use_inbox(staff):
         raise Http404("Alerts are for clinicians and supervisors.")
-    count = selectors.open_count_for(staff)
     # Rendered without the request's context processors: the fragment uses none, and
-    # this is the most frequent request a clinic makes (decisions/0062).
-    return HttpResponse(render_to_string("alerts/alert_count.html", {"count": count}))
+    # this is the most frequent request a clinic makes (decisions/0062); kept rendered
+    # between changes of the inbox (decisions/0065).
+    fragment = counter.open_count_fragment(
+        staff.pk,
+        request.session,
+        lambda: render_to_string(
+            "alerts/alert_count.html", {"count": selectors.open_count_for(staff)}
+        ),
+    )
+    return HttpResponse(fragment)
 
 
 def _alert(

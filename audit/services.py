@@ -13,8 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import psycopg
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Model
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from audit.choices import Action
@@ -99,27 +102,87 @@ def record_many(
         return []
     context = current_request.get()
     now = timezone.now()
+    events = [
+        AuditEvent(
+            occurred_at=now,
+            actor=actor,
+            actor_label=actor_label or (actor.get_username() if actor else "system"),
+            patient=entry.patient,
+            action=entry.action,
+            category=entry.category,
+            object_id=entry.object_id,
+            detail=entry.detail[:500],
+            request_id=context.request_id if context else None,
+            ip_address=context.ip_address if context else None,
+        )
+        for entry in entries
+    ]
+    if _may_append_in_two_messages():
+        return _append_in_two_messages(events)
     with transaction.atomic():
-        previous = _lock_chain_head()
-        events = []
-        for entry in entries:
-            event = AuditEvent(
-                occurred_at=now,
-                actor=actor,
-                actor_label=actor_label
-                or (actor.get_username() if actor else "system"),
-                patient=entry.patient,
-                action=entry.action,
-                category=entry.category,
-                object_id=entry.object_id,
-                detail=entry.detail[:500],
-                request_id=context.request_id if context else None,
-                ip_address=context.ip_address if context else None,
-                previous_hash=previous,
-            )
-            event.chain_hash = previous = _digest(event.previous_hash, event)
-            events.append(event)
+        _chain(events, _lock_chain_head())
         return AuditEvent.objects.bulk_create(events)
+
+
+def _chain(events: list[AuditEvent], previous: str) -> None:
+    for event in events:
+        event.previous_hash = previous
+        event.chain_hash = previous = _digest(previous, event)
+
+
+def _may_append_in_two_messages() -> bool:
+    """PostgreSQL, outside any transaction (a page's read: its own audit row is the
+    request's only write), with client-side binding, which sends several statements
+    in one message (Django's default)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return False
+    connection.ensure_connection()
+    if not connection.get_autocommit():  # someone's transaction is open after all
+        return False
+    return issubclass(connection.connection.cursor_factory, psycopg.ClientCursor)
+
+
+def _append_in_two_messages(events: list[AuditEvent]) -> list[AuditEvent]:
+    """The rows of one read, appended in two round trips instead of five (``BEGIN``,
+    the chain lock, the head, the insert, ``COMMIT``; decisions/0065): the transaction,
+    the lock and the head in one message, the insert and the commit in the other.
+    PostgreSQL runs each statement of a message under a snapshot of its own, so the
+    head is read after the lock is held, as before. Django's connection stays in
+    autocommit throughout; a failure rolls the transaction back before it is raised."""
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute(
+                "BEGIN; SELECT pg_advisory_xact_lock(%s); "
+                "SELECT chain_hash FROM audit_auditevent ORDER BY id DESC LIMIT 1",
+                [_CHAIN_LOCK_KEY],
+            )
+            cursor.nextset()  # the lock's row
+            cursor.nextset()
+            head = cursor.fetchone()
+            _chain(events, head[0] if head else GENESIS)
+            insert, params = _insert_statement(events)
+            cursor.execute(f"{insert}; COMMIT", params)
+            ids = [row[0] for row in cursor.fetchall()]
+        except BaseException:
+            with connection.cursor() as rollback:
+                rollback.execute("ROLLBACK")
+            raise
+    for event, pk in zip(events, ids, strict=True):
+        event.pk = pk
+        event._state.adding = False
+        event._state.db = connection.alias
+    return events
+
+
+def _insert_statement(events: list[AuditEvent]) -> tuple[str, list[Any]]:
+    """``INSERT … RETURNING id`` for ``events``, as ``bulk_create`` builds it."""
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    query = InsertQuery(AuditEvent)
+    query.insert_values(fields, list[Model](events))
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [AuditEvent._meta.pk]
+    [(sql, params)] = compiler.as_sql()
+    return sql, list(params)
 
 
 _HISTORY_COLUMNS = (

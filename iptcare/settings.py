@@ -199,7 +199,9 @@ LOGIN_REDIRECT_URL = "patients:caseload"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend with the per-request user lookup built once
+    # (decisions/0065).
+    "accounts.backends.StaffBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -251,10 +253,10 @@ OTP_TOTP_ISSUER = env_str("IPTCARE_ORGANISATION", "IPT Care")
 # way; written only when they change, and the "last active" mark moves at most once a
 # minute (iptcare/lib/sessions.py, decisions/0058). Without Redis each process's cache
 # is its own, so a sign-out in one would not reach another: the database alone then.
+# With Redis, Django's cached_db engine that also reads the alert counter poll's entries
+# in the session's round trip (iptcare/lib/sessions.py, decisions/0065).
 SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
+    "iptcare.lib.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 )
 IPTCARE_SESSION_IDLE_SECONDS = env_int("IPTCARE_SESSION_IDLE_MINUTES", 15) * 60
 IPTCARE_SESSION_TOUCH_SECONDS = 60

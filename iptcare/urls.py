@@ -8,6 +8,11 @@ admin.site.site_title = "IPT Care administration"
 
 urlpatterns = [
     path("health", views.health, name="health"),
+    # The two most frequent requests, the alert counter poll and the portal's
+    # screens, are resolved before the other apps' routes (decisions/0065); no route
+    # of theirs matches another app's paths.
+    path("", include("alerts.urls")),
+    path("", include("portal.urls")),
     path("", include("accounts.urls")),
     path("", include("patients.urls")),
     path("", include("ipt.urls")),
@@ -15,8 +20,6 @@ urlpatterns = [
     path("", include("scheduling.urls")),
     path("", include("referrals.urls")),
     path("", include("outcomes.urls")),
-    path("", include("alerts.urls")),
-    path("", include("portal.urls")),
     path("", include("reports.urls")),
     path("", include("supervision.urls")),
     path("", include("interop.urls")),

@@ -44,13 +44,22 @@ class Generation:
         if in_use():
             transaction.on_commit(self._move_now)
 
-    def cached(self, entry_key: str, compute: Callable[[], T], *, seconds: int) -> T:
+    def cached(
+        self,
+        entry_key: str,
+        compute: Callable[[], T],
+        *,
+        seconds: int,
+        found: dict[str, Any] | None = None,
+    ) -> T:
         """The figure under ``entry_key`` if it was made in the current generation,
         else ``compute()``, kept with the generation for at most ``seconds``. One round
-        trip reads both the generation and the entry."""
+        trip reads both the generation and the entry — none when the caller has read
+        them already (``found``: what a ``get_many`` of both returned)."""
         if not in_use():
             return compute()
-        found = cache.get_many([self.key, entry_key])
+        if found is None:
+            found = cache.get_many([self.key, entry_key])
         generation = found.get(self.key)
         if generation is None:
             # A start no earlier entry can share, should Redis have lost the counter.

@@ -1,0 +1,144 @@
+"""On PostgreSQL a read's audit rows are appended outside any transaction in two round
+trips — the transaction, the chain lock and the head in one message, the insert and
+the commit in the other (decisions/0065) — and the chain stays whole: under writers
+side by side, after a refused row, and beside writes in a transaction of their own."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import DatabaseError, connection, connections, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from audit import services as audit
+from audit.choices import Action
+from audit.models import AuditEvent
+from conftest import Clinic
+from ipt.choices import Phase
+from ipt.tests.factories import course_in_phase
+from patients.models import Patient
+from portal.models import QuestionnaireResponse
+from portal.tests.conftest import sign_in_patient
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="the two messages are PostgreSQL's"
+    ),
+]
+
+
+def _read(clinic: Clinic, object_id: str = "") -> AuditEvent:
+    return audit.record(
+        actor=clinic.therapist_on_team,
+        action=Action.VIEW,
+        category="patient",
+        patient=clinic.patient,
+        object_id=object_id,
+    )
+
+
+def test_a_read_is_appended_in_two_round_trips(clinic: Clinic) -> None:
+    first = _read(clinic, "1")
+    with CaptureQueriesContext(connection) as statements:
+        second = _read(clinic, "2")
+    assert len(statements) == 2
+    assert connection.get_autocommit() and not connection.in_atomic_block
+    assert second.pk is not None and second.pk > first.pk
+    assert AuditEvent.objects.get(pk=second.pk).previous_hash == first.chain_hash
+    assert audit.verify_chain().intact
+
+
+def test_writers_side_by_side_keep_one_chain(clinic: Clinic) -> None:
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            for i in range(15):
+                _read(clinic, f"{n}-{i}")
+        except BaseException as error:  # reported below, not lost in the thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    check = audit.verify_chain()
+    assert check.intact
+    assert check.events_checked == AuditEvent.objects.count() == 60
+
+
+def test_a_refused_row_leaves_nothing_and_the_next_read_is_audited(
+    clinic: Clinic,
+) -> None:
+    _read(clinic, "before")
+    missing = Patient(pk=987654321)  # its key is checked at the commit
+    with pytest.raises(DatabaseError):
+        audit.record(
+            actor=None, action=Action.VIEW, category="patient", patient=missing
+        )
+    assert connection.get_autocommit()
+    assert not AuditEvent.objects.filter(patient_id=987654321).exists()
+    _read(clinic, "after")
+    assert AuditEvent.objects.count() == 2
+    assert audit.verify_chain().intact
+
+
+def test_inside_a_transaction_the_rows_go_with_it(clinic: Clinic) -> None:
+    _read(clinic, "kept")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _read(clinic, "undone")
+        raise RuntimeError("the change fails")
+    assert list(AuditEvent.objects.values_list("object_id", flat=True)) == ["kept"]
+    _read(clinic, "next")
+    assert audit.verify_chain().intact
+
+
+def test_the_portal_question_page_writes_one_row_per_view(
+    client: Client, clinic: Clinic
+) -> None:
+    course_in_phase(
+        Phase.MIDDLE, patient=clinic.patient, clinician=clinic.therapist_on_team
+    )
+    sign_in_patient(client, clinic.patient)
+    started = client.post(reverse("portal:questionnaire-start", args=["phq9"]))
+    assert started.status_code == 302
+    draft = QuestionnaireResponse.objects.get(instrument_id="phq9")
+    url = reverse("portal:question", args=[draft.public_id, 1])
+    rows = AuditEvent.objects.filter(category="portal_questionnaire")
+    before = rows.count()
+    for views in (1, 2):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert page["Cache-Control"] == "no-store"
+        assert rows.count() == before + views
+    event = rows.order_by("-id").first()
+    assert event is not None
+    assert (event.actor_label, event.patient_id, event.object_id) == (
+        "patient",
+        clinic.patient.pk,
+        str(draft.public_id),
+    )
+    assert str(event.request_id) == page["X-Request-ID"]
+    assert audit.verify_chain().intact
+
+
+def test_with_autocommit_turned_off_the_rows_wait_for_that_transaction(
+    clinic: Clinic,
+) -> None:
+    connection.set_autocommit(False)
+    try:
+        _read(clinic, "undone")
+        connection.rollback()
+    finally:
+        connection.set_autocommit(True)
+    assert not AuditEvent.objects.filter(object_id="undone").exists()
+    _read(clinic, "next")
+    assert audit.verify_chain().intact
