@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import cache, partial
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -32,6 +33,7 @@ from accounts.choices import AccessChangeStatus, Role
 from accounts.models import AccessChange, BreakGlassAccess, Staff
 from audit import services as audit
 from audit.choices import Action
+from iptcare.lib.statements import StandIn, Statement
 from patients.models import CareTeamMember, Patient
 from patients.record_version import with_versions
 
@@ -66,14 +68,16 @@ class PatientAccess:
         return self.basis in {Basis.CARE_TEAM, Basis.SUPERVISOR}
 
 
-def _on_care_team(staff: Staff) -> Exists:
-    return Exists(CareTeamMember.objects.filter(patient=OuterRef("pk"), staff=staff))
+def _on_care_team(staff_id: int) -> Exists:
+    return Exists(
+        CareTeamMember.objects.filter(patient=OuterRef("pk"), staff_id=staff_id)
+    )
 
 
-def _glass_broken(staff: Staff) -> Exists:
+def _glass_broken(staff_id: int, now: datetime) -> Exists:
     return Exists(
         BreakGlassAccess.objects.filter(
-            patient=OuterRef("pk"), staff=staff, expires_at__gt=timezone.now()
+            patient=OuterRef("pk"), staff_id=staff_id, expires_at__gt=now
         )
     )
 
@@ -166,33 +170,67 @@ def caseload_for(staff: Staff) -> QuerySet[Patient]:
     return Patient.objects.none()
 
 
-def _grounds(staff: Staff, public_id: uuid.UUID) -> Patient | None:
+def _grounds_query(
+    role: str, staff_id: int, public_id: uuid.UUID, now: datetime
+) -> QuerySet[Patient]:
     """The patient named by ``public_id``, whoever may see them, with the grounds of
-    access as annotations: on the care team, glass broken and unexpired, and for a
-    supervisor whether they belong to the patient's team. One query decides the basis,
-    the 404 and the refusal's audit row alike. Roles that see no patient read only the
-    key, for the refusal."""
+    access as annotations: on the care team, glass broken and unexpired at ``now``,
+    and for a supervisor whether they belong to the patient's team. Roles that see no
+    patient read only the key, for the refusal."""
     patients = Patient.objects.filter(public_id=public_id).order_by()
-    if staff.role not in (Role.CLINICIAN, Role.SUPERVISOR, Role.INTAKE):
-        return patients.only("pk").first()
+    if role not in (Role.CLINICIAN, Role.SUPERVISOR, Role.INTAKE):
+        return patients.only("pk")
     # The record's and the directory's versions, read before any of the page's own
     # queries: the key its kept rendering is found under (decisions/0066).
     patients = (
         with_versions(patients)
         .select_related("team__site")
         .annotate(
-            access_on_care_team=_on_care_team(staff), access_glass=_glass_broken(staff)
+            access_on_care_team=_on_care_team(staff_id),
+            access_glass=_glass_broken(staff_id, now),
         )
     )
-    if staff.role == Role.SUPERVISOR:
+    if role == Role.SUPERVISOR:
         patients = patients.annotate(
             access_supervises=Exists(
                 Staff.teams.through.objects.filter(
-                    staff_id=staff.pk, team_id=OuterRef("team_id")
+                    staff_id=staff_id, team_id=OuterRef("team_id")
                 )
             )
         )
-    return patients.first()
+    return patients.order_by("pk")
+
+
+# Values no row has, that the access check's statement is built with (iptcare.lib.
+# statements): the staff member, the patient's public id and the time.
+_STAND_INS = {
+    "staff_id": StandIn(-(2**62) + 17, Staff._meta.pk),
+    "public_id": StandIn(
+        uuid.UUID("0bad0bad-0bad-4bad-8bad-0bad0bad0bad"),
+        Patient._meta.get_field("public_id"),
+    ),
+    "now": StandIn(
+        datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC),
+        BreakGlassAccess._meta.get_field("expires_at"),
+    ),
+}
+
+
+@cache
+def _grounds_statement(role: str, alias: str) -> Statement[Patient]:
+    if role in (Role.CLINICIAN, Role.SUPERVISOR, Role.INTAKE):
+        return Statement(partial(_grounds_query, role), _STAND_INS, alias)
+    # Roles that see no patient: the key by public id alone.
+    build = partial(_grounds_query, role, staff_id=0, now=_STAND_INS["now"].value)
+    return Statement(build, {"public_id": _STAND_INS["public_id"]}, alias)
+
+
+def _grounds(staff: Staff, public_id: uuid.UUID) -> Patient | None:
+    """The patient and the grounds of access (``_grounds_query``) in one query, whose
+    SQL is built once per role and database (decisions/0066): it decides the basis,
+    the 404 and the refusal's audit row alike."""
+    statement = _grounds_statement(staff.role, router.db_for_read(Patient))
+    return statement.first(staff_id=staff.pk, public_id=public_id, now=timezone.now())
 
 
 def _basis(staff: Staff, patient: Patient) -> Basis | None:

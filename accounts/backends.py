@@ -9,51 +9,32 @@ Building the same ``SELECT … WHERE id = %s`` through the query compiler cost a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
-from django.db import connections, router
+from django.db import router
+from django.db.models import QuerySet
 
 from accounts.models import Staff
+from iptcare.lib.statements import StandIn, Statement
 
 
-@dataclass(frozen=True)
-class _Statement:
-    sql: str
-    columns: list[str]  # the attribute each selected column fills
-    # The database's converters by column position (SQLite returns UUIDs, times and
-    # booleans as it stores them), as the ORM applies them.
-    converters: dict[int, tuple[list[Any], Any]]
+def _staff_by_id(pk: int) -> QuerySet[Staff]:
+    return Staff._default_manager.filter(pk=pk).order_by()
 
 
 @cache
-def _by_id(alias: str) -> _Statement:
+def _by_id(alias: str) -> Statement[Staff]:
     """The statement the ORM sends for ``Staff.objects.get(pk=…)`` on this database."""
-    compiler = Staff._default_manager.filter(pk=0).order_by().query.get_compiler(alias)
-    sql, _params = compiler.as_sql()
-    selected = [column for column, _sql, _alias in compiler.select]
-    return _Statement(
-        sql=sql,
-        columns=[column.target.attname for column in selected],
-        converters=compiler.get_converters(selected),
+    return Statement(
+        _staff_by_id, {"pk": StandIn(-(2**62) + 23, Staff._meta.pk)}, alias
     )
 
 
 class StaffBackend(ModelBackend):
     def get_user(self, user_id: Any) -> Staff | None:
-        alias = router.db_for_read(Staff)
-        statement = _by_id(alias)
-        connection = connections[alias]
-        with connection.cursor() as cursor:
-            cursor.execute(statement.sql, [user_id])
-            row = cursor.fetchone()
-        if row is None:
+        staff = _by_id(router.db_for_read(Staff)).first(pk=user_id)
+        if staff is None:
             return None
-        values = list(row)
-        for position, (functions, expression) in statement.converters.items():
-            for function in functions:
-                values[position] = function(values[position], expression, connection)
-        staff = Staff.from_db(alias, statement.columns, values)
         return staff if self.user_can_authenticate(staff) else None
