@@ -26,6 +26,7 @@ from alerts.models import Alert
 from alerts.services import escalation_due_before, risk_answer_of
 from ipt.choices import Phase
 from ipt.models import Course
+from iptcare.lib.bulk import insert_rows
 from measures.models import RiskEvent
 from outcomes import calculations as calc
 from outcomes.definitions import alerting_instruments, rules_for
@@ -146,21 +147,13 @@ def _insert(alerts: list[Alert], created: dict[uuid.UUID, datetime]) -> None:
     (``bulk_create`` would stamp them all "now" and split the batch at SQLite's
     parameter limit)."""
     fields = [f for f in Alert._meta.concrete_fields if f.name != "id"]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    table = quote(Alert._meta.db_table)
     rows = []
     for alert in alerts:
         alert.created_at = alert.updated_at = created[alert.public_id]
         rows.append(
             [f.get_db_prep_save(getattr(alert, f.attname), connection) for f in fields]
         )
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608 - the model's own names
-            rows,
-        )
+    insert_rows(Alert._meta.db_table, [f.column for f in fields], rows)
 
 
 def load_alerts(rng: random.Random) -> int:

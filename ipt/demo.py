@@ -55,6 +55,7 @@ from ipt.models import (
     TerminationReview,
     TimelineEntry,
 )
+from iptcare.lib.bulk import insert_rows
 from patients.models import CareTeamMember, Patient
 
 PROGRAM_MIX = [
@@ -707,14 +708,7 @@ def _insert_objects(
         )
         for instance in objects
     ]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})",  # noqa: S608 - our own names
-            rows,
-        )
+    insert_rows(meta.db_table, [field.column for field in fields], rows)
 
 
 def _insert(rows: Rows) -> None:

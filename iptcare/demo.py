@@ -35,6 +35,7 @@ from audit import demo as audit_demo
 from audit import services as audit
 from audit.choices import Action
 from ipt import demo as ipt_demo
+from iptcare.lib.bulk import insert_rows
 from measures.choices import RiskKind, Source
 from measures.instruments import get as instrument_get
 from measures.models import Administration, RiskEvent
@@ -620,17 +621,7 @@ def _measure_rows(
 def _insert_rows(
     model: type[models.Model], columns: tuple[str, ...], rows: list[tuple[Any, ...]]
 ) -> None:
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(column) for column in columns)
-    placeholders = ", ".join(["%s"] * len(columns))
-    table = quote(model._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608 - our own names
-            rows,
-        )
+    insert_rows(model._meta.db_table, columns, rows)
 
 
 def _reset_sequences() -> None:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.choices import Role
 from accounts.models import Site, Staff, Team
 from ipt.models import Course, Program
+from iptcare.lib.bulk import insert_rows
 from iptcare.lib.phone import phone_digits
 from measures.choices import Source
 from measures.models import Administration, RiskEvent, risk_kind_for
@@ -522,24 +523,19 @@ def _insert_plain(
     SQLite at 999 parameters, some twenty requests a statement). For rows nothing
     else points at: their ids are not read back."""
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608 - our own names
-    )
-    with connection.cursor() as cursor:
-        for start in range(0, len(objects), batch_size):
-            cursor.executemany(
-                sql,
-                [
-                    tuple(
-                        field.get_db_prep_save(field.pre_save(obj, True), connection)
-                        for field in fields
-                    )
-                    for obj in objects[start : start + batch_size]
-                ],
-            )
+    columns = [field.column for field in fields]
+    for start in range(0, len(objects), batch_size):
+        insert_rows(
+            model._meta.db_table,
+            columns,
+            [
+                tuple(
+                    field.get_db_prep_save(field.pre_save(obj, True), connection)
+                    for field in fields
+                )
+                for obj in objects[start : start + batch_size]
+            ],
+        )
 
 
 def load_referrals(rng: random.Random, *, batch_size: int = 2000) -> int:

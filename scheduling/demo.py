@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from ipt.choices import Attendance, Delivery, Frequency, Phase
 from ipt.models import Course, CourseSession, Group
+from iptcare.lib.bulk import insert_rows
 from scheduling import recurrence
 from scheduling.choices import AppointmentKind, AttendanceOutcome, EngagementKind
 from scheduling.models import (
@@ -284,14 +285,8 @@ def _insert(model: type[Model], rows: Sequence[Any]) -> None:
         )
         for row in rows
     ]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    marks = ", ".join(["%s"] * len(fields))
+    insert_rows(model._meta.db_table, [field.column for field in fields], values)
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})",  # noqa: S608 - our own names
-            values,
-        )
         for statement in connection.ops.sequence_reset_sql(no_style(), [model]):
             cursor.execute(statement)
 
