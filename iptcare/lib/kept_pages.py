@@ -37,6 +37,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import setting_changed
@@ -87,8 +88,20 @@ def _release() -> str:
     """The code and settings pages are rendered with: a deployment of other templates
     or other thresholds never reads a page the previous one kept."""
     digest = hashlib.sha256()
-    root = Path(settings.BASE_DIR)
-    for directory, subdirectories, files in os.walk(root):
+    root = Path(settings.BASE_DIR).resolve()
+    # The project's own apps (and the project package), wherever it is installed:
+    # never a walk of the whole environment beside them.
+    ours = sorted(
+        {
+            Path(app.path).resolve()
+            for app in apps.get_app_configs()
+            if Path(app.path).resolve().is_relative_to(root)
+        }
+        | {Path(__file__).resolve().parent.parent}
+    )
+    for directory, subdirectories, files in (
+        step for top in ours for step in os.walk(top)
+    ):
         subdirectories[:] = sorted(
             name
             for name in subdirectories
