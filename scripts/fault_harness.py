@@ -323,6 +323,25 @@ class Tally:
             self.lock.notify_all()
 
 
+def _new_link(patient: dict[str, Any]) -> str:
+    """What a patient does when their link is spent by a sign-in that a kill cut short
+    after it committed (the response never came): ask the clinic for another."""
+    from django.db import connection
+
+    from patients.models import Patient
+    from portal.services.links import link_issue
+
+    try:
+        issued = link_issue(
+            patient=Patient.objects.get(pk=patient["patient_id"]),
+            channel="email",
+            by=None,
+        )
+    finally:
+        connection.close()  # this thread's own connection
+    return issued.path
+
+
 def sign_in(
     server: Server, patient: dict[str, Any], deadline: float
 ) -> requests.Session:
@@ -334,6 +353,8 @@ def sign_in(
                 server.url(patient["link"]), allow_redirects=False, timeout=10
             )
             if first.status_code != 302:
+                if first.status_code < 500:  # answered: the link is spent
+                    patient["link"] = _new_link(patient)
                 raise requests.RequestException(f"link answered {first.status_code}")
             page = session.get(server.url("/portal/sign-in/"), timeout=10)
             token = CSRF.search(page.text)
