@@ -33,7 +33,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -132,8 +132,13 @@ def release() -> str:
 def _csrf_placeholder() -> str:
     """What stands for the reader's CSRF token in a kept page: derived from the secret
     key, so every process of the deployment agrees and nobody can type it into a note."""
+    return _placeholder_for(settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=4)
+def _placeholder_for(secret: str) -> str:
     return hmac.new(
-        settings.SECRET_KEY.encode(), b"kept-page-csrf-token", hashlib.sha256
+        secret.encode(), b"kept-page-csrf-token", hashlib.sha256
     ).hexdigest()
 
 
