@@ -59,3 +59,4 @@ def test_every_acknowledged_submission_is_stored_once_across_kills(
     assert result["lost"] == 0 and result["duplicated"] == 0
     assert result["submitted_audit_rows"] == 200
     assert result["audit_chain_intact"] and result["integrity_ok"]
+    assert result["new_links"] >= 1  # a patient whose link was spent asked again
