@@ -44,6 +44,7 @@ from ipt.models import (
     TerminationReview,
     TimelineEntry,
 )
+from iptcare.lib import kept_pages
 from iptcare.lib.drawing import drawn_or_none
 
 if TYPE_CHECKING:
@@ -94,24 +95,36 @@ def course_get_for_user(
     course_id: uuid.UUID,
     action: Action = Action.VIEW,
     detail: str = "",
+    when_shown: bool = False,
 ) -> CourseAccess:
     """The patient's course (404 for anyone without clinical access to the patient, and
-    for a course of another patient). One audit row, naming the course."""
+    for a course of another patient). One audit row, naming the course.
+
+    ``when_shown``: the course is read only when the page uses it, for a kept page,
+    whose copy is kept under the course's public id at the patient's record version:
+    a copy exists only if the course was the patient's at that version, so sending it
+    needs no query. Rendered afresh, a foreign course is still a 404."""
     patient_access = patient_clinical_get_for_user(
         staff=staff,
         public_id=patient_id,
         action=action,
         detail=f"course={course_id}" + (f"; {detail}" if detail else ""),
     )
-    course = (
-        Course.objects.select_related("program", "clinician", "contract")
-        .filter(public_id=course_id, patient=patient_access.patient)
-        .first()
-    )
-    if course is None:
-        raise Http404("No such course.")
-    course.patient = patient_access.patient  # already loaded: no second query
-    return CourseAccess(patient_access, course)
+
+    def course_read() -> Course:
+        course = (
+            Course.objects.select_related("program", "clinician", "contract")
+            .filter(public_id=course_id, patient=patient_access.patient)
+            .first()
+        )
+        if course is None:
+            raise Http404("No such course.")
+        course.patient = patient_access.patient  # already loaded: no second query
+        return course
+
+    if when_shown:
+        return CourseAccess(patient_access, kept_pages.when_shown(course_read))
+    return CourseAccess(patient_access, course_read())
 
 
 def person_of(course: Course, public_id: uuid.UUID) -> InventoryPerson:

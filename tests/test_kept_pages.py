@@ -10,6 +10,7 @@ clock ends what it alone changes, and each reader has their own copy.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -22,6 +23,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.choices import CareTeamRole
 from accounts.models import BreakGlassAccess, Staff
 from alerts.tests.factories import AlertFactory
 from conftest import Clinic
@@ -30,7 +32,11 @@ from ipt.models import Course, Goal, InventoryPerson, SessionNote, TimelineEntry
 from ipt.tests.factories import course_in_phase
 from iptcare.lib import kept_pages
 from patients.models import Diagnosis
-from patients.tests.factories import DiagnosisFactory
+from patients.tests.factories import (
+    CareTeamMemberFactory,
+    DiagnosisFactory,
+    PatientFactory,
+)
 from scheduling.tests.factories import booked
 
 TOKEN = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[A-Za-z0-9]+')
@@ -314,3 +320,92 @@ def test_a_foreign_course_is_still_not_found(
     url = reverse("outcomes:progress", args=[course.patient.public_id])
     assert client.get(url).status_code == 200
     assert client.get(url, {"course": str(other.public_id)}).status_code == 404
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_kept_course_page_reads_no_more_than_the_kept_record(
+    client: Client, clinic: Clinic, course: Course, page: str
+) -> None:
+    """A kept copy of a course's page is keyed by the course's (and the session's)
+    public id at the record's version: sending it reads neither row."""
+    client.force_login(clinic.therapist_on_team)
+    pages = _pages(course)
+    record_url, record_headers = pages["patient record"]
+    _get(client, record_url, record_headers)
+    _, record_kept = _get(client, record_url, record_headers)
+    url, headers = pages[page]
+    _get(client, url, headers)
+    _, kept_queries = _get(client, url, headers)
+    assert kept_queries == record_kept
+
+
+def test_a_course_or_session_of_another_patient_is_not_found_kept_or_not(
+    client: Client, clinic: Clinic, course: Course
+) -> None:
+    """The course read that a kept copy skips still refuses, on a fresh render, a
+    course or a session that is not the patient's, before or after a copy is kept."""
+    another = PatientFactory(team=clinic.team_a)
+    CareTeamMemberFactory(
+        patient=another, staff=clinic.therapist_on_team, role=CareTeamRole.PRIMARY
+    )
+    theirs = course_in_phase(
+        Phase.MIDDLE, patient=another, clinician=clinic.therapist_on_team
+    )
+    client.force_login(clinic.therapist_on_team)
+    ours = _pages(course)
+    assert client.get(_pages(theirs)["course page"][0]).status_code == 200
+    for page in PAGES:
+        url, headers = ours[page]
+        assert client.get(url, **headers).status_code == 200  # type: ignore[arg-type]
+    patient = course.patient.public_id
+    their_session = theirs.sessions.order_by("number").last()
+    assert their_session is not None
+    wrong = {
+        "course page": reverse("ipt:course-detail", args=[patient, theirs.public_id]),
+        "inventory": reverse("ipt:inventory", args=[patient, theirs.public_id]),
+        "timeline": reverse("ipt:timeline", args=[patient, theirs.public_id]),
+        "session preparation": reverse(
+            "portal:staff-session-prep", args=[patient, theirs.public_id]
+        ),
+        "session note, their course": reverse(
+            "ipt:note", args=[patient, theirs.public_id, their_session.public_id]
+        ),
+        "session note, their session": reverse(
+            "ipt:note", args=[patient, course.public_id, their_session.public_id]
+        ),
+        "session note, no such session": reverse(
+            "ipt:note", args=[patient, course.public_id, uuid.uuid4()]
+        ),
+        "course page, no such course": reverse(
+            "ipt:course-detail", args=[patient, uuid.uuid4()]
+        ),
+    }
+    for name, url in wrong.items():
+        for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+            response = client.get(url, **headers)  # type: ignore[arg-type]
+            assert response.status_code == 404, name
+            assert str(theirs.patient.family_name) not in response.content.decode()
+
+
+def test_a_kept_part_is_named_by_a_quoted_word() -> None:
+    from django.template import Template, TemplateSyntaxError
+
+    Template('{% load kept_pages %}{% kept_page "title" %}x{% endkept_page %}')
+    for wrong in ("title", '"title" "more"', "'title\""):
+        with pytest.raises(TemplateSyntaxError):
+            Template(
+                "{% load kept_pages %}{% kept_page " + wrong + " %}x{% endkept_page %}"
+            )
+
+
+def test_a_context_kept_for_later_is_worked_out_only_when_used() -> None:
+    worked_out: list[str] = []
+
+    def compute() -> dict[str, Any]:
+        worked_out.append("once")
+        return {"course": "IPT-12", "note": "draft"}
+
+    context = kept_pages.context_when_shown(compute, ("course", "note"))
+    assert worked_out == []  # a kept copy sends none of the page's queries
+    assert str(context["course"]) == "IPT-12" and str(context["note"]) == "draft"
+    assert worked_out == ["once"]

@@ -37,6 +37,21 @@ def course_for(
     )
 
 
+def course_kept_for(
+    request: HttpRequest, public_id: uuid.UUID, course_id: uuid.UUID, detail: str = ""
+) -> selectors.CourseAccess:
+    """``course_for`` for a GET of a kept page: checked and audited now, the course
+    read only if the page is rendered (``course_get_for_user``'s ``when_shown``)."""
+    return selectors.course_get_for_user(
+        staff=staff_of(request),
+        patient_id=public_id,
+        course_id=course_id,
+        action=Action.VIEW if request.method == "GET" else Action.UPDATE,
+        detail=detail,
+        when_shown=request.method == "GET",
+    )
+
+
 def is_partial(request: HttpRequest) -> bool:
     return bool(request.htmx and not request.htmx.boosted)  # type: ignore[attr-defined]
 

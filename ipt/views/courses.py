@@ -21,6 +21,7 @@ from ipt.forms import (
 )
 from ipt.views._common import (
     course_for,
+    course_kept_for,
     is_partial,
     show_refusal,
     staff_of,
@@ -60,15 +61,13 @@ def course_open(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def course_detail(
     request: HttpRequest, public_id: UUID, course_id: UUID
 ) -> HttpResponse:
-    found = course_for(request, public_id, course_id)
+    found = course_kept_for(request, public_id, course_id)
     detail = when_shown(lambda: selectors.course_detail(found.course))
     context = {
         "access": found.access,
         "patient": found.patient,
         "course": found.course,
-        "kept_key": kept_pages.page_key(
-            request, found.access, "course", found.course.pk
-        ),
+        "kept_key": kept_pages.page_key(request, found.access, "course", course_id),
         "detail": detail,
         "circle": when_shown(
             lambda: selectors.circle_picture(

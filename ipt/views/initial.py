@@ -27,6 +27,7 @@ from ipt.forms import (
 from ipt.models import Contract, Course
 from ipt.views._common import (
     course_for,
+    course_kept_for,
     is_partial,
     show_refusal,
     staff_of,
@@ -35,19 +36,22 @@ from ipt.views._common import (
 from iptcare.lib import kept_pages
 from iptcare.lib.forms import form_refusal
 from iptcare.lib.kept_pages import when_shown
+from patients.models import Patient
 from recovery.selectors import care_level_marks
 
 # --- Inventory ----------------------------------------------------------------------
 
 
-def _inventory_context(course: Course, form: PersonForm) -> dict[str, Any]:
+def _inventory_context(
+    course: Course, patient: Patient, form: PersonForm
+) -> dict[str, Any]:
     people = when_shown(lambda: list(course.people.all()))
     return {
         "course": course,
-        "patient": course.patient,
+        "patient": patient,
         "people": people,
         "circle": when_shown(
-            lambda: selectors.circle_picture(people, centre_label=course.patient.called)
+            lambda: selectors.circle_picture(people, centre_label=patient.called)
         ),
         "form": form,
     }
@@ -56,7 +60,7 @@ def _inventory_context(course: Course, form: PersonForm) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def inventory(request: HttpRequest, public_id: UUID, course_id: UUID) -> HttpResponse:
     """The inventory with its circle; adding a person (HTMX swaps the section)."""
-    found = course_for(request, public_id, course_id, "inventory")
+    found = course_kept_for(request, public_id, course_id, "inventory")
     course = found.course
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -74,9 +78,9 @@ def inventory(request: HttpRequest, public_id: UUID, course_id: UUID) -> HttpRes
     template = "ipt/inventory.html" + (
         "#inventory-section" if is_partial(request) else ""
     )
-    context = _inventory_context(course, form)
+    context = _inventory_context(course, found.patient, form)
     context["kept_key"] = kept_pages.page_key(
-        request, found.access, "inventory", course.pk
+        request, found.access, "inventory", course_id
     )
     return render(request, template, context)
 
@@ -148,15 +152,17 @@ def _timeline_forms(
     }
 
 
-def _timeline_context(course: Course, forms: dict[str, Any]) -> dict[str, Any]:
+def _timeline_context(
+    course: Course, patient: Patient, forms: dict[str, Any]
+) -> dict[str, Any]:
     entries = when_shown(lambda: list(course.timeline.select_related("person")))
     return {
         "course": course,
-        "patient": course.patient,
+        "patient": patient,
         "entries": entries,
         "picture": when_shown(
             lambda: selectors.timeline_picture(
-                entries, care_changes=care_level_marks(course.patient)
+                entries, care_changes=care_level_marks(patient)
             )
         ),
         "forms": forms,
@@ -167,11 +173,16 @@ def _timeline_context(course: Course, forms: dict[str, Any]) -> dict[str, Any]:
 def timeline(request: HttpRequest, public_id: UUID, course_id: UUID) -> HttpResponse:
     """The timeline picture and table; the three kinds of entry are added here (HTMX
     swaps the section)."""
-    found = course_for(request, public_id, course_id, "timeline")
+    found = course_kept_for(request, public_id, course_id, "timeline")
     course = found.course
     which = request.POST.get("form", "") if request.method == "POST" else ""
-    forms = _timeline_forms(course, request.POST if which else None, which)
-    form = forms.get(which)
+    # Unbound, the forms read the course's people: only if the page is rendered.
+    forms = (
+        _timeline_forms(course, request.POST, which)
+        if which
+        else when_shown(lambda: _timeline_forms(course))
+    )
+    form = forms.get(which) if which else None
     if form is not None and form.is_valid():
         category = {
             "event": TimelineCategory.LIFE_EVENT,
@@ -195,9 +206,9 @@ def timeline(request: HttpRequest, public_id: UUID, course_id: UUID) -> HttpResp
     template = "ipt/timeline.html" + (
         "#timeline-section" if is_partial(request) else ""
     )
-    context = _timeline_context(course, forms)
+    context = _timeline_context(course, found.patient, forms)
     context["kept_key"] = kept_pages.page_key(
-        request, found.access, "timeline", course.pk
+        request, found.access, "timeline", course_id
     )
     return render(request, template, context)
 

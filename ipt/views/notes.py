@@ -16,10 +16,10 @@ from ipt import selectors, services
 from ipt.forms import AddendumForm, NoteForm, session_checklists
 from ipt.models import CourseSession, SessionNote
 from ipt.services.notes import sign_blockers
-from ipt.views._common import course_for, show_refusal, staff_of
+from ipt.views._common import course_for, course_kept_for, show_refusal, staff_of
 from iptcare.lib import kept_pages
 from iptcare.lib.forms import form_refusal
-from iptcare.lib.kept_pages import context_when_shown
+from iptcare.lib.kept_pages import context_when_shown, when_shown
 
 
 def _note(session: CourseSession) -> SessionNote | None:
@@ -75,10 +75,12 @@ def note(
     """Write the draft (its author only), save it or sign it; a signed note is shown
     as signed with its addenda."""
     staff = staff_of(request)
-    found = course_for(request, public_id, course_id, "session note")
-    session = selectors.session_of(found.course, session_id)
     if request.method == "GET":
-        kept_key = kept_pages.page_key(request, found.access, "note", session.pk)
+        # The course and the session are read only if the page is rendered: a kept
+        # copy is keyed by the session's public id at the patient's record version.
+        found = course_kept_for(request, public_id, course_id, "session note")
+        session = when_shown(lambda: selectors.session_of(found.course, session_id))
+        kept_key = kept_pages.page_key(request, found.access, "note", session_id)
         context = context_when_shown(
             lambda: _context(
                 session,
@@ -89,6 +91,8 @@ def note(
         )
         context.update(session=session, patient=found.patient, kept_key=kept_key)
         return render(request, "ipt/note_form.html", context)
+    found = course_for(request, public_id, course_id, "session note")
+    session = selectors.session_of(found.course, session_id)
     course = found.course
     form = _note_form(session, staff, request.POST)
     if form is not None and form.is_valid():

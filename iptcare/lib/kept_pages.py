@@ -225,4 +225,9 @@ def context_when_shown(
     """A kept page's context worked out (once, as a whole) only if the page is
     rendered: each of ``names`` is looked up in it then."""
     whole: dict[str, Any] = SimpleLazyObject(compute)  # type: ignore[assignment]
-    return {name: SimpleLazyObject(partial(whole.get, name)) for name in names}
+    # Looked up when asked for: ``whole.get`` itself would work the context out now.
+    return {name: SimpleLazyObject(partial(_shown, whole, name)) for name in names}
+
+
+def _shown(context: dict[str, Any], name: str) -> Any:
+    return context.get(name)

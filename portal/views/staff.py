@@ -19,7 +19,7 @@ from accounts.qr import qr_svg_data_uri
 from audit import services as audit
 from audit.choices import Action
 from ipt.models import InventoryPerson
-from ipt.views._common import course_for, is_partial, staff_of
+from ipt.views._common import course_for, course_kept_for, is_partial, staff_of
 from iptcare.lib import kept_pages
 from iptcare.lib.kept_pages import when_shown
 from portal.choices import HomeworkStatus, LinkChannel
@@ -196,14 +196,14 @@ def session_prep(
 ) -> HttpResponse:
     """Before the session: the diary's week (mood and cravings against the
     interpersonal moments), homework to talk about, people the patient added."""
-    found = course_for(request, public_id, course_id, detail="session preparation")
+    found = course_kept_for(request, public_id, course_id, detail="session preparation")
     course = found.course
     week = when_shown(lambda: diary_services.diary_week(found.patient))
     context = {
         "patient": found.patient,
         "course": course,
         "kept_key": kept_pages.page_key(
-            request, found.access, "session-preparation", course.pk
+            request, found.access, "session-preparation", course_id
         ),
         "week": week,
         "picture": when_shown(
