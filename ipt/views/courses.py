@@ -74,8 +74,8 @@ def course_detail(
                 detail.people, centre_label=found.patient.called
             )
         ),
-        "session_form": SessionRecordForm(),
-        "rating_form": RatingForm(),
+        "session_form": when_shown(SessionRecordForm),
+        "rating_form": when_shown(RatingForm),
     }
     return render(request, "ipt/course_detail.html", context)
 

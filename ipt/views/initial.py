@@ -62,8 +62,8 @@ def inventory(request: HttpRequest, public_id: UUID, course_id: UUID) -> HttpRes
     """The inventory with its circle; adding a person (HTMX swaps the section)."""
     found = course_kept_for(request, public_id, course_id, "inventory")
     course = found.course
-    form = PersonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = PersonForm(request.POST) if request.method == "POST" else None
+    if form is not None and form.is_valid():
         try:
             person = services.person_add(
                 course=course, by=staff_of(request), **form.cleaned_data
@@ -78,7 +78,8 @@ def inventory(request: HttpRequest, public_id: UUID, course_id: UUID) -> HttpRes
     template = "ipt/inventory.html" + (
         "#inventory-section" if is_partial(request) else ""
     )
-    context = _inventory_context(course, found.patient, form)
+    shown_form = form if form is not None else when_shown(PersonForm)
+    context = _inventory_context(course, found.patient, shown_form)
     context["kept_key"] = kept_pages.page_key(
         request, found.access, "inventory", course_id
     )
