@@ -32,6 +32,7 @@ import hmac
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache, partial
 from pathlib import Path
@@ -40,6 +41,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -181,6 +183,62 @@ def page_key(
         *(str(part) for part in objects),
     ]
     return ":".join(parts)
+
+
+@dataclass(frozen=True)
+class ChosenRows:
+    """A list's page as its one narrow query chose it, before any of its rows is
+    read: each row's id with its patient's record version, in the order shown, and the
+    directory version, all read in that one statement (decisions/0067)."""
+
+    rows: tuple[tuple[int, int], ...]
+    directory_version: int
+
+
+class ListPage(Page[T]):
+    """A page of a kept list: ``object_list`` is worked out only if the list is
+    rendered (``when_shown``); ``chosen`` is what it is kept under."""
+
+    def __init__(
+        self,
+        object_list: Any,
+        number: int,
+        paginator: Paginator[T],
+        chosen: ChosenRows,
+    ) -> None:
+        super().__init__(object_list, number, paginator)
+        self.chosen = chosen
+
+
+def list_key(
+    request: HttpRequest, page: str, chosen: ChosenRows, *objects: object
+) -> str | None:
+    """The key a list of patients' rows (the caseload, the alerts inbox) is kept
+    under for this request, or ``None`` when it must be rendered afresh.
+
+    ``chosen``: the list's rows in the order shown, each with the record version of
+    its patient, read in the query that chose them, before the rows' own queries: a write to any of those patients, a row joining, leaving or moving on the
+    list, is a new key. ``objects`` are what else the list rests on (the search, the
+    sort, the page, the number in all). The reader is in the key, as on a patient's
+    page; the whole is hashed, since a search may be a patient's name."""
+    if request.method != "GET" or not in_use():
+        return None
+    staff = request.user
+    parts = [
+        release(),
+        page,
+        *(f"{row}={version}" for row, version in chosen.rows),
+        str(chosen.directory_version),
+        str(staff.pk),
+        str(getattr(staff, "role", "")),
+        timezone.localdate().isoformat(),
+        timezone.get_current_timezone_name(),
+        translation.get_language() or "",
+        "htmx" if request.headers.get("HX-Request") else "page",
+        *(str(part) for part in objects),
+    ]
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"kept-list:{page}:{digest}"
 
 
 def kept(key: str | None, request: HttpRequest, render: RenderFragment) -> str:
