@@ -36,11 +36,11 @@ from audit import services as audit
 from audit.choices import Action
 from iptcare.lib.kept_pages import ChosenRows, ListPage, when_shown
 from measures.models import RiskEvent
-from patients.models import Patient
 from patients.record_version import with_versions
 
 if TYPE_CHECKING:
     from accounts.models import Staff
+    from patients.models import Patient
 
 OPEN, CLOSED = "open", "closed"
 STATES = (OPEN, CLOSED)
@@ -119,7 +119,11 @@ def inbox_page(
         actor=staff,
         entries=[
             audit.Entry(
-                Action.LIST, "alert", Patient(pk=patient_id), str(public_id), "inbox"
+                Action.LIST,
+                "alert",
+                object_id=str(public_id),
+                detail="inbox",
+                patient_id=patient_id,
             )
             for _, public_id, patient_id, _, _ in shown
         ],

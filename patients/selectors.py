@@ -165,7 +165,11 @@ def caseload_page(
         actor=staff,
         entries=[
             audit.Entry(
-                Action.LIST, "patient", Patient(pk=pk), str(public_id), "caseload"
+                Action.LIST,
+                "patient",
+                object_id=str(public_id),
+                detail="caseload",
+                patient_id=pk,
             )
             for pk, public_id, _, _ in shown
         ],
