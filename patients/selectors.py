@@ -149,18 +149,13 @@ def caseload_page(
         ordered = ordered.annotate(
             alert_urgency=alert_selectors.open_alert_urgency()
         ).order_by("-alert_urgency", "family_name", "given_name", "id")
-    # The versions are annotations the stubs cannot see (with_versions).
-    chosen = with_versions(ordered).values_list(  # type: ignore[misc]
-        "pk", "public_id", "record_version", "directory_version"
+    paginator, number, shown = kept_pages.choose_page(
+        with_versions(ordered),
+        ("pk", "public_id", "record_version", "directory_version"),
+        matching.values("pk") if query.strip() else access.caseload_patient_ids(staff),
+        page_number,
+        per_page,
     )
-    paginator = Paginator(chosen, per_page)
-    paginator.count = (
-        matching.count()
-        if query.strip()
-        else access.caseload_patient_ids(staff).count()
-    )
-    chosen_page = paginator.get_page(page_number)
-    shown = list(chosen_page.object_list)
     audit.record_many(
         actor=staff,
         entries=[
@@ -177,7 +172,7 @@ def caseload_page(
     ids = [pk for pk, _, _, _ in shown]
     return ListPage(
         when_shown(lambda: _caseload_rows(staff, ids)),
-        chosen_page.number,
+        number,
         paginator,
         ChosenRows(
             rows=tuple((pk, version) for pk, _, version, _ in shown),

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.paginator import Paginator
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -320,3 +321,22 @@ def test_a_kept_list_costs_the_same_for_1_and_50_rows(
         AlertFactory(patient=patient)
     large = _queries(client, url, headers)
     assert small == large
+
+
+@pytest.mark.usefixtures("caseload")
+@pytest.mark.parametrize("number", [1, 2, 3, 99, 0, -1, "abc", "", "2"])
+def test_a_list_chooses_its_page_as_djangos_paginator_does(
+    clinic: Clinic, number: str | int
+) -> None:
+    """One statement for a page with rows, the count beside them; anything else as
+    ``Paginator.get_page`` chooses it."""
+    patients = Patient.objects.filter(team=clinic.team_a).order_by("family_name", "id")
+    expected = Paginator(patients.values_list("pk", "family_name"), 3).get_page(number)
+    paginator, chosen, rows = kept_pages.choose_page(
+        patients, ("pk", "family_name"), patients.values("pk"), number, 3
+    )
+    assert (paginator.count, chosen, rows) == (
+        expected.paginator.count,
+        expected.number,
+        list(expected.object_list),
+    )

@@ -30,7 +30,7 @@ import contextvars
 import hashlib
 import hmac
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,6 +43,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.core.signals import setting_changed
+from django.db.models import BigIntegerField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -203,11 +205,59 @@ class ListPage(Page[T]):
         self,
         object_list: Any,
         number: int,
-        paginator: Paginator[T],
+        paginator: Paginator[Any],
         chosen: ChosenRows,
     ) -> None:
         super().__init__(object_list, number, paginator)
         self.chosen = chosen
+
+
+def choose_page(
+    rows: QuerySet[Any, Any],
+    names: Sequence[str],
+    counted: QuerySet[Any, Any],
+    page_number: str | int,
+    per_page: int,
+) -> tuple[Paginator[tuple[Any, ...]], int, list[tuple[Any, ...]]]:
+    """A list's page of ``rows`` (in the order shown, each read as ``names``), as
+    Django's ``Paginator.get_page`` would choose it, with the number of ``counted`` in
+    all.
+
+    A page that has rows is read with the count in one statement (the count a
+    subquery beside the rows): the common request makes one round trip, and the count
+    is of the same moment as the rows. A page number that is not a page (past the last,
+    not a number) is then chosen as ``get_page`` chooses it, with the count first."""
+    chosen = rows.values_list(*names)
+    paginator: Paginator[tuple[Any, ...]] = Paginator(chosen, per_page)
+    number = _page_number(page_number)
+    if number is not None:
+        bottom = (number - 1) * per_page
+        sql, params = counted.order_by().query.sql_with_params()
+        # The ORM's own SQL and parameters, counted: no text from the request.
+        in_all = RawSQL(  # noqa: S611
+            f"SELECT COUNT(*) FROM ({sql}) counted",  # noqa: S608
+            params,
+            output_field=BigIntegerField(),
+        )
+        found = list(
+            rows.annotate(in_all=in_all).values_list(*names, "in_all")[
+                bottom : bottom + per_page
+            ]
+        )
+        if found:
+            paginator.count = found[0][-1]
+            return paginator, number, [row[:-1] for row in found]
+    paginator.count = counted.count()
+    page = paginator.get_page(page_number)
+    return paginator, page.number, list(page.object_list)
+
+
+def _page_number(page_number: str | int) -> int | None:
+    try:
+        number = int(page_number)
+    except (TypeError, ValueError):
+        return None
+    return number if number >= 1 else None
 
 
 def list_key(
