@@ -56,6 +56,12 @@ def may_use_inbox(staff: Any) -> bool:
     )
 
 
+def visible_alerts(staff: Staff) -> AlertQuerySet:
+    """Every alert of the patients this user may see: built once for a request that
+    reads them twice (the inbox's summary, then its page)."""
+    return _visible(staff)
+
+
 def _visible(staff: Staff) -> AlertQuerySet:
     if not may_use_inbox(staff):
         return Alert.objects.none()
@@ -94,6 +100,7 @@ def inbox_page(
     page_number: str | int,
     per_page: int,
     count: int | None = None,
+    visible: AlertQuerySet | None = None,
 ) -> ListPage[Alert]:
     """One page of the inbox, most urgent first, with one audit row per alert shown
     (each names its patient). The query count does not depend on the number of alerts.
@@ -106,8 +113,9 @@ def inbox_page(
     visible alert's patient and course before sorting (decisions/0064). Only the
     alerts chosen are read with their patients and staff, and only if the list is
     rendered (``object_list``)."""
+    visible = _visible(staff) if visible is None else visible
     # The versions are annotations the stubs cannot see (with_versions).
-    chosen = with_versions(_state(_visible(staff), state), "patient_id").values_list(  # type: ignore[misc]
+    chosen = with_versions(_state(visible, state), "patient_id").values_list(  # type: ignore[misc]
         "pk", "public_id", "patient_id", "record_version", "directory_version"
     )
     paginator = Paginator(chosen, per_page)
@@ -150,12 +158,14 @@ def _inbox_rows(ids: list[int]) -> list[Alert]:
     return sorted(alerts, key=lambda alert: position[alert.pk])
 
 
-def inbox_summary(*, staff: Staff, state: str) -> InboxSummary:
+def inbox_summary(
+    *, staff: Staff, state: str, visible: AlertQuerySet | None = None
+) -> InboxSummary:
     """The fingerprint changes whenever an alert the inbox would list is raised,
     acknowledged or escalated: the inbox's poll answers "no change" (204) while it
     stays the same, so a page left open writes no audit rows and renders nothing."""
     summary = (
-        _visible(staff)
+        (_visible(staff) if visible is None else visible)
         .filter(acknowledged_at__isnull=state != CLOSED)
         .aggregate(count=Count("id"), latest=Max("updated_at"), last=Max("id"))
     )

@@ -35,7 +35,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         raise Http404("Alerts are for clinicians and supervisors.")
     state = request.GET.get("state", selectors.OPEN)
     state = state if state in selectors.STATES else selectors.OPEN
-    summary = selectors.inbox_summary(staff=staff, state=state)
+    visible = selectors.visible_alerts(staff)
+    summary = selectors.inbox_summary(staff=staff, state=state, visible=visible)
     partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
     if partial and request.GET.get("seen") == summary.fingerprint:
         return HttpResponse(status=204)  # nothing new: htmx keeps the list as it is
@@ -45,6 +46,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         page_number=request.GET.get("page", 1),
         per_page=settings.IPTCARE_PAGE_SIZE,
         count=summary.count,
+        visible=visible,
     )
     rows = page.object_list
     page.object_list = when_shown(lambda: _with_links(list(rows)))
