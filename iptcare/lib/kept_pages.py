@@ -20,6 +20,11 @@ upcoming) is not in the versions: the code that decides it calls ``valid_until``
 the moment it changes, and the page is kept no longer than that; nothing is kept longer
 than ``KEEP_SECONDS``, which bounds anything of that kind overlooked.
 
+A list of patients' rows (the caseload, the alerts inbox; decisions/0067) is kept the
+same way under ``list_key``: the rows its request chose in one query
+(``choose_page``), each with its patient's record version read in that statement, and
+what else the list rests on. Who is on the list is chosen afresh at every request.
+
 Only a GET is kept, and only for a key the view built: forms bound to a POST, and any
 request in which the view did not ask for it, render as before.
 """
