@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db.models import (
     BooleanField,
     Count,
@@ -34,7 +34,9 @@ from alerts.choices import AlertKind, SourceType
 from alerts.models import Alert, AlertQuerySet
 from audit import services as audit
 from audit.choices import Action
+from iptcare.lib.kept_pages import ChosenRows, ListPage, when_shown
 from measures.models import RiskEvent
+from patients.record_version import with_versions
 
 if TYPE_CHECKING:
     from accounts.models import Staff
@@ -52,6 +54,12 @@ def may_use_inbox(staff: Any) -> bool:
         and staff.is_active
         and staff.role in CLINICAL_ROLES
     )
+
+
+def visible_alerts(staff: Staff) -> AlertQuerySet:
+    """Every alert of the patients this user may see: built once for a request that
+    reads them twice (the inbox's summary, then its page)."""
+    return _visible(staff)
 
 
 def _visible(staff: Staff) -> AlertQuerySet:
@@ -92,43 +100,72 @@ def inbox_page(
     page_number: str | int,
     per_page: int,
     count: int | None = None,
-) -> Page[Alert]:
+    visible: AlertQuerySet | None = None,
+) -> ListPage[Alert]:
     """One page of the inbox, most urgent first, with one audit row per alert shown
     (each names its patient). The query count does not depend on the number of alerts.
 
     ``count``: the number of alerts in the list when the caller has it already
     (``inbox_summary``), so that the page does not count them again. The page's alerts
-    are chosen among the alerts alone, and only those 25 joined to their patients and
-    staff: joined first, PostgreSQL read every visible alert's patient and course before
-    sorting (22 ms of 25 for the supervisor of the large team, decisions/0064)."""
-    paginator = Paginator(_state(_visible(staff), state), per_page)
+    are chosen among the alerts alone, by one narrow query that reads their ids in
+    order with their patients' record versions and the directory version (what the
+    rendered rows are kept under, decisions/0067): joined first, PostgreSQL read every
+    visible alert's patient and course before sorting (decisions/0064). Only the
+    alerts chosen are read with their patients and staff, and only if the list is
+    rendered (``object_list``)."""
+    visible = _visible(staff) if visible is None else visible
+    # The versions are annotations the stubs cannot see (with_versions).
+    chosen = with_versions(_state(visible, state), "patient_id").values_list(  # type: ignore[misc]
+        "pk", "public_id", "patient_id", "record_version", "directory_version"
+    )
+    paginator = Paginator(chosen, per_page)
     if count is not None:
         paginator.count = count
-    page: Page[Alert] = paginator.get_page(page_number)
-    shown = page.object_list.values("pk")  # type: ignore[attr-defined]
-    page.object_list = list(
-        _state(Alert.objects.filter(pk__in=shown), state).select_related(
-            "patient", "acknowledged_by", "escalated_to"
-        )
-    )
+    chosen_page = paginator.get_page(page_number)
+    shown = list(chosen_page.object_list)
     audit.record_many(
         actor=staff,
         entries=[
             audit.Entry(
-                Action.LIST, "alert", alert.patient, str(alert.public_id), "inbox"
+                Action.LIST,
+                "alert",
+                object_id=str(public_id),
+                detail="inbox",
+                patient_id=patient_id,
             )
-            for alert in page.object_list
+            for _, public_id, patient_id, _, _ in shown
         ],
     )
-    return page
+    ids = [pk for pk, _, _, _, _ in shown]
+    return ListPage(
+        when_shown(lambda: _inbox_rows(ids)),
+        chosen_page.number,
+        paginator,
+        ChosenRows(
+            rows=tuple((pk, version) for pk, _, _, version, _ in shown),
+            directory_version=shown[0][4] if shown else 0,
+        ),
+    )
 
 
-def inbox_summary(*, staff: Staff, state: str) -> InboxSummary:
+def _inbox_rows(ids: list[int]) -> list[Alert]:
+    """The inbox's rows for these alerts, in this order, with their patients and the
+    staff they name: one query."""
+    alerts = Alert.objects.filter(pk__in=ids).select_related(
+        "patient", "acknowledged_by", "escalated_to"
+    )
+    position = {pk: index for index, pk in enumerate(ids)}
+    return sorted(alerts, key=lambda alert: position[alert.pk])
+
+
+def inbox_summary(
+    *, staff: Staff, state: str, visible: AlertQuerySet | None = None
+) -> InboxSummary:
     """The fingerprint changes whenever an alert the inbox would list is raised,
     acknowledged or escalated: the inbox's poll answers "no change" (204) while it
     stays the same, so a page left open writes no audit rows and renders nothing."""
     summary = (
-        _visible(staff)
+        (_visible(staff) if visible is None else visible)
         .filter(acknowledged_at__isnull=state != CLOSED)
         .aggregate(count=Count("id"), latest=Max("updated_at"), last=Max("id"))
     )
@@ -200,25 +237,31 @@ def with_flags(patients: PatientsQuerySet) -> PatientsQuerySet:
     PostgreSQL may run an ``EXISTS`` as a hashed subplan, reading every open alert of
     the kind once per page (four scans of the alert table, about 40 ms at 100,000
     patients), where a scalar subquery is one index probe for each row shown."""
-    open_alerts = Alert.objects.filter(
-        patient=OuterRef("pk"), acknowledged_at__isnull=True
-    )
+    open_alerts = _open_alerts_of_row()
     return patients.alias(
         **{
             f"_{name}_id": Subquery(open_alerts.filter(kind=kind).values("pk")[:1])
             for name, kind in FLAG_KINDS.items()
         }
     ).annotate(
-        alert_urgency=Coalesce(
-            Subquery(
-                open_alerts.order_by("-urgency").values("urgency")[:1],
-            ),
-            Value(0),
-        ),
+        alert_urgency=open_alert_urgency(),
         **{
             name: ExpressionWrapper(
                 Q(**{f"_{name}_id__isnull": False}), output_field=BooleanField()
             )
             for name in FLAG_KINDS
         },
+    )
+
+
+def _open_alerts_of_row() -> QuerySet[Alert]:
+    return Alert.objects.filter(patient=OuterRef("pk"), acknowledged_at__isnull=True)
+
+
+def open_alert_urgency() -> Coalesce:
+    """For a ``Patient`` queryset: the highest urgency of their open alerts, 0 for
+    none (what the caseload sorts on, "most urgent first")."""
+    return Coalesce(
+        Subquery(_open_alerts_of_row().order_by("-urgency").values("urgency")[:1]),
+        Value(0),
     )

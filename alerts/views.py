@@ -19,6 +19,8 @@ from accounts.access import request_staff as _staff
 from alerts import counter, selectors, services
 from alerts.forms import AcknowledgeForm
 from alerts.models import Alert
+from iptcare.lib import kept_pages
+from iptcare.lib.kept_pages import when_shown
 from iptcare.lib.urls import ReversedOnce
 
 POLL_SECONDS = 60  # never more often: QUALITY.md B3
@@ -33,7 +35,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         raise Http404("Alerts are for clinicians and supervisors.")
     state = request.GET.get("state", selectors.OPEN)
     state = state if state in selectors.STATES else selectors.OPEN
-    summary = selectors.inbox_summary(staff=staff, state=state)
+    visible = selectors.visible_alerts(staff)
+    summary = selectors.inbox_summary(staff=staff, state=state, visible=visible)
     partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
     if partial and request.GET.get("seen") == summary.fingerprint:
         return HttpResponse(status=204)  # nothing new: htmx keeps the list as it is
@@ -43,19 +46,32 @@ def inbox(request: HttpRequest) -> HttpResponse:
         page_number=request.GET.get("page", 1),
         per_page=settings.IPTCARE_PAGE_SIZE,
         count=summary.count,
+        visible=visible,
     )
-    alert_link = ReversedOnce("alerts:detail", 2)
-    for alert in page.object_list:
-        alert.detail_url = alert_link(alert.patient.public_id, alert.public_id)
+    rows = page.object_list
+    page.object_list = when_shown(lambda: _with_links(list(rows)))
     template = "alerts/alert_inbox.html" + ("#alert-list" if partial else "")
     context = {
         "page": page,
+        # The rows rendered are kept under the alerts chosen, their patients'
+        # versions, the state, the page and the count (decisions/0067).
+        "kept_key": kept_pages.list_key(
+            request, "inbox", page.chosen, state, page.number, page.paginator.count
+        ),
         "state": state,
         "fingerprint": summary.fingerprint,
         "poll_seconds": POLL_SECONDS,
         "escalate_minutes": settings.IPTCARE_ALERT_ESCALATE_AFTER_MINUTES,
     }
     return render(request, template, context)
+
+
+def _with_links(alerts: list[Alert]) -> list[Alert]:
+    """Each row's link to its alert, the route reversed once per page."""
+    alert_link = ReversedOnce("alerts:detail", 2)
+    for alert in alerts:
+        alert.detail_url = alert_link(alert.patient.public_id, alert.public_id)  # type: ignore[attr-defined]
+    return alerts
 
 
 @require_http_methods(["GET"])

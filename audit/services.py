@@ -42,6 +42,16 @@ class Entry:
     patient: Patient | None = None
     object_id: str = ""
     detail: str = ""
+    # The patient's key alone, for a list that read no patient row (a kept list,
+    # decisions/0067): a model instance per row costs more than the row's audit.
+    patient_id: int | None = None
+
+    def patient_fields(self) -> dict[str, Any]:
+        """The event's patient: the instance when there is one (its callers read
+        ``event.patient`` without a query), else the key."""
+        if self.patient is not None:
+            return {"patient": self.patient}
+        return {"patient_id": self.patient_id}
 
 
 def _payload(previous_hash: str, event: AuditEvent) -> bytes:
@@ -107,7 +117,7 @@ def record_many(
             occurred_at=now,
             actor=actor,
             actor_label=actor_label or (actor.get_username() if actor else "system"),
-            patient=entry.patient,
+            **entry.patient_fields(),
             action=entry.action,
             category=entry.category,
             object_id=entry.object_id,
@@ -175,10 +185,36 @@ def _append_in_two_messages(events: list[AuditEvent]) -> list[AuditEvent]:
 
 
 def _insert_statement(events: list[AuditEvent]) -> tuple[str, list[Any]]:
-    """``INSERT … RETURNING id`` for ``events``, as ``bulk_create`` builds it."""
-    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    """``INSERT … RETURNING id`` for ``events``, as ``bulk_create`` builds it.
+
+    A list's page appends a row per patient shown, and compiling the insert was half
+    the cost of its audit (0.8 of 1.6 ms for 25 rows, decisions/0067). On PostgreSQL
+    rows are inserted as one ``UNNEST`` of a list per column, the same text for any
+    number of rows: it is compiled once, and each call prepares only the values, by
+    the same fields (``test_the_audit_insert_is_djangos``)."""
+    if len(events) < 2 or connection.vendor != "postgresql":
+        return _compiled_insert(events)
+    sql = _UNNEST_INSERT.get(connection.alias)
+    if sql is None:
+        sql = _UNNEST_INSERT[connection.alias] = _compiled_insert(events[:2])[0]
+    params = [
+        [
+            field.get_db_prep_save(getattr(event, field.attname), connection)
+            for event in events
+        ]
+        for field in _INSERTED_FIELDS
+    ]
+    return sql, params
+
+
+_INSERTED_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+_UNNEST_INSERT: dict[str, str] = {}
+
+
+def _compiled_insert(events: list[AuditEvent]) -> tuple[str, list[Any]]:
+    """The insert as Django's ``bulk_create`` compiles it."""
     query = InsertQuery(AuditEvent)
-    query.insert_values(fields, list[Model](events))
+    query.insert_values(_INSERTED_FIELDS, list[Model](events))
     compiler = query.get_compiler(connection=connection)
     compiler.returning_fields = [AuditEvent._meta.pk]
     [(sql, params)] = compiler.as_sql()
@@ -224,7 +260,7 @@ def record_history(events: Iterable[tuple[datetime, Staff | None, Entry]]) -> in
                 occurred_at=occurred_at,
                 actor=actor,
                 actor_label=actor.get_username() if actor else "system",
-                patient=entry.patient,
+                **entry.patient_fields(),
                 action=entry.action,
                 category=entry.category,
                 object_id=entry.object_id,

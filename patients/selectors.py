@@ -16,7 +16,10 @@ from audit.choices import Action
 from audit.models import AuditEvent
 from ipt.choices import Phase
 from ipt.models import Course
+from iptcare.lib import kept_pages
+from iptcare.lib.kept_pages import ChosenRows, ListPage, when_shown
 from patients.models import CareTeamMember, Patient
+from patients.record_version import with_versions
 from scheduling import selectors as scheduling_selectors
 
 if TYPE_CHECKING:
@@ -128,14 +131,60 @@ def caseload_page(
     page_number: str | int,
     per_page: int,
     sort: str = "",
-) -> Page[Patient]:
+) -> ListPage[Patient]:
     """One page of the user's caseload with each row's primary clinician, and one audit
     row for each patient shown. The query count does not depend on the caseload size.
 
-    The rows read only the columns the list shows (decisions/0064); without a search
-    the caseload is counted from its ids alone, without the patients table (a
-    clinician's from the care-team index)."""
+    The page's patients are chosen first, by one narrow query that reads their ids in
+    order with their record versions and the directory version (what the rendered rows
+    are kept under, decisions/0067), and audited; their rows are read only if the list
+    is rendered (``object_list``), by id, with only the columns the list shows
+    (decisions/0064). Without a search the caseload is counted from its ids alone,
+    without the patients table (a clinician's from the care-team index)."""
     caseload = access.caseload_for(staff)
+    matching = _search(caseload, query)
+    ordered = matching.order_by(*_name_order(query, indexed=_indexed(caseload)))
+    if staff.is_clinical and sort == SORT_FLAGS:
+        # Most urgent first: the urgency alone, the flags are read with the rows.
+        ordered = ordered.annotate(
+            alert_urgency=alert_selectors.open_alert_urgency()
+        ).order_by("-alert_urgency", "family_name", "given_name", "id")
+    paginator, number, shown = kept_pages.choose_page(
+        with_versions(ordered),
+        ("pk", "public_id", "record_version", "directory_version"),
+        matching.values("pk") if query.strip() else access.caseload_patient_ids(staff),
+        page_number,
+        per_page,
+    )
+    audit.record_many(
+        actor=staff,
+        entries=[
+            audit.Entry(
+                Action.LIST,
+                "patient",
+                object_id=str(public_id),
+                detail="caseload",
+                patient_id=pk,
+            )
+            for pk, public_id, _, _ in shown
+        ],
+    )
+    ids = [pk for pk, _, _, _ in shown]
+    return ListPage(
+        when_shown(lambda: _caseload_rows(staff, ids)),
+        number,
+        paginator,
+        ChosenRows(
+            rows=tuple((pk, version) for pk, _, version, _ in shown),
+            directory_version=shown[0][3] if shown else 0,
+        ),
+    )
+
+
+def _caseload_rows(staff: Staff, ids: list[int]) -> list[Patient]:
+    """The caseload's rows for these patients, in this order: the columns shown, the
+    primary clinician, the open course, the next session and the open-alert flags, in
+    three queries whatever the number of rows."""
     primary_members = CareTeamMember.objects.filter(
         role=CareTeamRole.PRIMARY
     ).select_related("staff")
@@ -160,7 +209,7 @@ def caseload_page(
             )
         )
     patients = (
-        _search(caseload, query)
+        Patient.objects.filter(pk__in=ids)
         .only(*CASELOAD_COLUMNS)
         .prefetch_related(*prefetches)
         # The next booked session for the Next session column, on the same query.
@@ -168,30 +217,22 @@ def caseload_page(
             next_session_at=scheduling_selectors.next_session_at(),
             next_session_time_zone=scheduling_selectors.next_session_time_zone(),
         )
-        .order_by(*_name_order(query, indexed=_indexed(caseload)))
     )
     if staff.is_clinical:
         # Open-alert flags as annotations on the same query: no extra query per row or
-        # per alert. Sorted by them on request, most urgent first.
+        # per alert.
         patients = alert_selectors.with_flags(patients)
-        if sort == SORT_FLAGS:
-            patients = patients.order_by(
-                "-alert_urgency", "family_name", "given_name", "id"
-            )
-    paginator = Paginator(patients, per_page)
-    if not query.strip():
-        paginator.count = access.caseload_patient_ids(staff).count()
-    page: Page[Patient] = paginator.get_page(page_number)  # type: ignore[assignment]
-    audit.record_many(
-        actor=staff,
-        entries=[
-            audit.Entry(
-                Action.LIST, "patient", patient, str(patient.public_id), "caseload"
-            )
-            for patient in page.object_list
-        ],
-    )
-    return page
+    position = {pk: index for index, pk in enumerate(ids)}
+    rows: list[Patient] = sorted(patients, key=lambda row: position[row.pk])
+    upcoming = [
+        p.next_session_at  # type: ignore[attr-defined]
+        for p in rows
+        if p.next_session_at is not None  # type: ignore[attr-defined]
+    ]
+    if upcoming:
+        # The next session stops being next when it starts, with no write.
+        kept_pages.valid_until(min(upcoming))
+    return rows
 
 
 def patient_audit_page(

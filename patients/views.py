@@ -22,7 +22,7 @@ from iptcare.lib.urls import ReversedOnce
 from measures import selectors as measures_selectors
 from patients import selectors, services
 from patients.forms import CareTeamForm, DiagnosisForm, PatientForm, TreatmentForm
-from patients.models import CareTeamMember
+from patients.models import CareTeamMember, Patient
 
 
 def _refuse_non_clinical_roles(staff: Staff) -> None:
@@ -46,16 +46,36 @@ def caseload(request: HttpRequest) -> HttpResponse:
         per_page=settings.IPTCARE_PAGE_SIZE,
         sort=sort,
     )
-    patient_link = ReversedOnce("patients:detail", 1)
-    course_link = ReversedOnce("ipt:course-detail", 2)
-    for patient in page.object_list:
-        patient.detail_url = patient_link(patient.public_id)
-        for course in getattr(patient, "open_courses", ()):
-            course.detail_url = course_link(patient.public_id, course.public_id)
+    rows = page.object_list
+    page.object_list = when_shown(lambda: _with_links(list(rows)))
+    # The rows rendered are kept under the patients chosen, their versions, and what
+    # else the list shows (decisions/0067): the search, the sort, the page, the count.
+    kept_key = kept_pages.list_key(
+        request,
+        "caseload",
+        page.chosen,
+        query,
+        sort,
+        page.number,
+        page.paginator.count,
+    )
     template = "patients/caseload.html"
     if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
         template += "#caseload-table"
-    return render(request, template, {"page": page, "query": query, "sort": sort})
+    context = {"page": page, "query": query, "sort": sort, "kept_key": kept_key}
+    return render(request, template, context)
+
+
+def _with_links(patients: list[Patient]) -> list[Patient]:
+    """Each row's links to the record and the open course, the route reversed once
+    per page (decisions/0064)."""
+    patient_link = ReversedOnce("patients:detail", 1)
+    course_link = ReversedOnce("ipt:course-detail", 2)
+    for patient in patients:
+        patient.detail_url = patient_link(patient.public_id)  # type: ignore[attr-defined]
+        for course in getattr(patient, "open_courses", ()):
+            course.detail_url = course_link(patient.public_id, course.public_id)
+    return patients
 
 
 @require_http_methods(["GET"])

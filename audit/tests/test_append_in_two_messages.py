@@ -6,16 +6,19 @@ side by side, after a refused row, and beside writes in a transaction of their o
 from __future__ import annotations
 
 import threading
+import uuid
 
 import pytest
 from django.db import DatabaseError, connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from audit import services as audit
 from audit.choices import Action
 from audit.models import AuditEvent
+from audit.services import _compiled_insert, _insert_statement
 from conftest import Clinic
 from ipt.choices import Phase
 from ipt.tests.factories import course_in_phase
@@ -141,4 +144,45 @@ def test_with_autocommit_turned_off_the_rows_wait_for_that_transaction(
         connection.set_autocommit(True)
     assert not AuditEvent.objects.filter(object_id="undone").exists()
     _read(clinic, "next")
+    assert audit.verify_chain().intact
+
+
+@pytest.mark.parametrize("rows", [1, 2, 25])
+def test_the_audit_insert_is_djangos(clinic: Clinic, rows: int) -> None:
+    """The insert of a list's rows is compiled once (decisions/0067): the statement and
+    its values are what ``bulk_create`` would send, for any number of rows, with a
+    patient, without one, with a request and an address."""
+    events = [
+        AuditEvent(
+            occurred_at=timezone.now(),
+            actor=clinic.therapist_on_team if n % 2 else None,
+            actor_label=f"reader {n}",
+            patient_id=clinic.patient.pk if n % 3 else None,
+            action=Action.LIST,
+            category="patient",
+            object_id=str(uuid.uuid4()),
+            detail="caseload",
+            request_id=uuid.uuid4() if n % 2 else None,
+            ip_address="192.0.2.7" if n % 2 else None,
+            previous_hash=f"{n:064x}",
+            chain_hash=f"{n + 1:064x}",
+        )
+        for n in range(rows)
+    ]
+    assert _insert_statement(events) == _compiled_insert(events)
+    assert _insert_statement(events) == _compiled_insert(events)  # once compiled
+
+
+def test_a_list_audits_its_patients_by_key(clinic: Clinic) -> None:
+    """A kept list names its patients by key alone (decisions/0067): the rows are the
+    ones an instance would have written, and the chain stays whole."""
+    [by_key, by_instance] = audit.record_many(
+        actor=clinic.therapist_on_team,
+        entries=[
+            audit.Entry(Action.LIST, "patient", patient_id=clinic.patient.pk),
+            audit.Entry(Action.LIST, "patient", patient=clinic.patient),
+        ],
+    )
+    assert AuditEvent.objects.get(pk=by_key.pk).patient_id == clinic.patient.pk
+    assert AuditEvent.objects.get(pk=by_instance.pk).patient_id == clinic.patient.pk
     assert audit.verify_chain().intact

@@ -20,6 +20,11 @@ upcoming) is not in the versions: the code that decides it calls ``valid_until``
 the moment it changes, and the page is kept no longer than that; nothing is kept longer
 than ``KEEP_SECONDS``, which bounds anything of that kind overlooked.
 
+A list of patients' rows (the caseload, the alerts inbox; decisions/0067) is kept the
+same way under ``list_key``: the rows its request chose in one query
+(``choose_page``), each with its patient's record version read in that statement, and
+what else the list rests on. Who is on the list is chosen afresh at every request.
+
 Only a GET is kept, and only for a key the view built: forms bound to a POST, and any
 request in which the view did not ask for it, render as before.
 """
@@ -29,9 +34,11 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import hmac
+import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache, partial
 from pathlib import Path
@@ -40,7 +47,10 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.core.signals import setting_changed
+from django.db.models import BigIntegerField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -181,6 +191,111 @@ def page_key(
         *(str(part) for part in objects),
     ]
     return ":".join(parts)
+
+
+@dataclass(frozen=True)
+class ChosenRows:
+    """A list's page as its one narrow query chose it, before any of its rows is
+    read: each row's id with its patient's record version, in the order shown, and the
+    directory version, all read in that one statement (decisions/0067)."""
+
+    rows: tuple[tuple[int, int], ...]
+    directory_version: int
+
+
+class ListPage(Page[T]):
+    """A page of a kept list: ``object_list`` is worked out only if the list is
+    rendered (``when_shown``); ``chosen`` is what it is kept under."""
+
+    def __init__(
+        self,
+        object_list: Any,
+        number: int,
+        paginator: Paginator[Any],
+        chosen: ChosenRows,
+    ) -> None:
+        super().__init__(object_list, number, paginator)
+        self.chosen = chosen
+
+
+def choose_page(
+    rows: QuerySet[Any, Any],
+    names: Sequence[str],
+    counted: QuerySet[Any, Any],
+    page_number: str | int,
+    per_page: int,
+) -> tuple[Paginator[tuple[Any, ...]], int, list[tuple[Any, ...]]]:
+    """A list's page of ``rows`` (in the order shown, each read as ``names``), as
+    Django's ``Paginator.get_page`` would choose it, with the number of ``counted`` in
+    all.
+
+    A page that has rows is read with the count in one statement (the count a
+    subquery beside the rows): the common request makes one round trip, and the count
+    is of the same moment as the rows. A page number that is not a page (past the last,
+    not a number) is then chosen as ``get_page`` chooses it, with the count first."""
+    chosen = rows.values_list(*names)
+    paginator: Paginator[tuple[Any, ...]] = Paginator(chosen, per_page)
+    number = _page_number(page_number)
+    if number is not None:
+        bottom = (number - 1) * per_page
+        sql, params = counted.order_by().query.sql_with_params()
+        # The ORM's own SQL and parameters, counted: no text from the request.
+        in_all = RawSQL(  # noqa: S611
+            f"SELECT COUNT(*) FROM ({sql}) counted",  # noqa: S608
+            params,
+            output_field=BigIntegerField(),
+        )
+        found = list(
+            rows.annotate(in_all=in_all).values_list(*names, "in_all")[
+                bottom : bottom + per_page
+            ]
+        )
+        if found:
+            paginator.count = found[0][-1]
+            return paginator, number, [row[:-1] for row in found]
+    paginator.count = counted.count()
+    page = paginator.get_page(page_number)
+    return paginator, page.number, list(page.object_list)
+
+
+def _page_number(page_number: str | int) -> int | None:
+    try:
+        number = int(page_number)
+    except (TypeError, ValueError):
+        return None
+    return number if number >= 1 else None
+
+
+def list_key(
+    request: HttpRequest, page: str, chosen: ChosenRows, *objects: object
+) -> str | None:
+    """The key a list of patients' rows (the caseload, the alerts inbox) is kept
+    under for this request, or ``None`` when it must be rendered afresh.
+
+    ``chosen``: the list's rows in the order shown, each with the record version of
+    its patient, read in the query that chose them, before the rows' own queries: a write to any of those patients, a row joining, leaving or moving on the
+    list, is a new key. ``objects`` are what else the list rests on (the search, the
+    sort, the page, the number in all). The reader is in the key, as on a patient's
+    page; the whole is hashed, since a search may be a patient's name."""
+    if request.method != "GET" or not in_use():
+        return None
+    staff = request.user
+    parts = [
+        release(),
+        page,
+        *(f"{row}={version}" for row, version in chosen.rows),
+        str(chosen.directory_version),
+        str(staff.pk),
+        str(getattr(staff, "role", "")),
+        timezone.localdate().isoformat(),
+        timezone.get_current_timezone_name(),
+        translation.get_language() or "",
+        "htmx" if request.headers.get("HX-Request") else "page",
+        *(str(part) for part in objects),
+    ]
+    # As JSON: no search can pass for another part of the key.
+    digest = hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+    return f"kept-list:{page}:{digest}"
 
 
 def kept(key: str | None, request: HttpRequest, render: RenderFragment) -> str:
