@@ -23,6 +23,7 @@ from django.utils import timezone
 from audit.choices import Action
 from audit.context import current_request
 from audit.models import AuditEvent
+from iptcare.lib import kept_pages
 
 if TYPE_CHECKING:
     from accounts.models import Staff
@@ -35,13 +36,20 @@ _CHAIN_LOCK_KEY = 0x1A7D17
 
 @dataclass(frozen=True)
 class Entry:
-    """One event to record; ``record_many`` writes a batch in one insert."""
+    """One event to record; ``record_many`` writes a batch in one insert.
+    ``patient_id`` names the patient by key alone, when no ``patient`` is at hand (a
+    kept page's reads, recorded again each time it is sent: iptcare.lib.kept_pages)."""
 
     action: Action
     category: str
     patient: Patient | None = None
     object_id: str = ""
     detail: str = ""
+    patient_id: int | None = None
+
+    @property
+    def patient_key(self) -> int | None:
+        return self.patient.pk if self.patient is not None else self.patient_id
 
 
 def _payload(previous_hash: str, event: AuditEvent) -> bytes:
@@ -100,6 +108,9 @@ def record_many(
     entries = list(entries)
     if not entries:
         return []
+    # A kept page sends again what it read when rendered: it reads it again, so the
+    # same rows are recorded each time it is sent (iptcare.lib.kept_pages).
+    kept_pages.audited_while_kept(actor, entries, actor_label)
     context = current_request.get()
     now = timezone.now()
     events = [
@@ -107,7 +118,11 @@ def record_many(
             occurred_at=now,
             actor=actor,
             actor_label=actor_label or (actor.get_username() if actor else "system"),
-            patient=entry.patient,
+            **(
+                {"patient": entry.patient}
+                if entry.patient is not None
+                else {"patient_id": entry.patient_id}
+            ),
             action=entry.action,
             category=entry.category,
             object_id=entry.object_id,

@@ -22,6 +22,13 @@ than ``KEEP_SECONDS``, which bounds anything of that kind overlooked.
 
 Only a GET is kept, and only for a key the view built: forms bound to a POST, and any
 request in which the view did not ask for it, render as before.
+
+A list (the day sheet, the intake queue, the waiting list: ``list_key``) names no one
+patient: its key holds what proves it unchanged, read by one narrow query before the
+page's own (the rows it lists and their patients' versions, the directory and intake
+versions), digested. What such a page records in the audit trail while it is rendered
+(a row for each patient listed) is kept with it and recorded again, for the reader,
+each time the kept copy is sent (decisions/0068).
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ import hmac
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache, partial
 from pathlib import Path
@@ -49,6 +57,8 @@ from django.utils.functional import SimpleLazyObject
 
 if TYPE_CHECKING:
     from accounts.access import PatientAccess
+    from accounts.models import Staff
+    from audit.services import Entry
 
 KEEP_SECONDS = 10 * 60
 T = TypeVar("T")
@@ -56,6 +66,31 @@ T = TypeVar("T")
 # The moment the page being rendered stops being true with the clock alone, if any.
 _valid_until: contextvars.ContextVar[list[datetime] | None] = contextvars.ContextVar(
     "kept_page_valid_until", default=None
+)
+
+
+@dataclass(frozen=True)
+class AuditedRead:
+    """A read a kept page recorded while rendered, by keys alone: recorded again each
+    time the copy is sent."""
+
+    action: str
+    category: str
+    patient_id: int | None
+    object_id: str
+    detail: str
+
+
+@dataclass
+class _Reads:
+    reader_pk: Any
+    reads: list[AuditedRead] = field(default_factory=list)
+    by_someone_else: bool = False
+
+
+# The reads recorded while a kept page renders, if one is being rendered.
+_reads: contextvars.ContextVar[_Reads | None] = contextvars.ContextVar(
+    "kept_page_reads", default=None
 )
 
 
@@ -75,6 +110,62 @@ def clock_bound() -> Iterator[list[datetime]]:
         yield moments
     finally:
         _valid_until.reset(token)
+
+
+def audited_while_kept(
+    actor: Staff | None, entries: Iterable[Entry], actor_label: str = ""
+) -> None:
+    """Called by the audit trail for every batch it records: while a kept page is
+    rendered, its reads are kept with it (``audit.services.record_many``)."""
+    reads = _reads.get()
+    if reads is None:
+        return
+    if actor is None or actor.pk != reads.reader_pk or actor_label:
+        reads.by_someone_else = True  # recorded once, for them: not kept
+        return
+    reads.reads.extend(
+        AuditedRead(
+            str(entry.action),
+            entry.category,
+            entry.patient_key,
+            entry.object_id,
+            entry.detail,
+        )
+        for entry in entries
+    )
+
+
+@contextmanager
+def reads_recorded(reader_pk: Any) -> Iterator[_Reads]:
+    reads = _Reads(reader_pk)
+    token = _reads.set(reads)
+    try:
+        yield reads
+    finally:
+        _reads.reset(token)
+
+
+def _record_again(reads: tuple[AuditedRead, ...], request: HttpRequest) -> None:
+    """The reads a kept copy recorded when it was rendered, recorded for this reader
+    now: sending the copy shows them the same patients."""
+    if not reads:
+        return
+    from audit import services as audit
+    from audit.choices import Action
+
+    audit.record_many(
+        actor=request.user,  # type: ignore[arg-type]
+        entries=[
+            audit.Entry(
+                Action(read.action),
+                read.category,
+                object_id=read.object_id,
+                detail=read.detail,
+                patient_id=read.patient_id,
+            )
+            for read in reads
+        ],
+    )
 
 
 class RenderFragment(Protocol):
@@ -183,26 +274,54 @@ def page_key(
     return ":".join(parts)
 
 
+def list_key(
+    request: HttpRequest, page: str, proof: Callable[[], Iterable[object]]
+) -> str | None:
+    """The key a list page is kept under for this request, or ``None`` when it must
+    be rendered afresh (not a GET, or keeping is off). ``proof()`` is the narrow
+    query: what the page lists and the versions that prove it unchanged, read before
+    the page's own queries; it is digested with the query string, so that no row's
+    data and nothing typed into a search is in the key."""
+    if request.method != "GET" or not in_use():
+        return None
+    digest = hashlib.sha256(
+        repr((request.META.get("QUERY_STRING", ""), tuple(proof()))).encode()
+    ).hexdigest()[:40]
+    parts = [
+        "kept-list",
+        release(),
+        page,
+        str(request.user.pk),
+        timezone.localdate().isoformat(),
+        translation.get_language() or "",
+        "htmx" if request.headers.get("HX-Request") else "page",
+        digest,
+    ]
+    return ":".join(parts)
+
+
 def kept(key: str | None, request: HttpRequest, render: RenderFragment) -> str:
     """The fragment under ``key`` if one is kept and still true, else ``render()``'s,
-    kept. The reader's CSRF token is put in on the way out."""
+    kept. The reader's CSRF token is put in on the way out, and the reads the fragment
+    recorded in the audit trail when rendered are recorded again for this reader."""
     if key is None:
         return render(None)
     now = timezone.now()
     found = cache.get(key)
     if found is not None:
-        html, expires = found
+        html, expires, reads = found
         if expires is None or now < expires:
+            _record_again(reads, request)
             return _with_token(html, request)
     placeholder = _csrf_placeholder()
-    with clock_bound() as moments:
+    with clock_bound() as moments, reads_recorded(request.user.pk) as recorded:
         html = render(placeholder)
     expires = min(moments) if moments else None
     seconds = KEEP_SECONDS
     if expires is not None:
         seconds = int(min(seconds, max(0.0, (expires - now).total_seconds())))
-    if seconds > 0:
-        cache.set(key, (html, expires), timeout=seconds)
+    if seconds > 0 and not recorded.by_someone_else:
+        cache.set(key, (html, expires, tuple(recorded.reads)), timeout=seconds)
     return _with_token(html, request)
 
 
