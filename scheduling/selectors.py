@@ -390,6 +390,8 @@ def day_sheet_versions(
     start, end = recurrence.day_bounds(day, staff_time_zone(staff))
     alias = router.db_for_read(Appointment)
     group_ids: list[int] = []
+    # A user's own calendar reads their groups first (decisions/0064); a supervisor's
+    # team calendar finds its groups in its own subqueries (``_calendar_of``).
     if not (scope == Scope.TEAM and staff.role == Role.SUPERVISOR):
         group_ids = [
             pk for (pk,) in _facilitated_statement(alias).rows(staff_id=staff.pk)
