@@ -298,25 +298,51 @@ def _day_sheet_listed(
     end: datetime,
     now: datetime,
     group_ids: list[int],
+    *,
+    with_attendees: bool = True,
 ) -> QuerySet[Any]:
     """The day sheet's narrow query: each appointment with what the sheet shows of
     it, each attendee with whether this user may see the patient and that patient's
-    record version."""
-    return (
-        _calendar_of(staff, scope, start, end, group_ids)
-        .order_by()
+    record version (``with_attendees``; else ``_attendees_listed`` reads them)."""
+    appointments = _calendar_of(staff, scope, start, end, group_ids).order_by()
+    if not with_attendees:
+        return appointments.values_list(*DAY_SHEET_APPOINTMENT_COLUMNS)
+    return appointments.values_list(
+        *DAY_SHEET_APPOINTMENT_COLUMNS,
+        "attendees__pk",
+        "attendees__patient_id",
+        ExpressionWrapper(
+            Q(attendees__patient_id__in=access.visible_patient_ids(staff, now)),
+            output_field=BooleanField(),
+        ),
+        Subquery(
+            RecordVersion.objects.filter(
+                patient_id=OuterRef("attendees__patient_id")
+            ).values("version")[:1]
+        ),
+    )
+
+
+def _attendees_listed(
+    staff: Staff, appointment_ids: list[int], now: datetime
+) -> list[tuple[Any, ...]]:
+    """The attendees of these appointments, each with whether this user may see the
+    patient and that patient's record version."""
+    return list(
+        Attendee.objects.filter(appointment_id__in=appointment_ids)
+        .order_by("appointment_id", "pk")
         .values_list(
-            *DAY_SHEET_APPOINTMENT_COLUMNS,
-            "attendees__pk",
-            "attendees__patient_id",
+            "appointment_id",
+            "pk",
+            "patient_id",
             ExpressionWrapper(
-                Q(attendees__patient_id__in=access.visible_patient_ids(staff, now)),
+                Q(patient_id__in=access.visible_patient_ids(staff, now)),
                 output_field=BooleanField(),
             ),
             Subquery(
-                RecordVersion.objects.filter(
-                    patient_id=OuterRef("attendees__patient_id")
-                ).values("version")[:1]
+                RecordVersion.objects.filter(patient_id=OuterRef("patient_id")).values(
+                    "version"
+                )[:1]
             ),
         )
     )
@@ -354,13 +380,21 @@ def _day_sheet_statement(
     the rest of a kept sheet."""
 
     def build(
-        staff_id: int, start: datetime, end: datetime, now: datetime, **ids: int
+        staff_id: int,
+        start: datetime,
+        end: datetime,
+        now: datetime = _DAY_SHEET_STAND_INS["now"].value,
+        **ids: int,
     ) -> QuerySet[Any]:
         staff = Staff(pk=staff_id, role=role, is_active=True)
         group_ids = [ids[f"group_{n}"] for n in range(groups)]
-        return _day_sheet_listed(staff, scope, start, end, now, group_ids)
+        return _day_sheet_listed(
+            staff, scope, start, end, now, group_ids, with_attendees=scope != Scope.TEAM
+        )
 
     stand_ins = dict(_DAY_SHEET_STAND_INS)
+    if scope == Scope.TEAM:
+        del stand_ins["now"]  # no attendee in the team's statement: no visibility
     stand_ins.update({f"group_{n}": _group_stand_in(n) for n in range(groups)})
     return Statement(build, stand_ins, alias)
 
@@ -389,24 +423,33 @@ def day_sheet_versions(
     clocks, programs' questionnaires)."""
     start, end = recurrence.day_bounds(day, staff_time_zone(staff))
     alias = router.db_for_read(Appointment)
+    now = timezone.now()
     group_ids: list[int] = []
+    team = scope == Scope.TEAM and staff.role == Role.SUPERVISOR
     # A user's own calendar reads their groups first (decisions/0064); a supervisor's
     # team calendar finds its groups in its own subqueries (``_calendar_of``).
-    if not (scope == Scope.TEAM and staff.role == Role.SUPERVISOR):
+    if not team:
         group_ids = [
             pk for (pk,) in _facilitated_statement(alias).rows(staff_id=staff.pk)
         ]
-    statement = _day_sheet_statement(alias, staff.role, scope, len(group_ids))
+    statement = _day_sheet_statement(
+        alias, staff.role, Scope.TEAM if team else Scope.MINE, len(group_ids)
+    )
     sql, params = statement.bound(
         staff_id=staff.pk,
         start=start,
         end=end,
-        now=timezone.now(),
+        now=now,
         **{f"group_{n}": pk for n, pk in enumerate(group_ids)},
     )
     directory, listed = directory_version_and_rows(sql, params)
+    if team and listed:
+        # The team's calendar is an ``OR`` over the whole table (decisions/0064):
+        # joined to the attendees, PostgreSQL's estimate of it crossed the JIT's
+        # threshold (40 ms compiling, each request). Its attendees come by its ids.
+        listed += _attendees_listed(staff, [row[0] for row in listed], now)
     # In a fixed order (the statement's is not): appointment, then attendee.
-    listed.sort(key=lambda row: (row[0], row[-4] or 0))
+    listed.sort(key=repr)
     return [(directory,), *listed]
 
 

@@ -528,7 +528,9 @@ def test_the_sheets_narrow_statement_reads_what_the_orm_reads(
         **{f"group_{n}": pk for n, pk in enumerate(group_ids)},
     )
     expected = list(
-        selectors._day_sheet_listed(staff, scope, start, end, now, group_ids)
+        selectors._day_sheet_listed(
+            staff, scope, start, end, now, group_ids, with_attendees=scope != "team"
+        )
     )
     assert read
     assert sorted(read, key=repr) == sorted(expected, key=repr)
