@@ -93,9 +93,11 @@ def _care_team_ids(staff: Staff) -> QuerySet[Any]:
     return CareTeamMember.objects.filter(staff=staff).order_by().values("patient_id")
 
 
-def _glass_ids(staff: Staff) -> QuerySet[Any]:
+def _glass_ids(staff: Staff, now: datetime | None = None) -> QuerySet[Any]:
     return (
-        BreakGlassAccess.objects.filter(staff=staff, expires_at__gt=timezone.now())
+        BreakGlassAccess.objects.filter(
+            staff=staff, expires_at__gt=now or timezone.now()
+        )
         .order_by()
         .values("patient_id")
     )
@@ -107,18 +109,19 @@ def _team_ids(staff: Staff) -> QuerySet[Any]:
     )
 
 
-def visible_patient_ids(staff: Staff) -> QuerySet[Any]:
+def visible_patient_ids(staff: Staff, now: datetime | None = None) -> QuerySet[Any]:
     """The ids of every patient this user may open, as a subquery: what a list of
     alerts, appointments or courses filters its ``patient_id`` by. Filtering by the
     ids themselves, not by ``patients_visible_to``, keeps the patients table out of the
     plan: wrapping the id set in it made PostgreSQL read all 20,000 patients to count
-    one clinician's alerts (decisions/0058)."""
+    one clinician's alerts (decisions/0058). ``now`` (broken glass that has not
+    expired) is the time of the request unless given."""
     if not staff.is_authenticated or not staff.is_active:
         return Patient.objects.none().values("id")
     if staff.role == Role.CLINICIAN:
-        return _care_team_ids(staff).union(_glass_ids(staff))
+        return _care_team_ids(staff).union(_glass_ids(staff, now))
     if staff.role == Role.SUPERVISOR:
-        return _team_ids(staff).union(_care_team_ids(staff), _glass_ids(staff))
+        return _team_ids(staff).union(_care_team_ids(staff), _glass_ids(staff, now))
     if staff.role == Role.INTAKE and staff.site_id is not None:
         return (
             Patient.objects.filter(team__site_id=staff.site_id).order_by().values("id")

@@ -23,6 +23,7 @@ from django.utils import timezone
 from audit.choices import Action
 from audit.context import current_request
 from audit.models import AuditEvent
+from iptcare.lib import kept_pages
 
 if TYPE_CHECKING:
     from accounts.models import Staff
@@ -35,7 +36,9 @@ _CHAIN_LOCK_KEY = 0x1A7D17
 
 @dataclass(frozen=True)
 class Entry:
-    """One event to record; ``record_many`` writes a batch in one insert."""
+    """One event to record; ``record_many`` writes a batch in one insert.
+    ``patient_id`` names the patient by key alone, when no ``patient`` is at hand (a
+    kept page's reads, recorded again each time it is sent: iptcare.lib.kept_pages)."""
 
     action: Action
     category: str
@@ -52,6 +55,10 @@ class Entry:
         if self.patient is not None:
             return {"patient": self.patient}
         return {"patient_id": self.patient_id}
+
+    @property
+    def patient_key(self) -> int | None:
+        return self.patient.pk if self.patient is not None else self.patient_id
 
 
 def _payload(previous_hash: str, event: AuditEvent) -> bytes:
@@ -110,6 +117,9 @@ def record_many(
     entries = list(entries)
     if not entries:
         return []
+    # A kept page sends again what it read when rendered: it reads it again, so the
+    # same rows are recorded each time it is sent (iptcare.lib.kept_pages).
+    kept_pages.audited_while_kept(actor, entries, actor_label)
     context = current_request.get()
     now = timezone.now()
     events = [

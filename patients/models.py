@@ -251,3 +251,21 @@ class DirectoryVersion(models.Model):
 
     def __str__(self) -> str:
         return f"directory at version {self.version}"
+
+
+class IntakeVersion(models.Model):
+    """One row: the version of intake's callback requests (the queue, the waiting
+    list), moved by the same triggers from the same counter on every write to a
+    request or its calls, screenings and priority changes. A request is no patient's
+    until it is linked to one, so no record version sees it (decisions/0068)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="intake_version_is_one_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"intake at version {self.version}"

@@ -16,8 +16,9 @@ rendered, and keep the old rendering under the new key.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Model,
@@ -29,7 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from patients.models import DirectoryVersion, RecordVersion
+from patients.models import DirectoryVersion, IntakeVersion, RecordVersion
 
 _M = TypeVar("_M", bound=Model)
 
@@ -50,6 +51,60 @@ def directory_version() -> int:
     """The version of what pages show that belongs to no patient, in one query."""
     version = DirectoryVersion.objects.filter(pk=1).values_list("version", flat=True)
     return next(iter(version), 0)
+
+
+def intake_version() -> int:
+    """The version of intake's callback requests (decisions/0068), in one query."""
+    version = IntakeVersion.objects.filter(pk=1).values_list("version", flat=True)
+    return next(iter(version), 0)
+
+
+def list_versions(patients: QuerySet[Any] | None = None) -> tuple[int, int, int]:
+    """The directory version, the intake version and the sum of the record versions
+    of ``patients`` (a query of their ids, ``values("patient_id")``), in one
+    statement: what an intake list is kept under.
+
+    The sum is sound when the ids are fixed by the other two versions (the requests
+    that name the patients move the intake version): see ``record_versions_sum``."""
+    qn = connection.ops.quote_name
+    sql = (
+        f"SELECT (SELECT version FROM {qn(DirectoryVersion._meta.db_table)} WHERE id = 1),"  # noqa: S608 - our own names
+        f" (SELECT version FROM {qn(IntakeVersion._meta.db_table)} WHERE id = 1)"
+    )
+    params: tuple[Any, ...] = ()
+    if patients is not None:
+        ids, params = patients.query.sql_with_params()
+        sql += (
+            f", (SELECT SUM(version) FROM {qn(RecordVersion._meta.db_table)}"  # noqa: S608 - our own names, the ORM's SQL
+            f" WHERE patient_id IN ({ids}))"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    directory, intake, total = (*row, 0) if patients is None else row
+    return int(directory or 0), int(intake or 0), int(total or 0)
+
+
+def directory_version_and_rows(
+    inner: str, params: Iterable[Any]
+) -> tuple[int, list[tuple[Any, ...]]]:
+    """The directory version and the rows of the query ``inner`` (SQL, with its
+    parameters), in one statement, the version there even when there is no row: what
+    a list that names staff, sites or programs is kept under. The rows come as the
+    database gives them (no converters, in no order): they are compared, never
+    shown."""
+    qn = connection.ops.quote_name
+    sql = (
+        f"SELECT (SELECT version FROM {qn(DirectoryVersion._meta.db_table)}"  # noqa: S608 - our own names
+        f" WHERE id = 1), listed.* FROM (SELECT 1 AS one) AS one"
+        f" LEFT JOIN ({inner}) AS listed ON 1 = 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        found = cursor.fetchall()
+    directory = int(found[0][0] or 0)
+    listed = [tuple(row[1:]) for row in found if any(v is not None for v in row[1:])]
+    return directory, listed
 
 
 def record_versions_sum(patient_ids: Iterable[int]) -> int:

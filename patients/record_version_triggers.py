@@ -3,7 +3,9 @@ from the models (docs/decisions/0063).
 
 A table's rows either belong to patients (their versions move), or are shown on
 pages but belong to no patient (the directory version moves), or are shown on no
-cached page (nothing moves: ``NOT_SHOWN``, with the reason). Patients are found
+cached page (nothing moves: ``NOT_SHOWN``, with the reason). Intake's callback
+requests, which belong to no patient until one is linked, also move the intake
+version (``INTAKE``, decisions/0068). Patients are found
 from the models: a foreign key to ``Patient``, else the shortest chain of foreign
 keys to a table whose rows belong to patients. Tables whose rows belong to several
 patients, found through a reverse relation, are declared in ``SEVERAL_PATIENTS``.
@@ -27,7 +29,7 @@ from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.fields.related import ForeignKey, ForeignObjectRel
 
-from patients.models import DirectoryVersion, Patient, RecordVersion
+from patients.models import DirectoryVersion, IntakeVersion, Patient, RecordVersion
 
 # Rows that belong to several patients, or to a patient only through a reverse
 # relation: lookups (Django's, `__`-joined) ending in a foreign key to the patient.
@@ -70,6 +72,18 @@ DIRECTORY: frozenset[str] = frozenset(
     }
 )
 
+# Intake's requests and what hangs off them: any change moves the intake version, on
+# top of the versions of the patient a request is linked to (none before intake links
+# or accepts it). The intake queue and the waiting list are kept under it.
+INTAKE: frozenset[str] = frozenset(
+    {
+        "referrals.Referral",
+        "referrals.ContactAttempt",
+        "referrals.ScreeningAdministration",
+        "referrals.PriorityChange",
+    }
+)
+
 # Columns whose change alone does not move the directory version.
 DIRECTORY_IGNORED_COLUMNS: dict[str, frozenset[str]] = {
     # Signing in writes `last_login` and nothing else: no page shows it.
@@ -82,6 +96,7 @@ NOT_SHOWN: dict[str, str] = {
     "outcomes.CourseOutcome": "the refresh job's per-course rows, read by the service dashboard only",
     "patients.RecordVersion": "the versions themselves",
     "patients.DirectoryVersion": "the versions themselves",
+    "patients.IntakeVersion": "the versions themselves",
     "accounts.AccessChange": "the approval queue of access changes; an approval writes Staff",
     "accounts.AccessChange_teams": "the approval queue of access changes",
     "accounts.Staff_groups": "Django's groups are unused: roles are Staff.role",
@@ -118,12 +133,14 @@ TRIGGER_PREFIX = "recver_"
 @dataclass(frozen=True)
 class Classification:
     """What one model's rows move: their patients' versions (by these lookups,
-    empty for none), the directory version, or nothing (``not_shown`` says why)."""
+    empty for none), the directory version, the intake version, or nothing
+    (``not_shown`` says why)."""
 
     model: type[models.Model]
     patient_paths: tuple[str, ...] = ()
     directory: bool = False
     not_shown: str = ""
+    intake: bool = False
 
 
 class Unclassified(Exception):
@@ -192,7 +209,9 @@ def classify(model: type[models.Model]) -> Classification:
     paths = _patient_paths(label)
     reason = NOT_SHOWN.get(label) or NOT_SHOWN_APPS.get(model._meta.app_label, "")
     if paths or label in DIRECTORY or reason:
-        return Classification(model, paths, label in DIRECTORY, reason)
+        return Classification(
+            model, paths, label in DIRECTORY, reason, intake=label in INTAKE
+        )
     raise Unclassified(
         f"{label} ({model._meta.db_table}) moves no record version. If its rows "
         "belong to patients, give the lookups to them in SEVERAL_PATIENTS; if pages "
@@ -317,6 +336,14 @@ LANGUAGE sql AS $f$
   ON CONFLICT (id) DO UPDATE SET version = nextval('patients_record_version_seq')
 $f$
 """,
+    f"""
+CREATE OR REPLACE FUNCTION {TRIGGER_PREFIX}move_intake() RETURNS void
+LANGUAGE sql AS $f$
+  INSERT INTO {IntakeVersion._meta.db_table} (id, version)
+  VALUES (1, nextval('patients_record_version_seq'))
+  ON CONFLICT (id) DO UPDATE SET version = nextval('patients_record_version_seq')
+$f$
+""",
 ]
 
 
@@ -367,6 +394,13 @@ def _pg_statements(c: Classification) -> list[str]:
     if c.directory:
         for event in branches:
             branches[event].append(directory(event))
+    if c.intake:
+        for event in branches:
+            rows = "rv_old" if event == "DELETE" else "rv_new"
+            branches[event].append(
+                f"IF EXISTS (SELECT 1 FROM {rows}) THEN"
+                f" PERFORM {TRIGGER_PREFIX}move_intake(); END IF;"
+            )
     function = _pg_name(table)
     body = "\n".join(
         f"  {'IF' if n == 0 else 'ELSIF'} TG_OP = '{event}' THEN\n    "
@@ -426,6 +460,12 @@ _SQLITE_DIRECTORY = (
     " ON CONFLICT (id) DO UPDATE SET version = excluded.version;"
 )
 
+_SQLITE_INTAKE = (
+    f"{_SQLITE_BUMP} INSERT INTO {IntakeVersion._meta.db_table} (id, version)"
+    f" VALUES (1, {_SQLITE_VALUE})"
+    " ON CONFLICT (id) DO UPDATE SET version = excluded.version;"
+)
+
 
 def _sqlite_statements(c: Classification) -> list[str]:
     model, table = c.model, c.model._meta.db_table
@@ -466,6 +506,8 @@ def _sqlite_statements(c: Classification) -> list[str]:
                 )
             else:
                 body.append(directory)
+        if c.intake:
+            body.append(_SQLITE_INTAKE)
         if body:
             statements.append(
                 f"CREATE TRIGGER {name} AFTER {event} ON {qt} BEGIN {' '.join(body)} END"

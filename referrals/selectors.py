@@ -29,6 +29,8 @@ from accounts import access as patient_access
 from accounts.models import Site
 from audit import services as audit
 from audit.choices import Action
+from iptcare.lib import kept_pages
+from patients.record_version import list_versions
 from referrals import waiting
 from referrals.access import CATEGORY, intake_site_ids, referrals_visible_to
 from referrals.choices import OPEN_STATUSES, Status
@@ -42,6 +44,36 @@ if TYPE_CHECKING:
 
 def _local_today(zone_name: str, now: datetime) -> date:
     return timezone.localtime(now, ZoneInfo(zone_name)).date()
+
+
+def _until_the_sites_next_day(zone_name: str, now: datetime) -> None:
+    """A kept list ends at the site's midnight: waits and contact targets count in the
+    site's days."""
+    zone = ZoneInfo(zone_name)
+    tomorrow = _local_today(zone_name, now) + timedelta(days=1)
+    kept_pages.valid_until(datetime.combine(tomorrow, time.min, tzinfo=zone))
+
+
+def queue_versions() -> tuple[int, ...]:
+    """What proves a kept intake queue unchanged (decisions/0068), in one statement:
+    the intake version (every request and call, by any path) and the directory
+    version (sites, and the staff whose sites decide what they see). The queue shows
+    no patient's record."""
+    return list_versions()
+
+
+def waiting_list_versions(staff: Staff) -> tuple[int, ...]:
+    """What proves a kept waiting list unchanged, in one statement: the intake and
+    directory versions, and the sum of the record versions of everyone waiting at the
+    user's sites (their names and record numbers are the patients'). The intake
+    version fixes who is waiting, so the sum moves with any of their records."""
+    waiting_patients = (
+        referrals_visible_to(staff)
+        .filter(status=Status.WAITING)
+        .order_by()
+        .values("patient_id")
+    )
+    return list_versions(waiting_patients)
 
 
 def _audit_list(staff: Staff, referrals: list[Referral], where: str) -> None:
@@ -99,8 +131,13 @@ def queue(*, staff: Staff, tab: str, page_number: str | int, per_page: int) -> Q
     now = timezone.now()
     for referral in page.object_list:
         today = _local_today(referral.site.time_zone, now)
-        referral.age = waiting.age_text((now - referral.created_at).total_seconds())
+        age = (now - referral.created_at).total_seconds()
+        referral.age = waiting.age_text(age)
         referral.overdue = referral.is_overdue(today)
+        kept_pages.valid_until(
+            referral.created_at + timedelta(seconds=waiting.age_text_changes_at(age))
+        )
+        _until_the_sites_next_day(referral.site.time_zone, now)
     _audit_list(staff, list(page.object_list), "intake queue")
     return Queue(page, tab, counts["to_call"], counts["unreachable"])
 
@@ -134,6 +171,7 @@ def waiting_list(
         referral.waited = waiting.weeks_text(days)
         referral.over_6_weeks = days > waiting.SIX_WEEKS_DAYS
         referral.over_18_weeks = days > waiting.EIGHTEEN_WEEKS_DAYS
+        _until_the_sites_next_day(referral.site.time_zone, now)
     _audit_list(staff, list(page.object_list), "waiting list")
     return page
 

@@ -22,7 +22,8 @@ from accounts import access as patient_access
 from accounts.access import request_staff as _staff
 from accounts.models import Site
 from audit.choices import Action
-from iptcare.lib import ratelimit
+from iptcare.lib import kept_pages, ratelimit
+from iptcare.lib.kept_pages import when_shown
 from iptcare.lib.phone import phone_digits
 from measures.forms import InstrumentForm
 from measures.instruments import REGISTRY
@@ -131,17 +132,26 @@ def queue(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
     access.require_intake(staff)
     tab = request.GET.get("show", selectors.QueueTab.TO_CALL)
-    result = selectors.queue(
-        staff=staff,
-        tab=tab,
-        page_number=request.GET.get("page", 1),
-        per_page=settings.IPTCARE_PAGE_SIZE,
-    )
-    return render(
-        request,
-        "referrals/referral_queue.html",
-        {"queue": result, "failed_limit": settings.IPTCARE_INTAKE_FAILED_ATTEMPTS},
-    )
+    context = {
+        # Kept rendered until a request, a call or a site changes (decisions/0068);
+        # the queue's rows (and their audit rows) are read only when rendered.
+        "kept_key": kept_pages.list_key(
+            request,
+            "intake-queue",
+            request.META.get("QUERY_STRING", ""),
+            proof=selectors.queue_versions,
+        ),
+        "queue": when_shown(
+            lambda: selectors.queue(
+                staff=staff,
+                tab=tab,
+                page_number=request.GET.get("page", 1),
+                per_page=settings.IPTCARE_PAGE_SIZE,
+            )
+        ),
+        "failed_limit": settings.IPTCARE_INTAKE_FAILED_ATTEMPTS,
+    }
+    return render(request, "referrals/referral_queue.html", context)
 
 
 @require_GET
@@ -402,12 +412,24 @@ def close(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def waiting_list(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
     access.require_intake(staff)
-    page = selectors.waiting_list(
-        staff=staff,
-        page_number=request.GET.get("page", 1),
-        per_page=settings.IPTCARE_PAGE_SIZE,
-    )
-    return render(request, "referrals/waiting_list.html", {"page": page})
+    context = {
+        # Kept rendered until a request or a waiting patient's record changes
+        # (decisions/0068).
+        "kept_key": kept_pages.list_key(
+            request,
+            "waiting-list",
+            request.META.get("QUERY_STRING", ""),
+            proof=lambda: selectors.waiting_list_versions(staff),
+        ),
+        "page": when_shown(
+            lambda: selectors.waiting_list(
+                staff=staff,
+                page_number=request.GET.get("page", 1),
+                per_page=settings.IPTCARE_PAGE_SIZE,
+            )
+        ),
+    }
+    return render(request, "referrals/waiting_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -82,6 +82,15 @@ def weeks_text(days: int) -> str:
     return " ".join(parts)
 
 
+def age_text_changes_at(seconds: float) -> float:
+    """The age, in seconds, at which ``age_text(seconds)`` next reads otherwise: the
+    next whole minute in the first hour, the next whole hour after it."""
+    minutes = max(0, int(seconds // 60))
+    if minutes < 60:
+        return (minutes + 1) * 60.0
+    return (minutes // 60 + 1) * 3600.0
+
+
 def age_text(seconds: float) -> str:
     """How long a request has waited in the queue: '40 min', '5 h', '2 days 3 h'."""
     minutes = max(0, int(seconds // 60))

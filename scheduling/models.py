@@ -95,8 +95,11 @@ class AppointmentQuerySet(models.QuerySet["Appointment"]):
     def scheduled(self) -> AppointmentQuerySet:
         return self.filter(status=AppointmentStatus.SCHEDULED)
 
-    def for_clinician(self, staff_id: int) -> AppointmentQuerySet:
-        """The clinician's own appointments and those of groups they facilitate."""
+    def for_clinician(
+        self, staff_id: int, group_ids: list[int] | None = None
+    ) -> AppointmentQuerySet:
+        """The clinician's own appointments and those of groups they facilitate
+        (``group_ids``, when already read: ``facilitated_group_ids``)."""
         from ipt.models import Group
 
         # The groups are read first: most clinicians facilitate none, and then the
@@ -106,11 +109,12 @@ class AppointmentQuerySet(models.QuerySet["Appointment"]):
         # patients (decisions/0064). The own arm and the group arm stay two id sets,
         # UNIONed, each from this queryset so that a time window given first
         # (``between``) narrows both through their indexes (decisions/0031).
-        group_ids = list(
-            Group.objects.filter(facilitators=staff_id)
-            .order_by()
-            .values_list("pk", flat=True)
-        )
+        if group_ids is None:
+            group_ids = list(
+                Group.objects.filter(facilitators=staff_id)
+                .order_by()
+                .values_list("pk", flat=True)
+            )
         own = self.filter(clinician_id=staff_id)
         if not group_ids:
             return own

@@ -12,13 +12,17 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from datetime import UTC, date, datetime, timedelta
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
+from django.db import router
 from django.db.models import (
+    BooleanField,
     Count,
+    ExpressionWrapper,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -34,15 +38,18 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.choices import Role
-from accounts.models import Staff
+from accounts.models import BreakGlassAccess, Staff
 from audit import services as audit
 from audit.choices import Action
 from disclosures.rules import part2_patients
 from ipt.choices import Phase
 from ipt.models import Course, CourseSession, Group, SessionNote
 from iptcare.lib import kept_pages
+from iptcare.lib.statements import StandIn, Statement
 from measures.instruments import REGISTRY
 from measures.models import Administration, RiskEvent
+from patients.models import RecordVersion
+from patients.record_version import directory_version_and_rows
 from scheduling import ical, recurrence
 from scheduling.choices import AppointmentStatus
 from scheduling.models import (
@@ -89,10 +96,15 @@ def scope_for(staff: Staff, asked: str) -> str:
 
 
 def _calendar_of(
-    staff: Staff, scope: str, start: datetime, end: datetime
+    staff: Staff,
+    scope: str,
+    start: datetime,
+    end: datetime,
+    group_ids: list[int] | None = None,
 ) -> AppointmentQuerySet:
     """The appointments of the calendar between ``start`` and ``end``: the window
-    first, so that each part of the calendar finds it through its index."""
+    first, so that each part of the calendar finds it through its index. ``group_ids``:
+    the groups the user facilitates, when already read."""
     window = Appointment.objects.between(start, end)
     if scope == Scope.TEAM and staff.role == Role.SUPERVISOR:
         team_ids = staff.teams.values("id")
@@ -102,7 +114,7 @@ def _calendar_of(
             | Q(group__team_id__in=team_ids)
             | Q(group__in=Group.objects.filter(facilitators=staff.pk))
         )
-    return window.for_clinician(staff.pk)
+    return window.for_clinician(staff.pk, group_ids)
 
 
 def _audit_listed(staff: Staff, patients: list[Patient], detail: str) -> None:
@@ -259,6 +271,188 @@ def _open_alerts() -> Coalesce | Value:
     return Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
 
 
+# What the day sheet shows of an appointment itself: a change to any of these, by any
+# path, is a new key for a kept sheet (an appointment moves its attendees' record
+# versions too, but not those of patients this reader may not see, nor any when it has
+# no attendee yet).
+DAY_SHEET_APPOINTMENT_COLUMNS = (
+    "pk",
+    "public_id",
+    "kind",
+    "status",
+    "starts_at",
+    "ends_at",
+    "time_zone",
+    "place",
+    "video_link",
+    "clinician_id",
+    "group_id",
+    "group__name",
+)
+
+
+def _day_sheet_listed(
+    staff: Staff,
+    scope: str,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    group_ids: list[int],
+    *,
+    with_attendees: bool = True,
+) -> QuerySet[Any]:
+    """The day sheet's narrow query: each appointment with what the sheet shows of
+    it, each attendee with whether this user may see the patient and that patient's
+    record version (``with_attendees``; else ``_attendees_listed`` reads them)."""
+    appointments = _calendar_of(staff, scope, start, end, group_ids).order_by()
+    if not with_attendees:
+        return appointments.values_list(*DAY_SHEET_APPOINTMENT_COLUMNS)
+    return appointments.values_list(
+        *DAY_SHEET_APPOINTMENT_COLUMNS,
+        "attendees__pk",
+        "attendees__patient_id",
+        ExpressionWrapper(
+            Q(attendees__patient_id__in=access.visible_patient_ids(staff, now)),
+            output_field=BooleanField(),
+        ),
+        Subquery(
+            RecordVersion.objects.filter(
+                patient_id=OuterRef("attendees__patient_id")
+            ).values("version")[:1]
+        ),
+    )
+
+
+def _attendees_listed(
+    staff: Staff, appointment_ids: list[int], now: datetime
+) -> list[tuple[Any, ...]]:
+    """The attendees of these appointments, each with whether this user may see the
+    patient and that patient's record version."""
+    return list(
+        Attendee.objects.filter(appointment_id__in=appointment_ids)
+        .order_by("appointment_id", "pk")
+        .values_list(
+            "appointment_id",
+            "pk",
+            "patient_id",
+            ExpressionWrapper(
+                Q(patient_id__in=access.visible_patient_ids(staff, now)),
+                output_field=BooleanField(),
+            ),
+            Subquery(
+                RecordVersion.objects.filter(patient_id=OuterRef("patient_id")).values(
+                    "version"
+                )[:1]
+            ),
+        )
+    )
+
+
+# Values no row has, that the day sheet's statements are built with
+# (iptcare.lib.statements): the user, the day's bounds, the time, the groups.
+_DAY_SHEET_STAND_INS = {
+    "staff_id": StandIn(-(2**62) + 31, Staff._meta.pk),
+    "start": StandIn(
+        datetime(1901, 2, 3, 4, 5, 7, tzinfo=UTC),
+        Appointment._meta.get_field("ends_at"),
+    ),
+    "end": StandIn(
+        datetime(1901, 2, 3, 4, 5, 8, tzinfo=UTC),
+        Appointment._meta.get_field("starts_at"),
+    ),
+    "now": StandIn(
+        datetime(1901, 2, 3, 4, 5, 9, tzinfo=UTC),
+        BreakGlassAccess._meta.get_field("expires_at"),
+    ),
+}
+
+
+def _group_stand_in(n: int) -> StandIn:
+    return StandIn(-(2**62) + 1000 + n, Group._meta.pk)
+
+
+@lru_cache(maxsize=64)
+def _day_sheet_statement(
+    alias: str, role: str, scope: str, groups: int
+) -> Statement[Any]:
+    """The narrow query's SQL, built once per database, role, scope and number of
+    groups facilitated: building it through the ORM on every request cost more than
+    the rest of a kept sheet."""
+
+    def build(
+        staff_id: int,
+        start: datetime,
+        end: datetime,
+        now: datetime = _DAY_SHEET_STAND_INS["now"].value,
+        **ids: int,
+    ) -> QuerySet[Any]:
+        staff = Staff(pk=staff_id, role=role, is_active=True)
+        group_ids = [ids[f"group_{n}"] for n in range(groups)]
+        return _day_sheet_listed(
+            staff, scope, start, end, now, group_ids, with_attendees=scope != Scope.TEAM
+        )
+
+    stand_ins = dict(_DAY_SHEET_STAND_INS)
+    if scope == Scope.TEAM:
+        del stand_ins["now"]  # no attendee in the team's statement: no visibility
+    stand_ins.update({f"group_{n}": _group_stand_in(n) for n in range(groups)})
+    return Statement(build, stand_ins, alias)
+
+
+@cache
+def _facilitated_statement(alias: str) -> Statement[Any]:
+    def build(staff_id: int) -> QuerySet[Any]:
+        return (
+            Group.objects.filter(facilitators=staff_id)
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+
+    return Statement(build, {"staff_id": _DAY_SHEET_STAND_INS["staff_id"]}, alias)
+
+
+def day_sheet_versions(
+    *, staff: Staff, day: date, scope: str
+) -> list[tuple[object, ...]]:
+    """What proves a kept day sheet unchanged (decisions/0068), in one statement
+    after the groups the user facilitates: each appointment of the day with what the
+    sheet shows of it; each of its attendees with whether this user may see the
+    patient (break-the-glass ends by the clock) and that patient's record version,
+    which moves on every write to what the sheet prepares (alerts, risk events,
+    notes, questionnaires, the course); and the directory version (names, sites'
+    clocks, programs' questionnaires)."""
+    start, end = recurrence.day_bounds(day, staff_time_zone(staff))
+    alias = router.db_for_read(Appointment)
+    now = timezone.now()
+    group_ids: list[int] = []
+    team = scope == Scope.TEAM and staff.role == Role.SUPERVISOR
+    # A user's own calendar reads their groups first (decisions/0064); a supervisor's
+    # team calendar finds its groups in its own subqueries (``_calendar_of``).
+    if not team:
+        group_ids = [
+            pk for (pk,) in _facilitated_statement(alias).rows(staff_id=staff.pk)
+        ]
+    statement = _day_sheet_statement(
+        alias, staff.role, Scope.TEAM if team else Scope.MINE, len(group_ids)
+    )
+    sql, params = statement.bound(
+        staff_id=staff.pk,
+        start=start,
+        end=end,
+        now=now,
+        **{f"group_{n}": pk for n, pk in enumerate(group_ids)},
+    )
+    directory, listed = directory_version_and_rows(sql, params)
+    if team and listed:
+        # The team's calendar is an ``OR`` over the whole table (decisions/0064):
+        # joined to the attendees, PostgreSQL's estimate of it crossed the JIT's
+        # threshold (40 ms compiling, each request). Its attendees come by its ids.
+        listed += _attendees_listed(staff, [row[0] for row in listed], now)
+    # In a fixed order (the statement's is not): appointment, then attendee.
+    listed.sort(key=repr)
+    return [(directory,), *listed]
+
+
 def _attendee_rows(staff: Staff) -> QuerySet[Attendee]:
     """Attendees of patients this user may see, with what a day sheet shows."""
     last_plan = (
@@ -282,13 +476,11 @@ def _attendee_rows(staff: Staff) -> QuerySet[Attendee]:
         .values("held_on")[:1]
     )
     since = timezone.now() - ENGAGEMENT_RECENT
-    missed = (
-        EngagementEvent.objects.filter(
-            patient=OuterRef("patient"), created_at__gte=since
-        )
-        .order_by("-missed_in_a_row")
-        .values("missed_in_a_row")[:1]
+    recent = EngagementEvent.objects.filter(
+        patient=OuterRef("patient"), created_at__gte=since
     )
+    missed = recent.order_by("-missed_in_a_row").values("missed_in_a_row")[:1]
+    oldest_recent = recent.order_by("created_at").values("created_at")[:1]
     return (
         with_session_number(
             Attendee.objects.filter(patient_id__in=access.visible_patient_ids(staff))
@@ -303,6 +495,9 @@ def _attendee_rows(staff: Staff) -> QuerySet[Attendee]:
             missed_in_a_row=Coalesce(
                 Subquery(missed, output_field=IntegerField()), Value(0)
             ),
+            # When the clock alone may change the run of misses shown: the oldest
+            # recent event leaves the window.
+            recent_engagement_since=Subquery(oldest_recent),
         )
         .select_related("patient", "course__program")
         .order_by("patient__family_name", "patient__given_name", "pk")
@@ -354,7 +549,24 @@ def day_sheet(*, staff: Staff, day: date, scope: str) -> DaySheet:
             )
         )
     _audit_listed(staff, [a.patient for a in attendees], f"day {day:%Y-%m-%d}")
+    _day_sheet_changes_by_the_clock(appointments, attendees)
     return DaySheet(day=day, time_zone=zone, scope=scope, rows=rows)
+
+
+def _day_sheet_changes_by_the_clock(
+    appointments: list[Appointment], attendees: list[Attendee]
+) -> None:
+    """A kept day sheet ends when the clock alone changes it: at the start of the next
+    session (it "has started": attendance may be recorded), and when a patient's
+    oldest recent engagement event leaves the window of recent misses."""
+    now = timezone.now()
+    for appointment in appointments:
+        if appointment.starts_at > now:
+            kept_pages.valid_until(appointment.starts_at)
+    for attendee in attendees:
+        since = attendee.recent_engagement_since  # type: ignore[attr-defined]
+        if since is not None:
+            kept_pages.valid_until(since + ENGAGEMENT_RECENT)
 
 
 def _answered(

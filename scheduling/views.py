@@ -23,7 +23,9 @@ from accounts.access import request_staff as _staff
 from accounts.models import Staff
 from audit import services as audit
 from audit.choices import Action
+from iptcare.lib import kept_pages
 from iptcare.lib.forms import form_refusal
+from iptcare.lib.kept_pages import when_shown
 from scheduling import ical, recurrence, selectors, services
 from scheduling.forms import (
     AppointmentForm,
@@ -76,10 +78,27 @@ def _calendar_staff(request: HttpRequest) -> Staff:
 # --- The clinician's day and week ---------------------------------------------------
 @require_http_methods(["GET"])
 def today(request: HttpRequest) -> HttpResponse:
+    """The day sheet, kept rendered while nothing it lists has changed
+    (decisions/0068): the narrow query of its appointments, attendees and versions
+    runs first; the sheet itself (and its audit rows, recorded again with a kept
+    copy) only when rendered."""
     staff = _calendar_staff(request)
     scope = selectors.scope_for(staff, request.GET.get("scope", ""))
-    sheet = selectors.day_sheet(staff=staff, day=_day(request, staff), scope=scope)
-    return render(request, "scheduling/day_sheet.html", {"sheet": sheet})
+    day = _day(request, staff)
+    context = {
+        "kept_key": kept_pages.list_key(
+            request,
+            "day-sheet",
+            request.META.get("QUERY_STRING", ""),
+            proof=lambda: selectors.day_sheet_versions(
+                staff=staff, day=day, scope=scope
+            ),
+        ),
+        "sheet": when_shown(
+            lambda: selectors.day_sheet(staff=staff, day=day, scope=scope)
+        ),
+    }
+    return render(request, "scheduling/day_sheet.html", context)
 
 
 @require_http_methods(["GET"])

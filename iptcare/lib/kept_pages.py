@@ -20,13 +20,16 @@ upcoming) is not in the versions: the code that decides it calls ``valid_until``
 the moment it changes, and the page is kept no longer than that; nothing is kept longer
 than ``KEEP_SECONDS``, which bounds anything of that kind overlooked.
 
-A list of patients' rows (the caseload, the alerts inbox; decisions/0067) is kept the
-same way under ``list_key``: the rows its request chose in one query
-(``choose_page``), each with its patient's record version read in that statement, and
-what else the list rests on. Who is on the list is chosen afresh at every request.
-
 Only a GET is kept, and only for a key the view built: forms bound to a POST, and any
 request in which the view did not ask for it, render as before.
+
+A list (the caseload, the alerts inbox, the day sheet, the intake queue, the waiting
+list: ``list_key``) names no one patient: its key holds what proves it unchanged, read
+by one narrow query before the page's own (the rows it lists, chosen afresh at every
+request, and their patients' versions; the directory and intake versions; decisions
+0067 and 0068), digested. What such a page records in the audit trail while it is rendered
+(a row for each patient listed) is kept with it and recorded again, for the reader,
+each time the kept copy is sent (decisions/0068).
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache, partial
 from pathlib import Path
@@ -59,6 +62,8 @@ from django.utils.functional import SimpleLazyObject
 
 if TYPE_CHECKING:
     from accounts.access import PatientAccess
+    from accounts.models import Staff
+    from audit.services import Entry
 
 KEEP_SECONDS = 10 * 60
 T = TypeVar("T")
@@ -66,6 +71,31 @@ T = TypeVar("T")
 # The moment the page being rendered stops being true with the clock alone, if any.
 _valid_until: contextvars.ContextVar[list[datetime] | None] = contextvars.ContextVar(
     "kept_page_valid_until", default=None
+)
+
+
+@dataclass(frozen=True)
+class AuditedRead:
+    """A read a kept page recorded while rendered, by keys alone: recorded again each
+    time the copy is sent."""
+
+    action: str
+    category: str
+    patient_id: int | None
+    object_id: str
+    detail: str
+
+
+@dataclass
+class _Reads:
+    reader_pk: Any
+    reads: list[AuditedRead] = field(default_factory=list)
+    by_someone_else: bool = False
+
+
+# The reads recorded while a kept page renders, if one is being rendered.
+_reads: contextvars.ContextVar[_Reads | None] = contextvars.ContextVar(
+    "kept_page_reads", default=None
 )
 
 
@@ -85,6 +115,62 @@ def clock_bound() -> Iterator[list[datetime]]:
         yield moments
     finally:
         _valid_until.reset(token)
+
+
+def audited_while_kept(
+    actor: Staff | None, entries: Iterable[Entry], actor_label: str = ""
+) -> None:
+    """Called by the audit trail for every batch it records: while a kept page is
+    rendered, its reads are kept with it (``audit.services.record_many``)."""
+    reads = _reads.get()
+    if reads is None:
+        return
+    if actor is None or actor.pk != reads.reader_pk or actor_label:
+        reads.by_someone_else = True  # recorded once, for them: not kept
+        return
+    reads.reads.extend(
+        AuditedRead(
+            str(entry.action),
+            entry.category,
+            entry.patient_key,
+            entry.object_id,
+            entry.detail,
+        )
+        for entry in entries
+    )
+
+
+@contextmanager
+def reads_recorded(reader_pk: Any) -> Iterator[_Reads]:
+    reads = _Reads(reader_pk)
+    token = _reads.set(reads)
+    try:
+        yield reads
+    finally:
+        _reads.reset(token)
+
+
+def _record_again(reads: tuple[AuditedRead, ...], request: HttpRequest) -> None:
+    """The reads a kept copy recorded when it was rendered, recorded for this reader
+    now: sending the copy shows them the same patients."""
+    if not reads:
+        return
+    from audit import services as audit
+    from audit.choices import Action
+
+    audit.record_many(
+        actor=request.user,  # type: ignore[arg-type]
+        entries=[
+            audit.Entry(
+                Action(read.action),
+                read.category,
+                object_id=read.object_id,
+                detail=read.detail,
+                patient_id=read.patient_id,
+            )
+            for read in reads
+        ],
+    )
 
 
 class RenderFragment(Protocol):
@@ -267,57 +353,63 @@ def _page_number(page_number: str | int) -> int | None:
 
 
 def list_key(
-    request: HttpRequest, page: str, chosen: ChosenRows, *objects: object
+    request: HttpRequest,
+    page: str,
+    *rests_on: object,
+    proof: Callable[[], Iterable[object]] | None = None,
 ) -> str | None:
-    """The key a list of patients' rows (the caseload, the alerts inbox) is kept
-    under for this request, or ``None`` when it must be rendered afresh.
+    """The key a page that names no one patient (a list: the caseload, the inbox, the
+    day sheet, the intake queue, the waiting list) is kept under for this request, or
+    ``None`` when it must be rendered afresh (not a GET, or keeping is off).
 
-    ``chosen``: the list's rows in the order shown, each with the record version of
-    its patient, read in the query that chose them, before the rows' own queries: a write to any of those patients, a row joining, leaving or moving on the
-    list, is a new key. ``objects`` are what else the list rests on (the search, the
-    sort, the page, the number in all). The reader is in the key, as on a patient's
-    page; the whole is hashed, since a search may be a patient's name."""
+    ``rests_on`` and ``proof()`` are everything the list's content rests on, read
+    before the page's own queries: the rows chosen, each with its patient's record
+    version (``ChosenRows``), the directory and intake versions, and what the request
+    asked for (the search, the sort, the page, the count). ``proof`` is a narrow query
+    run only when keeping: a list whose rows are read only when rendered. The reader is
+    in the key, as on a patient's page; the whole is hashed as JSON, so that no search
+    (which may be a patient's name) is in the key and none can pass for another part."""
     if request.method != "GET" or not in_use():
         return None
     staff = request.user
     parts = [
         release(),
         page,
-        *(f"{row}={version}" for row, version in chosen.rows),
-        str(chosen.directory_version),
         str(staff.pk),
         str(getattr(staff, "role", "")),
         timezone.localdate().isoformat(),
         timezone.get_current_timezone_name(),
         translation.get_language() or "",
         "htmx" if request.headers.get("HX-Request") else "page",
-        *(str(part) for part in objects),
+        *rests_on,
+        *(proof() if proof is not None else ()),
     ]
-    # As JSON: no search can pass for another part of the key.
-    digest = hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
     return f"kept-list:{page}:{digest}"
 
 
 def kept(key: str | None, request: HttpRequest, render: RenderFragment) -> str:
     """The fragment under ``key`` if one is kept and still true, else ``render()``'s,
-    kept. The reader's CSRF token is put in on the way out."""
+    kept. The reader's CSRF token is put in on the way out, and the reads the fragment
+    recorded in the audit trail when rendered are recorded again for this reader."""
     if key is None:
         return render(None)
     now = timezone.now()
     found = cache.get(key)
     if found is not None:
-        html, expires = found
+        html, expires, reads = found
         if expires is None or now < expires:
+            _record_again(reads, request)
             return _with_token(html, request)
     placeholder = _csrf_placeholder()
-    with clock_bound() as moments:
+    with clock_bound() as moments, reads_recorded(request.user.pk) as recorded:
         html = render(placeholder)
     expires = min(moments) if moments else None
     seconds = KEEP_SECONDS
     if expires is not None:
         seconds = int(min(seconds, max(0.0, (expires - now).total_seconds())))
-    if seconds > 0:
-        cache.set(key, (html, expires), timeout=seconds)
+    if seconds > 0 and not recorded.by_someone_else:
+        cache.set(key, (html, expires, tuple(recorded.reads)), timeout=seconds)
     return _with_token(html, request)
 
 

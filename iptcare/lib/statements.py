@@ -7,6 +7,10 @@ and compiling them through the ORM cost 0.25–2 ms of CPU per request (decision
 (converters, ``select_related`` populators, annotations), made once from a queryset
 built with stand-in values; each use swaps the stand-ins for the real values, adapted
 by the field they are compared with, as the ORM would have adapted them.
+
+A statement of a ``values_list`` query gives its rows as tuples (``rows``), or its SQL
+with a use's values (``bound``) for a caller that sends it inside another statement
+(a list's narrow query beside the versions it is kept under, decisions/0068).
 """
 
 from __future__ import annotations
@@ -62,10 +66,15 @@ class Statement(Generic[M]):
         if missing:
             raise ValueError(f"the stand-ins {sorted(missing)} are not in the query")
         self.fields = {name: s.field for name, s in stand_ins.items()}
+        # The database's converters by column (SQLite returns UUIDs, times and
+        # booleans as it stores them), applied as the ORM applies them.
+        selected = [column[0] for column in self.compiler.select]
+        self.converters = self.compiler.get_converters(selected)
         klass_info = self.compiler.klass_info
-        if klass_info is None:
-            raise ValueError("a statement reads model rows, not values")
-        self.model: type[M] = klass_info["model"]
+        self.model: type[M] | None = None
+        if klass_info is None:  # a values query: rows as tuples
+            return
+        self.model = klass_info["model"]
         first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1]
         self.model_columns = slice(first, last + 1)
         self.attnames = [
@@ -74,28 +83,48 @@ class Statement(Generic[M]):
         ]
         self.related = get_related_populators(klass_info, self.compiler.select, alias)
         self.annotations = dict(self.compiler.annotation_col_map or {})
-        # The database's converters by column (SQLite returns UUIDs, times and
-        # booleans as it stores them), applied as the ORM applies them.
-        selected = [column[0] for column in self.compiler.select]
-        self.converters = self.compiler.get_converters(selected)
 
-    def first(self, **values: Any) -> M | None:
-        """The first row for these values, as the queryset's ``first()`` returns it."""
+    def bound(self, **values: Any) -> tuple[str, list[Any]]:
+        """The SQL and its parameters for these values."""
         connection = connections[self.alias]
         params = list(self.params)
         for position, name in self.slots:  # values not named are not in the query
             params[position] = self.fields[name].get_db_prep_value(
                 values[name], connection, prepared=False
             )
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        row = list(row)
+        return self.sql, params
+
+    def _converted(self, row: tuple[Any, ...]) -> list[Any]:
+        connection = connections[self.alias]
+        converted = list(row)
         for position, (functions, expression) in self.converters.items():
             for function in functions:
-                row[position] = function(row[position], expression, connection)
+                converted[position] = function(
+                    converted[position], expression, connection
+                )
+        return converted
+
+    def rows(self, **values: Any) -> list[tuple[Any, ...]]:
+        """Every row for these values, as the ``values_list`` query gives them."""
+        sql, params = self.bound(**values)
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            found = cursor.fetchall()
+        if not self.converters:
+            return [tuple(row) for row in found]
+        return [tuple(self._converted(row)) for row in found]
+
+    def first(self, **values: Any) -> M | None:
+        """The first row for these values, as the queryset's ``first()`` returns it."""
+        if self.model is None:
+            raise TypeError("a statement of values has rows, not model instances")
+        sql, params = self.bound(**values)
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchone()
+        if fetched is None:
+            return None
+        row = self._converted(fetched)
         found = self.model.from_db(self.alias, self.attnames, row[self.model_columns])
         for populator in self.related:
             populator.populate(row, found)

@@ -27,6 +27,9 @@ from patients import record_version_triggers as triggers
 from patients.models import Diagnosis, DirectoryVersion, Patient, RecordVersion
 from patients.record_version import (
     directory_version,
+    directory_version_and_rows,
+    intake_version,
+    list_versions,
     record_versions,
     record_versions_sum,
     with_versions,
@@ -567,3 +570,86 @@ def test_course_outcomes_are_on_no_patient_page() -> None:
         "patients/record_version_triggers.py",  # its classification
     }
     _ = datetime  # keeps the import for the generic values above
+
+
+# --- the intake version (decisions/0068) --------------------------------------------
+
+
+def test_intake_tables_move_the_intake_version_by_every_path(clinic: Any) -> None:
+    """A callback request is no patient's until one is linked: every write to it, or
+    to its calls, moves the intake version (and no patient's, nor the directory)."""
+    from referrals.choices import AttemptOutcome
+    from referrals.models import ContactAttempt, Referral
+    from referrals.tests.factories import ReferralFactory
+
+    def moves(write: Any) -> None:
+        intake, directory, patients = (
+            intake_version(),
+            directory_version(),
+            _versions(),
+        )
+        write()
+        assert intake_version() > intake
+        assert directory_version() == directory
+        assert not _moved(patients)
+
+    made: list[Referral] = []
+    moves(lambda: made.append(ReferralFactory(site=clinic.site_a)))
+    referral = made[0]
+    moves(lambda: Referral.objects.filter(pk=referral.pk).update(name="Updated"))
+    attempt = ContactAttempt(
+        referral=referral,
+        attempted_at=timezone.now(),
+        outcome=AttemptOutcome.NO_ANSWER,
+        by=clinic.coordinator,
+    )
+    moves(lambda: ContactAttempt.objects.bulk_create([attempt]))
+
+    def raw() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE referrals_referral SET name = %s WHERE id = %s",
+                ["Raw", referral.pk],
+            )
+
+    moves(raw)
+    moves(lambda: ContactAttempt.objects.filter(referral=referral).delete())
+    # Linked to a patient: their record moves as well.
+    patients = _versions()
+    intake = intake_version()
+    Referral.objects.filter(pk=referral.pk).update(patient=clinic.patient)
+    assert intake_version() > intake
+    assert _moved(patients) == {clinic.patient.pk}
+
+
+def test_other_writes_leave_the_intake_version(clinic: Any) -> None:
+    intake = intake_version()
+    DiagnosisFactory(patient=clinic.patient)
+    Staff.objects.filter(pk=clinic.therapist_on_team.pk).update(first_name="Ines")
+    audit.record(actor=clinic.coordinator, action=Action.LIST, category="referral")
+    assert intake_version() == intake
+
+
+def test_the_intake_tables_are_the_referrals_and_read_in_one_query(
+    clinic: Any, django_assert_num_queries: Any
+) -> None:
+    from referrals.models import Referral
+    from referrals.tests.factories import ReferralFactory, waiting
+
+    assert {
+        c.model._meta.label for c in triggers.classification() if c.intake
+    } == triggers.INTAKE
+    referral = waiting(ReferralFactory(site=clinic.site_a))
+    ids = Referral.objects.filter(pk=referral.pk).values("patient_id")
+    with django_assert_num_queries(1):
+        directory, intake, total = list_versions(ids)
+    assert (directory, intake) == (directory_version(), intake_version())
+    assert referral.patient is not None
+    assert total == record_versions([referral.patient.pk])[referral.patient.pk]
+    referral.patient.save()
+    assert list_versions(ids)[2] > total
+    with django_assert_num_queries(1):
+        rows = directory_version_and_rows(
+            *Referral.objects.filter(pk=-1).values_list("pk").query.sql_with_params()
+        )
+    assert rows == (directory_version(), [])

@@ -12,6 +12,7 @@ from referrals.waiting import (
     Snapshot,
     Start,
     age_text,
+    age_text_changes_at,
     contact_due_on,
     days_waited,
     started_on,
@@ -88,6 +89,18 @@ def test_waits_read_as_staff_say_them(days: int, text: str) -> None:
 )
 def test_the_age_of_a_request_reads_plainly(seconds: int, text: str) -> None:
     assert age_text(seconds) == text
+
+
+@pytest.mark.parametrize(
+    "seconds", [-5, 0, 30, 59.9, 60, 40 * 60 + 1, 3599, 3600, 5 * 3600 + 59, 51 * 3600]
+)
+def test_the_age_reads_the_same_until_it_changes(seconds: float) -> None:
+    """A kept queue ends when the first age on it next reads otherwise, and not before
+    (decisions/0068)."""
+    changes = age_text_changes_at(seconds)
+    assert changes > seconds
+    assert age_text(changes - 0.001) == age_text(max(seconds, 0))
+    assert age_text(changes) != age_text(seconds)
 
 
 def _start(site: str, started: date, waited: int) -> Start:
