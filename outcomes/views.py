@@ -5,6 +5,7 @@ compact summary the patient page loads into itself. Each: the patient through
 from __future__ import annotations
 
 import csv
+import hashlib
 import uuid
 from uuid import UUID
 
@@ -140,19 +141,37 @@ def service(request: HttpRequest) -> HttpResponse:
         )
     _service_read(request, "dashboard", Action.VIEW)
     filters = form.filters()
-    board = dashboard.service_dashboard(scope=scope, filters=filters)
-    figures = dashboard.figures_fragment(
-        scope,
-        filters,
-        board,
-        lambda: render_to_string(
-            "outcomes/_service_figures.html",
-            {
-                "dashboard": board,
-                "chart": render_svg(board.trend_chart),
-                "fidelity_labels": FIDELITY_LABELS,
-            },
-        ),
+    referrals = dashboard.referral_counts(scope, filters)
+    # Kept rendered under the refresh job's generation, the directory and the live
+    # referral counts, per reader and question (decisions/0069): the filters' lists of
+    # the whole service's clinicians and the figures' tables are the page's cost.
+    kept_key = kept_pages.list_key(
+        request,
+        "service-dashboard",
+        dashboard.page_versions(scope, filters, referrals)
+        if kept_pages.in_use()
+        else None,
+        hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:32],
+    )
+    board = when_shown(
+        lambda: dashboard.service_dashboard(
+            scope=scope, filters=filters, referrals=referrals
+        )
+    )
+    figures = when_shown(
+        lambda: dashboard.figures_fragment(
+            scope,
+            filters,
+            board,
+            lambda: render_to_string(
+                "outcomes/_service_figures.html",
+                {
+                    "dashboard": board,
+                    "chart": render_svg(board.trend_chart),
+                    "fidelity_labels": FIDELITY_LABELS,
+                },
+            ),
+        )
     )
     context = {
         "form": form,
@@ -160,6 +179,7 @@ def service(request: HttpRequest) -> HttpResponse:
         "scope": scope,
         "figures": figures,
         "query": request.GET.urlencode(),
+        "kept_key": kept_key,
     }
     return render(request, "outcomes/service_dashboard.html", context)
 

@@ -22,6 +22,7 @@ from outcomes import calculations as calc
 from outcomes.definitions import alerting_instruments, rules_for
 from outcomes.selectors import expected_models
 from outcomes.services import course_scores, in_chunks
+from patients import record_version
 from patients.models import Patient
 from supervision import review
 from supervision.models import (
@@ -81,11 +82,57 @@ def _tracks(courses: list[Course]) -> dict[int, list[review.TrackFact]]:
     return out
 
 
+# The patients a page of the review shows, as its audit rows name them: kept beside
+# the rendered page, so that a kept copy is audited as a fresh one is.
+Shown = tuple[tuple[int, str], ...]
+
+
 def caseload_review(
     *, supervisor: Staff, page_number: int | str | None = 1
 ) -> Page[ReviewLine]:
     """The supervisor's teams' patients who need a look, most urgent first, each
     with its reasons; the patients shown are audited as listed."""
+    page = review_page(supervisor=supervisor, page_number=page_number)
+    review_listed(supervisor=supervisor, shown=shown_on(page))
+    return page
+
+
+def review_versions(supervisor: Staff) -> str:
+    """What the review rests on that writes move: the supervisor's caseload (who is
+    on it) and each of its patients' record versions, and the directory (clinicians'
+    names, teams, the expected trajectories). One query, before the review's own."""
+    return record_version.versions_of(access.caseload_patient_ids(supervisor))
+
+
+def shown_on(page: Page[ReviewLine]) -> Shown:
+    return tuple(
+        (line.patient.pk, str(line.patient.public_id)) for line in page.object_list
+    )
+
+
+def review_listed(*, supervisor: Staff, shown: Shown) -> None:
+    """Each patient a page of the review shows, audited as listed: on every request,
+    the page kept or not."""
+    audit.record_many(
+        actor=supervisor,
+        entries=[
+            audit.Entry(
+                Action.LIST,
+                "supervision",
+                Patient(pk=patient_id),
+                public_id,
+                "caseload review",
+            )
+            for patient_id, public_id in shown
+        ],
+    )
+
+
+def review_page(
+    *, supervisor: Staff, page_number: int | str | None = 1
+) -> Page[ReviewLine]:
+    """The supervisor's teams' patients who need a look, most urgent first, each
+    with its reasons, one page of them (not audited: ``review_listed``)."""
     patient_ids = access.caseload_patient_ids(supervisor)
     courses = list(
         Course.objects.filter(patient_id__in=patient_ids)
@@ -147,19 +194,6 @@ def caseload_review(
     )
     page: Page[ReviewLine] = Paginator(lines, settings.IPTCARE_PAGE_SIZE).get_page(
         page_number
-    )
-    audit.record_many(
-        actor=supervisor,
-        entries=[
-            audit.Entry(
-                Action.LIST,
-                "supervision",
-                line.patient,
-                str(line.patient.public_id),
-                "caseload review",
-            )
-            for line in page.object_list
-        ],
     )
     return page
 

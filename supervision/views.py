@@ -11,8 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import request_staff as _staff
@@ -22,6 +24,7 @@ from audit.choices import Action
 from ipt import selectors as ipt_selectors
 from ipt.choices import Attendance
 from ipt.models import CourseSession
+from iptcare.lib import kept_pages
 from supervision import checklists as checklist_codes
 from supervision import selectors, services
 from supervision.forms import SessionRatingForm, SupervisionNoteForm
@@ -37,11 +40,44 @@ def _supervisor(request: HttpRequest) -> Staff:
 
 @require_http_methods(["GET"])
 def review(request: HttpRequest) -> HttpResponse:
+    """The review is kept rendered under its patients' record versions (and the
+    directory's, the day's, the reader's): judging every open course of the teams
+    is the page's cost, and between two writes to its patients the answer is the
+    same. The patients shown are audited on every request (decisions/0069)."""
     supervisor = _supervisor(request)
-    page = selectors.caseload_review(
-        supervisor=supervisor, page_number=request.GET.get("page", 1)
+    page_number = request.GET.get("page", 1)
+    key = kept_pages.list_key(
+        request,
+        "caseload-review",
+        selectors.review_versions(supervisor) if kept_pages.in_use() else None,
+        _page_asked(page_number),
     )
-    return render(request, "supervision/caseload_review.html", {"page": page})
+
+    def render_review(csrf_token: str | None) -> tuple[str, selectors.Shown]:
+        page = selectors.review_page(supervisor=supervisor, page_number=page_number)
+        context: dict[str, object] = {"page": page}
+        if csrf_token is not None:
+            context["csrf_token"] = csrf_token
+        html = render_to_string(
+            "supervision/caseload_review.html#review", context, request=request
+        )
+        return html, selectors.shown_on(page)
+
+    html, shown = kept_pages.kept_with(key, request, render_review)
+    selectors.review_listed(supervisor=supervisor, shown=shown)
+    # The fragment is the review's own template, rendered with autoescaping.
+    review_html = mark_safe(html)  # noqa: S308
+    return render(request, "supervision/caseload_review.html", {"review": review_html})
+
+
+def _page_asked(page_number: object) -> str:
+    """The page asked for, as the paginator reads it: a number, or the first page
+    for anything else (a number past the end is the last page, kept under its own
+    key). Never the raw text in a key."""
+    try:
+        return str(int(page_number))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return "1"
 
 
 def _may_read_notes(staff: Staff) -> None:

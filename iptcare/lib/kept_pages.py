@@ -158,52 +158,89 @@ def page_key(
 ) -> str | None:
     """The key a patient's page is kept under for this request, or ``None`` when it
     must be rendered afresh (not a GET, or no versions read with the patient)."""
-    if request.method != "GET" or not in_use():
-        return None
     patient = access.patient
     record_version = getattr(patient, "record_version", None)
     directory_version = getattr(patient, "directory_version", None)
     if record_version is None or directory_version is None:
         return None
-    staff = request.user
-    parts = [
-        "kept-page",
-        release(),
+    return _key(
+        request,
         page,
         str(patient.pk),
         str(record_version),
         str(directory_version),
-        str(staff.pk),
         access.basis.value,
-        timezone.localdate().isoformat(),
-        translation.get_language() or "",
-        "htmx" if request.headers.get("HX-Request") else "page",
-        *(str(part) for part in objects),
-    ]
-    return ":".join(parts)
+        *objects,
+    )
+
+
+def list_key(
+    request: HttpRequest, page: str, versions: str | None, *objects: object
+) -> str | None:
+    """The key a page that names no one patient is kept under (a supervisor's list,
+    the service dashboard), or ``None`` when it must be rendered afresh.
+
+    ``versions`` names everything the page's content rests on that writes move, read
+    *before* the page's own data: for a list of patients their record versions
+    (``patients.record_version.versions_of``) and the directory's, for figures the
+    generation the job that computes them moves. ``None``: nothing to key on."""
+    if versions is None:
+        return None
+    return _key(request, page, versions, *objects)
+
+
+def _key(request: HttpRequest, page: str, *parts: object) -> str | None:
+    """The parts every kept page is keyed by: the release, the page, the reader, the
+    clinic's day, the language and whole page or HTMX, around the page's own."""
+    if request.method != "GET" or not in_use():
+        return None
+    return ":".join(
+        [
+            "kept-page",
+            release(),
+            page,
+            str(request.user.pk),
+            timezone.localdate().isoformat(),
+            translation.get_language() or "",
+            "htmx" if request.headers.get("HX-Request") else "page",
+            *(str(part) for part in parts),
+        ]
+    )
 
 
 def kept(key: str | None, request: HttpRequest, render: RenderFragment) -> str:
     """The fragment under ``key`` if one is kept and still true, else ``render()``'s,
     kept. The reader's CSRF token is put in on the way out."""
+    html, _ = kept_with(key, request, lambda csrf_token: (render(csrf_token), None))
+    return html
+
+
+def kept_with(
+    key: str | None,
+    request: HttpRequest,
+    render: Callable[[str | None], tuple[str, T]],
+) -> tuple[str, T]:
+    """As ``kept``, for a page that keeps beside its fragment what the request still
+    needs when it is not rendered (the patients a list shows, which every request
+    audits): ``render`` returns both, and both are kept together."""
     if key is None:
         return render(None)
     now = timezone.now()
     found = cache.get(key)
     if found is not None:
-        html, expires = found
+        html, facts, expires = found
         if expires is None or now < expires:
-            return _with_token(html, request)
+            return _with_token(html, request), facts
     placeholder = _csrf_placeholder()
     with clock_bound() as moments:
-        html = render(placeholder)
+        html, facts = render(placeholder)
     expires = min(moments) if moments else None
     seconds = KEEP_SECONDS
     if expires is not None:
         seconds = int(min(seconds, max(0.0, (expires - now).total_seconds())))
     if seconds > 0:
-        cache.set(key, (html, expires), timeout=seconds)
-    return _with_token(html, request)
+        cache.set(key, (html, facts, expires), timeout=seconds)
+    return _with_token(html, request), facts
 
 
 def _with_token(html: str, request: HttpRequest) -> str:
