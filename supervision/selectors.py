@@ -5,19 +5,24 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, Prefetch, Q
+from django.db import router
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts import access
+from accounts.choices import Role
 from accounts.models import Staff
 from alerts.models import Alert
 from audit import services as audit
 from audit.choices import Action
 from ipt.choices import Attendance, Phase
 from ipt.models import Course, CourseSession
+from iptcare.lib.statements import StandIn, ValuesStatement
 from outcomes import calculations as calc
 from outcomes.definitions import alerting_instruments, rules_for
 from outcomes.selectors import expected_models
@@ -100,8 +105,23 @@ def caseload_review(
 def review_versions(supervisor: Staff) -> str:
     """What the review rests on that writes move: the supervisor's caseload (who is
     on it) and each of its patients' record versions, and the directory (clinicians'
-    names, teams, the expected trajectories). One query, before the review's own."""
-    return record_version.versions_of(access.caseload_patient_ids(supervisor))
+    names, teams, the expected trajectories). One query, before the review's own,
+    built once per process (``iptcare.lib.statements``)."""
+    statement = _versions_statement(router.db_for_read(Patient))
+    return record_version.versions_digest(statement.as_sent(staff_id=supervisor.pk))
+
+
+# A supervisor no row is: the review's versions statement is built with it.
+_STAND_IN_SUPERVISOR = StandIn(-(2**62) + 69, Staff._meta.pk)
+
+
+@cache
+def _versions_statement(alias: str) -> ValuesStatement:
+    def build(staff_id: int) -> QuerySet[Any]:
+        supervisor = Staff(pk=staff_id, role=Role.SUPERVISOR)
+        return record_version.listed_versions(access.caseload_patient_ids(supervisor))
+
+    return ValuesStatement(build, {"staff_id": _STAND_IN_SUPERVISOR}, alias)
 
 
 def shown_on(page: Page[ReviewLine]) -> Shown:

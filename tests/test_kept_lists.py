@@ -328,3 +328,22 @@ def test_without_a_shared_cache_the_dashboard_is_not_kept(
     _, first = _get(client, DASHBOARD)
     _, again = _get(client, DASHBOARD)
     assert again == first
+
+
+def test_the_reviews_versions_are_read_as_the_orm_reads_them(
+    clinic: Clinic, course: Course
+) -> None:
+    """Built once per process with a stand-in supervisor, sent with each one's id."""
+    from accounts import access
+    from patients.record_version import versions_of
+    from supervision.selectors import review_versions
+
+    for supervisor in (clinic.supervisor, clinic.supervisor_other_team):
+        expected = versions_of(access.caseload_patient_ids(supervisor))
+        with CaptureQueriesContext(connection) as queries:
+            assert review_versions(supervisor) == expected
+        assert len(queries) == 1
+    assert review_versions(clinic.supervisor) != review_versions(
+        clinic.supervisor_other_team
+    )
+    assert review_versions(clinic.supervisor).startswith("2.")  # two patients of A

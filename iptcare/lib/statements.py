@@ -33,10 +33,13 @@ class StandIn:
     field: Field[Any, Any]
 
 
-class Statement(Generic[M]):
+class _Compiled:
+    """The ORM's SQL for a queryset built with stand-in values, and where each
+    stand-in sits among its parameters."""
+
     def __init__(
         self,
-        build: Callable[..., QuerySet[M]],
+        build: Callable[..., QuerySet[Any]],
         stand_ins: Mapping[str, StandIn],
         alias: str,
     ) -> None:
@@ -62,6 +65,40 @@ class Statement(Generic[M]):
         if missing:
             raise ValueError(f"the stand-ins {sorted(missing)} are not in the query")
         self.fields = {name: s.field for name, s in stand_ins.items()}
+        # The database's converters by column (SQLite returns UUIDs, times and
+        # booleans as it stores them), applied as the ORM applies them.
+        selected = [column[0] for column in self.compiler.select]
+        self.converters = self.compiler.get_converters(selected)
+
+    def _params(self, values: Mapping[str, Any]) -> list[Any]:
+        connection = connections[self.alias]
+        params = list(self.params)
+        for position, name in self.slots:  # values not named are not in the query
+            params[position] = self.fields[name].get_db_prep_value(
+                values[name], connection, prepared=False
+            )
+        return params
+
+    def _converted(self, row: tuple[Any, ...]) -> list[Any]:
+        converted = list(row)
+        if self.converters:
+            connection = connections[self.alias]
+            for position, (functions, expression) in self.converters.items():
+                for function in functions:
+                    converted[position] = function(
+                        converted[position], expression, connection
+                    )
+        return converted
+
+
+class Statement(_Compiled, Generic[M]):
+    def __init__(
+        self,
+        build: Callable[..., QuerySet[M]],
+        stand_ins: Mapping[str, StandIn],
+        alias: str,
+    ) -> None:
+        super().__init__(build, stand_ins, alias)
         klass_info = self.compiler.klass_info
         if klass_info is None:
             raise ValueError("a statement reads model rows, not values")
@@ -74,31 +111,32 @@ class Statement(Generic[M]):
         ]
         self.related = get_related_populators(klass_info, self.compiler.select, alias)
         self.annotations = dict(self.compiler.annotation_col_map or {})
-        # The database's converters by column (SQLite returns UUIDs, times and
-        # booleans as it stores them), applied as the ORM applies them.
-        selected = [column[0] for column in self.compiler.select]
-        self.converters = self.compiler.get_converters(selected)
 
     def first(self, **values: Any) -> M | None:
         """The first row for these values, as the queryset's ``first()`` returns it."""
-        connection = connections[self.alias]
-        params = list(self.params)
-        for position, name in self.slots:  # values not named are not in the query
-            params[position] = self.fields[name].get_db_prep_value(
-                values[name], connection, prepared=False
-            )
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            row = cursor.fetchone()
-        if row is None:
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, self._params(values))
+            found = cursor.fetchone()
+        if found is None:
             return None
-        row = list(row)
-        for position, (functions, expression) in self.converters.items():
-            for function in functions:
-                row[position] = function(row[position], expression, connection)
-        found = self.model.from_db(self.alias, self.attnames, row[self.model_columns])
+        row = self._converted(found)
+        model = self.model.from_db(self.alias, self.attnames, row[self.model_columns])
         for populator in self.related:
-            populator.populate(row, found)
+            populator.populate(row, model)
         for name, position in self.annotations.items():
-            setattr(found, name, row[position])
-        return found
+            setattr(model, name, row[position])
+        return model
+
+
+class ValuesStatement(_Compiled):
+    """A ``values_list()`` query built once: each use sends its own values and gets
+    every row."""
+
+    def as_sent(self, **values: Any) -> list[tuple[Any, ...]]:
+        """The rows as the database sends them, unconverted: for integer columns,
+        which both engines send as ``int`` already (the ORM's ``int()`` on each value
+        of thousands of rows costs more than the query)."""
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, self._params(values))
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
