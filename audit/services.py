@@ -42,6 +42,9 @@ class Entry:
     patient: Patient | None = None
     object_id: str = ""
     detail: str = ""
+    # The patient by key alone, for a list that kept only the ids of the patients it
+    # shows (the caseload review, decisions/0069): no model instance to make per row.
+    patient_id: int | None = None
 
 
 def _payload(previous_hash: str, event: AuditEvent) -> bytes:
@@ -107,7 +110,7 @@ def record_many(
             occurred_at=now,
             actor=actor,
             actor_label=actor_label or (actor.get_username() if actor else "system"),
-            patient=entry.patient,
+            **_patient_of(entry),
             action=entry.action,
             category=entry.category,
             object_id=entry.object_id,
@@ -122,6 +125,12 @@ def record_many(
     with transaction.atomic():
         _chain(events, _lock_chain_head())
         return AuditEvent.objects.bulk_create(events)
+
+
+def _patient_of(entry: Entry) -> dict[str, Any]:
+    if entry.patient is None and entry.patient_id is not None:
+        return {"patient_id": entry.patient_id}
+    return {"patient": entry.patient}
 
 
 def _chain(events: list[AuditEvent], previous: str) -> None:

@@ -139,9 +139,9 @@ def review_listed(*, supervisor: Staff, shown: Shown) -> None:
             audit.Entry(
                 Action.LIST,
                 "supervision",
-                Patient(pk=patient_id),
-                public_id,
-                "caseload review",
+                object_id=public_id,
+                detail="caseload review",
+                patient_id=patient_id,
             )
             for patient_id, public_id in shown
         ],
