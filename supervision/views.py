@@ -71,13 +71,15 @@ def review(request: HttpRequest) -> HttpResponse:
 
 
 def _page_asked(page_number: object) -> str:
-    """The page asked for, as the paginator reads it: a number, or the first page
-    for anything else (a number past the end is the last page, kept under its own
-    key). Never the raw text in a key."""
+    """The page asked for, as the paginator reads it: a number, the first page for
+    anything else, the last for a number below 1 or far past any end (a number just
+    past the end is the last page too, kept under its own key). Never the raw text
+    in a key, nor a number of any length."""
     try:
-        return str(int(page_number))  # type: ignore[call-overload]
+        number = int(page_number)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return "1"
+    return str(number) if 1 <= number <= 100_000 else "last"
 
 
 def _may_read_notes(staff: Staff) -> None:
