@@ -31,6 +31,7 @@ from outcomes import service
 from outcomes.calculations import InstrumentRules, ScorePoint, Threshold
 from outcomes.charts import ChartData, ChartSize, ChartWording
 from outcomes.models import CourseOutcome
+from patients.record_version import directory_version
 from referrals.models import Referral
 from supervision.fidelity import ELEMENTS
 
@@ -304,7 +305,8 @@ class Dashboard:
         ]
 
 
-def _referrals(scope: ServiceScope, filters: Filters) -> dict[str, int]:
+def referral_counts(scope: ServiceScope, filters: Filters) -> dict[str, int]:
+    """Referrals received and assessed in the period, counted live (one query)."""
     rows = Referral.objects.filter(
         created_at__date__gte=filters.start, created_at__date__lte=filters.end
     )
@@ -333,22 +335,52 @@ def _referrals(scope: ServiceScope, filters: Filters) -> dict[str, int]:
     )
 
 
-def service_dashboard(*, scope: ServiceScope, filters: Filters) -> Dashboard:
+def service_dashboard(
+    *,
+    scope: ServiceScope,
+    filters: Filters,
+    referrals: dict[str, int] | None = None,
+) -> Dashboard:
     """Every figure of the dashboard for this scope and question.
 
     The course figures come from the rows the refresh job computes, so they change
     only when it has run: they are kept in the shared cache until it runs again
-    (``SERVICE_FIGURES``). Referrals are counted live: requests arrive all day."""
+    (``SERVICE_FIGURES``). Referrals are counted live: requests arrive all day
+    (``referrals``: counted already, by ``referral_counts``)."""
     board = SERVICE_FIGURES.cached(
         _figures_key(scope, filters),
         lambda: _course_figures(scope, filters),
         seconds=FIGURES_SECONDS,
     )
-    referrals = _referrals(scope, filters)
+    if referrals is None:
+        referrals = referral_counts(scope, filters)
     flow = replace(
         board.flow, referrals=referrals["received"], assessed=referrals["assessed"]
     )
     return replace(board, flow=flow)
+
+
+def page_versions(
+    scope: ServiceScope, filters: Filters, referrals: dict[str, int]
+) -> str | None:
+    """What the dashboard's page rests on, for keeping it rendered
+    (``iptcare.lib.kept_pages``): the generation the refresh job moves when it has
+    recomputed the course figures, the directory version (the filters' sites, teams,
+    clinicians and programs, and the names in the breakdowns) and the live referral
+    counts the page shows. ``None`` without a shared cache: no generation is kept
+    then, and the figures are computed afresh on each request."""
+    generation = SERVICE_FIGURES.current()
+    if generation is None:
+        return None
+    return ":".join(
+        (
+            str(generation),
+            str(directory_version()),
+            _figures_key(scope, filters).rsplit(":", 1)[-1],
+            str(referrals["received"]),
+            str(referrals["assessed"]),
+        )
+    )
 
 
 def figures_fragment(

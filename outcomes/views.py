@@ -140,19 +140,35 @@ def service(request: HttpRequest) -> HttpResponse:
         )
     _service_read(request, "dashboard", Action.VIEW)
     filters = form.filters()
-    board = dashboard.service_dashboard(scope=scope, filters=filters)
-    figures = dashboard.figures_fragment(
-        scope,
-        filters,
-        board,
-        lambda: render_to_string(
-            "outcomes/_service_figures.html",
-            {
-                "dashboard": board,
-                "chart": render_svg(board.trend_chart),
-                "fidelity_labels": FIDELITY_LABELS,
-            },
-        ),
+    referrals = dashboard.referral_counts(scope, filters)
+    # Kept rendered under the refresh job's generation, the directory and the live
+    # referral counts, per reader and question (decisions/0069): the filters' lists of
+    # the whole service's clinicians and the figures' tables are the page's cost.
+    kept_key = kept_pages.list_key(
+        request,
+        "service-dashboard",
+        request.GET.urlencode(),
+        proof=lambda: _none_or_one(dashboard.page_versions(scope, filters, referrals)),
+    )
+    board = when_shown(
+        lambda: dashboard.service_dashboard(
+            scope=scope, filters=filters, referrals=referrals
+        )
+    )
+    figures = when_shown(
+        lambda: dashboard.figures_fragment(
+            scope,
+            filters,
+            board,
+            lambda: render_to_string(
+                "outcomes/_service_figures.html",
+                {
+                    "dashboard": board,
+                    "chart": render_svg(board.trend_chart),
+                    "fidelity_labels": FIDELITY_LABELS,
+                },
+            ),
+        )
     )
     context = {
         "form": form,
@@ -160,6 +176,7 @@ def service(request: HttpRequest) -> HttpResponse:
         "scope": scope,
         "figures": figures,
         "query": request.GET.urlencode(),
+        "kept_key": kept_key,
     }
     return render(request, "outcomes/service_dashboard.html", context)
 
@@ -207,3 +224,9 @@ def service_pdf(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="service-outcomes.pdf"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _none_or_one(versions: str | None) -> tuple[str] | None:
+    """What the dashboard rests on, or ``None`` when nothing does (no shared cache, no
+    generation of its figures): then it is not kept."""
+    return None if versions is None else (versions,)

@@ -45,7 +45,7 @@ from disclosures.rules import part2_patients
 from ipt.choices import Phase
 from ipt.models import Course, CourseSession, Group, SessionNote
 from iptcare.lib import kept_pages
-from iptcare.lib.statements import StandIn, Statement
+from iptcare.lib.statements import StandIn, ValuesStatement
 from measures.instruments import REGISTRY
 from measures.models import Administration, RiskEvent
 from patients.models import RecordVersion
@@ -374,7 +374,7 @@ def _group_stand_in(n: int) -> StandIn:
 @lru_cache(maxsize=64)
 def _day_sheet_statement(
     alias: str, role: str, scope: str, groups: int
-) -> Statement[Any]:
+) -> ValuesStatement:
     """The narrow query's SQL, built once per database, role, scope and number of
     groups facilitated: building it through the ORM on every request cost more than
     the rest of a kept sheet."""
@@ -396,11 +396,11 @@ def _day_sheet_statement(
     if scope == Scope.TEAM:
         del stand_ins["now"]  # no attendee in the team's statement: no visibility
     stand_ins.update({f"group_{n}": _group_stand_in(n) for n in range(groups)})
-    return Statement(build, stand_ins, alias)
+    return ValuesStatement(build, stand_ins, alias)
 
 
 @cache
-def _facilitated_statement(alias: str) -> Statement[Any]:
+def _facilitated_statement(alias: str) -> ValuesStatement:
     def build(staff_id: int) -> QuerySet[Any]:
         return (
             Group.objects.filter(facilitators=staff_id)
@@ -408,7 +408,7 @@ def _facilitated_statement(alias: str) -> Statement[Any]:
             .values_list("pk", flat=True)
         )
 
-    return Statement(build, {"staff_id": _DAY_SHEET_STAND_INS["staff_id"]}, alias)
+    return ValuesStatement(build, {"staff_id": _DAY_SHEET_STAND_INS["staff_id"]}, alias)
 
 
 def day_sheet_versions(

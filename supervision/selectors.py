@@ -5,23 +5,29 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, Prefetch, Q
+from django.db import router
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts import access
+from accounts.choices import Role
 from accounts.models import Staff
 from alerts.models import Alert
 from audit import services as audit
 from audit.choices import Action
 from ipt.choices import Attendance, Phase
 from ipt.models import Course, CourseSession
+from iptcare.lib.statements import StandIn, ValuesStatement
 from outcomes import calculations as calc
 from outcomes.definitions import alerting_instruments, rules_for
 from outcomes.selectors import expected_models
 from outcomes.services import course_scores, in_chunks
+from patients import record_version
 from patients.models import Patient
 from supervision import review
 from supervision.models import (
@@ -81,11 +87,72 @@ def _tracks(courses: list[Course]) -> dict[int, list[review.TrackFact]]:
     return out
 
 
+# The patients a page of the review shows, as its audit rows name them: kept beside
+# the rendered page, so that a kept copy is audited as a fresh one is.
+Shown = tuple[tuple[int, str], ...]
+
+
 def caseload_review(
     *, supervisor: Staff, page_number: int | str | None = 1
 ) -> Page[ReviewLine]:
     """The supervisor's teams' patients who need a look, most urgent first, each
     with its reasons; the patients shown are audited as listed."""
+    page = review_page(supervisor=supervisor, page_number=page_number)
+    review_listed(supervisor=supervisor, shown=shown_on(page))
+    return page
+
+
+def review_versions(supervisor: Staff) -> str:
+    """What the review rests on that writes move: the supervisor's caseload (who is
+    on it) and each of its patients' record versions, and the directory (clinicians'
+    names, teams, the expected trajectories). One query, before the review's own,
+    built once per process (``iptcare.lib.statements``)."""
+    statement = _versions_statement(router.db_for_read(Patient))
+    return record_version.versions_digest(statement.as_sent(staff_id=supervisor.pk))
+
+
+# A supervisor no row is: the review's versions statement is built with it.
+_STAND_IN_SUPERVISOR = StandIn(-(2**62) + 69, Staff._meta.pk)
+
+
+@cache
+def _versions_statement(alias: str) -> ValuesStatement:
+    def build(staff_id: int) -> QuerySet[Any]:
+        supervisor = Staff(pk=staff_id, role=Role.SUPERVISOR)
+        return record_version.listed_versions(access.caseload_patient_ids(supervisor))
+
+    return ValuesStatement(build, {"staff_id": _STAND_IN_SUPERVISOR}, alias)
+
+
+def shown_on(page: Page[ReviewLine]) -> Shown:
+    return tuple(
+        (line.patient.pk, str(line.patient.public_id)) for line in page.object_list
+    )
+
+
+def review_listed(*, supervisor: Staff, shown: Shown) -> None:
+    """Each patient a page of the review shows, audited as listed: on every request,
+    the page kept or not."""
+    audit.record_many(
+        actor=supervisor,
+        entries=[
+            audit.Entry(
+                Action.LIST,
+                "supervision",
+                object_id=public_id,
+                detail="caseload review",
+                patient_id=patient_id,
+            )
+            for patient_id, public_id in shown
+        ],
+    )
+
+
+def review_page(
+    *, supervisor: Staff, page_number: int | str | None = 1
+) -> Page[ReviewLine]:
+    """The supervisor's teams' patients who need a look, most urgent first, each
+    with its reasons, one page of them (not audited: ``review_listed``)."""
     patient_ids = access.caseload_patient_ids(supervisor)
     courses = list(
         Course.objects.filter(patient_id__in=patient_ids)
@@ -147,19 +214,6 @@ def caseload_review(
     )
     page: Page[ReviewLine] = Paginator(lines, settings.IPTCARE_PAGE_SIZE).get_page(
         page_number
-    )
-    audit.record_many(
-        actor=supervisor,
-        entries=[
-            audit.Entry(
-                Action.LIST,
-                "supervision",
-                line.patient,
-                str(line.patient.public_id),
-                "caseload review",
-            )
-            for line in page.object_list
-        ],
     )
     return page
 

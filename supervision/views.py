@@ -22,6 +22,8 @@ from audit.choices import Action
 from ipt import selectors as ipt_selectors
 from ipt.choices import Attendance
 from ipt.models import CourseSession
+from iptcare.lib import kept_pages
+from iptcare.lib.kept_pages import when_shown
 from supervision import checklists as checklist_codes
 from supervision import selectors, services
 from supervision.forms import SessionRatingForm, SupervisionNoteForm
@@ -37,11 +39,40 @@ def _supervisor(request: HttpRequest) -> Staff:
 
 @require_http_methods(["GET"])
 def review(request: HttpRequest) -> HttpResponse:
+    """The review is kept rendered under its patients' record versions (and the
+    directory's, the day's, the reader's): judging every open course of the teams
+    is the page's cost, and between two writes to its patients the answer is the
+    same. The patients shown are audited on every request (decisions/0069)."""
     supervisor = _supervisor(request)
-    page = selectors.caseload_review(
-        supervisor=supervisor, page_number=request.GET.get("page", 1)
-    )
-    return render(request, "supervision/caseload_review.html", {"page": page})
+    page_number = request.GET.get("page", 1)
+    context = {
+        "kept_key": kept_pages.list_key(
+            request,
+            "caseload-review",
+            _page_asked(page_number),
+            proof=lambda: (selectors.review_versions(supervisor),),
+        ),
+        # Judged, and its patients audited as listed, only when rendered: a kept copy
+        # records the same audit rows again for its reader (kept_pages).
+        "page": when_shown(
+            lambda: selectors.caseload_review(
+                supervisor=supervisor, page_number=page_number
+            )
+        ),
+    }
+    return render(request, "supervision/caseload_review.html", context)
+
+
+def _page_asked(page_number: object) -> str:
+    """The page asked for, as the paginator reads it: a number, the first page for
+    anything else, the last for a number below 1 or far past any end (a number just
+    past the end is the last page too, kept under its own key). Never the raw text
+    in a key, nor a number of any length."""
+    try:
+        number = int(page_number)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return "1"
+    return str(number) if 1 <= number <= 100_000 else "last"
 
 
 def _may_read_notes(staff: Staff) -> None:

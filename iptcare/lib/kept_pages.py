@@ -254,29 +254,43 @@ def page_key(
 ) -> str | None:
     """The key a patient's page is kept under for this request, or ``None`` when it
     must be rendered afresh (not a GET, or no versions read with the patient)."""
-    if request.method != "GET" or not in_use():
-        return None
     patient = access.patient
     record_version = getattr(patient, "record_version", None)
     directory_version = getattr(patient, "directory_version", None)
     if record_version is None or directory_version is None:
         return None
-    staff = request.user
-    parts = [
-        "kept-page",
-        release(),
+    return _key(
+        request,
         page,
         str(patient.pk),
         str(record_version),
         str(directory_version),
-        str(staff.pk),
         access.basis.value,
-        timezone.localdate().isoformat(),
-        translation.get_language() or "",
-        "htmx" if request.headers.get("HX-Request") else "page",
-        *(str(part) for part in objects),
-    ]
-    return ":".join(parts)
+        *objects,
+    )
+
+
+def _key(request: HttpRequest, page: str, *parts: object) -> str | None:
+    """The parts every kept page is keyed by: the release, the page, the reader and
+    their role, the clinic's day and zone, the language and whole page or HTMX, around
+    the page's own."""
+    if request.method != "GET" or not in_use():
+        return None
+    staff = request.user
+    return ":".join(
+        [
+            "kept-page",
+            release(),
+            page,
+            str(staff.pk),
+            str(getattr(staff, "role", "")),
+            timezone.localdate().isoformat(),
+            timezone.get_current_timezone_name(),
+            translation.get_language() or "",
+            "htmx" if request.headers.get("HX-Request") else "page",
+            *(str(part) for part in parts),
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -356,36 +370,28 @@ def list_key(
     request: HttpRequest,
     page: str,
     *rests_on: object,
-    proof: Callable[[], Iterable[object]] | None = None,
+    proof: Callable[[], Iterable[object] | None] | None = None,
 ) -> str | None:
     """The key a page that names no one patient (a list: the caseload, the inbox, the
-    day sheet, the intake queue, the waiting list) is kept under for this request, or
-    ``None`` when it must be rendered afresh (not a GET, or keeping is off).
+    day sheet, the intake queue, the waiting list, the caseload review; the service
+    dashboard) is kept under for this request, or ``None`` when it must be rendered
+    afresh (not a GET, keeping off, or nothing proves it unchanged).
 
-    ``rests_on`` and ``proof()`` are everything the list's content rests on, read
+    ``rests_on`` and ``proof()`` are everything the page's content rests on, read
     before the page's own queries: the rows chosen, each with its patient's record
-    version (``ChosenRows``), the directory and intake versions, and what the request
-    asked for (the search, the sort, the page, the count). ``proof`` is a narrow query
-    run only when keeping: a list whose rows are read only when rendered. The reader is
-    in the key, as on a patient's page; the whole is hashed as JSON, so that no search
-    (which may be a patient's name) is in the key and none can pass for another part."""
+    version (``ChosenRows``), the directory and intake versions, the generation of
+    precomputed figures, and what the request asked for (the search, the sort, the
+    page, the count). ``proof`` is a narrow query run only when keeping, for a page
+    whose rows are read only when rendered; it returns ``None`` when there is nothing
+    to key on. The whole is hashed as JSON, so that no search (which may be a patient's
+    name) is in the key and none can pass for another part."""
     if request.method != "GET" or not in_use():
         return None
-    staff = request.user
-    parts = [
-        release(),
-        page,
-        str(staff.pk),
-        str(getattr(staff, "role", "")),
-        timezone.localdate().isoformat(),
-        timezone.get_current_timezone_name(),
-        translation.get_language() or "",
-        "htmx" if request.headers.get("HX-Request") else "page",
-        *rests_on,
-        *(proof() if proof is not None else ()),
-    ]
-    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
-    return f"kept-list:{page}:{digest}"
+    proved = proof() if proof is not None else ()
+    if proved is None:
+        return None
+    rested = json.dumps([*rests_on, *proved], default=str)
+    return _key(request, page, hashlib.sha256(rested.encode()).hexdigest())
 
 
 def kept(key: str | None, request: HttpRequest, render: RenderFragment) -> str:

@@ -30,6 +30,14 @@ class Generation:
     def __init__(self, key: str) -> None:
         self.key = key
 
+    def current(self) -> int | None:
+        """The generation now, for a key of one's own (one round trip); ``None``
+        without a shared cache, or before the first move."""
+        if not in_use():
+            return None
+        value = cache.get(self.key)
+        return None if value is None else int(value)
+
     def _move_now(self) -> None:
         try:
             cache.incr(self.key)

@@ -7,10 +7,6 @@ and compiling them through the ORM cost 0.25–2 ms of CPU per request (decision
 (converters, ``select_related`` populators, annotations), made once from a queryset
 built with stand-in values; each use swaps the stand-ins for the real values, adapted
 by the field they are compared with, as the ORM would have adapted them.
-
-A statement of a ``values_list`` query gives its rows as tuples (``rows``), or its SQL
-with a use's values (``bound``) for a caller that sends it inside another statement
-(a list's narrow query beside the versions it is kept under, decisions/0068).
 """
 
 from __future__ import annotations
@@ -37,10 +33,13 @@ class StandIn:
     field: Field[Any, Any]
 
 
-class Statement(Generic[M]):
+class _Compiled:
+    """The ORM's SQL for a queryset built with stand-in values, and where each
+    stand-in sits among its parameters."""
+
     def __init__(
         self,
-        build: Callable[..., QuerySet[M]],
+        build: Callable[..., QuerySet[Any]],
         stand_ins: Mapping[str, StandIn],
         alias: str,
     ) -> None:
@@ -70,11 +69,45 @@ class Statement(Generic[M]):
         # booleans as it stores them), applied as the ORM applies them.
         selected = [column[0] for column in self.compiler.select]
         self.converters = self.compiler.get_converters(selected)
+
+    def bound(self, **values: Any) -> tuple[str, list[Any]]:
+        """The SQL and its parameters for these values (for a caller that sends the
+        statement inside a larger one)."""
+        return self.sql, self._params(values)
+
+    def _params(self, values: Mapping[str, Any]) -> list[Any]:
+        connection = connections[self.alias]
+        params = list(self.params)
+        for position, name in self.slots:  # values not named are not in the query
+            params[position] = self.fields[name].get_db_prep_value(
+                values[name], connection, prepared=False
+            )
+        return params
+
+    def _converted(self, row: tuple[Any, ...]) -> list[Any]:
+        converted = list(row)
+        if self.converters:
+            connection = connections[self.alias]
+            for position, (functions, expression) in self.converters.items():
+                for function in functions:
+                    converted[position] = function(
+                        converted[position], expression, connection
+                    )
+        return converted
+
+
+class Statement(_Compiled, Generic[M]):
+    def __init__(
+        self,
+        build: Callable[..., QuerySet[M]],
+        stand_ins: Mapping[str, StandIn],
+        alias: str,
+    ) -> None:
+        super().__init__(build, stand_ins, alias)
         klass_info = self.compiler.klass_info
-        self.model: type[M] | None = None
-        if klass_info is None:  # a values query: rows as tuples
-            return
-        self.model = klass_info["model"]
+        if klass_info is None:
+            raise ValueError("a statement reads model rows, not values")
+        self.model: type[M] = klass_info["model"]
         first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1]
         self.model_columns = slice(first, last + 1)
         self.attnames = [
@@ -84,50 +117,38 @@ class Statement(Generic[M]):
         self.related = get_related_populators(klass_info, self.compiler.select, alias)
         self.annotations = dict(self.compiler.annotation_col_map or {})
 
-    def bound(self, **values: Any) -> tuple[str, list[Any]]:
-        """The SQL and its parameters for these values."""
-        connection = connections[self.alias]
-        params = list(self.params)
-        for position, name in self.slots:  # values not named are not in the query
-            params[position] = self.fields[name].get_db_prep_value(
-                values[name], connection, prepared=False
-            )
-        return self.sql, params
+    def first(self, **values: Any) -> M | None:
+        """The first row for these values, as the queryset's ``first()`` returns it."""
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, self._params(values))
+            found = cursor.fetchone()
+        if found is None:
+            return None
+        row = self._converted(found)
+        model = self.model.from_db(self.alias, self.attnames, row[self.model_columns])
+        for populator in self.related:
+            populator.populate(row, model)
+        for name, position in self.annotations.items():
+            setattr(model, name, row[position])
+        return model
 
-    def _converted(self, row: tuple[Any, ...]) -> list[Any]:
-        connection = connections[self.alias]
-        converted = list(row)
-        for position, (functions, expression) in self.converters.items():
-            for function in functions:
-                converted[position] = function(
-                    converted[position], expression, connection
-                )
-        return converted
+
+class ValuesStatement(_Compiled):
+    """A ``values_list()`` query built once: each use sends its own values and gets
+    every row."""
 
     def rows(self, **values: Any) -> list[tuple[Any, ...]]:
         """Every row for these values, as the ``values_list`` query gives them."""
-        sql, params = self.bound(**values)
-        with connections[self.alias].cursor() as cursor:
-            cursor.execute(sql, params)
-            found = cursor.fetchall()
+        found = self.as_sent(**values)
         if not self.converters:
             return [tuple(row) for row in found]
         return [tuple(self._converted(row)) for row in found]
 
-    def first(self, **values: Any) -> M | None:
-        """The first row for these values, as the queryset's ``first()`` returns it."""
-        if self.model is None:
-            raise TypeError("a statement of values has rows, not model instances")
-        sql, params = self.bound(**values)
+    def as_sent(self, **values: Any) -> list[tuple[Any, ...]]:
+        """The rows as the database sends them, unconverted: for integer columns,
+        which both engines send as ``int`` already (the ORM's ``int()`` on each value
+        of thousands of rows costs more than the query)."""
         with connections[self.alias].cursor() as cursor:
-            cursor.execute(sql, params)
-            fetched = cursor.fetchone()
-        if fetched is None:
-            return None
-        row = self._converted(fetched)
-        found = self.model.from_db(self.alias, self.attnames, row[self.model_columns])
-        for populator in self.related:
-            populator.populate(row, found)
-        for name, position in self.annotations.items():
-            setattr(found, name, row[position])
-        return found
+            cursor.execute(self.sql, self._params(values))
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
