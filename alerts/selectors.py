@@ -33,7 +33,6 @@ from accounts.choices import CLINICAL_ROLES
 from alerts.choices import AlertKind, SourceType
 from alerts.models import Alert, AlertQuerySet
 from audit import services as audit
-from audit.choices import Action
 from iptcare.lib.kept_pages import ChosenRows, ListPage, when_shown
 from measures.models import RiskEvent
 from patients.record_version import with_versions
@@ -123,18 +122,11 @@ def inbox_page(
         paginator.count = count
     chosen_page = paginator.get_page(page_number)
     shown = list(chosen_page.object_list)
-    audit.record_many(
+    audit.record_listed(
         actor=staff,
-        entries=[
-            audit.Entry(
-                Action.LIST,
-                "alert",
-                object_id=str(public_id),
-                detail="inbox",
-                patient_id=patient_id,
-            )
-            for _, public_id, patient_id, _, _ in shown
-        ],
+        category="alert",
+        detail="inbox",
+        shown=[(patient_id, public_id) for _, public_id, patient_id, _, _ in shown],
     )
     ids = [pk for pk, _, _, _, _ in shown]
     return ListPage(

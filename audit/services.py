@@ -305,6 +305,31 @@ def record(
     return record_many(actor=actor, entries=[entry], actor_label=actor_label)[0]
 
 
+def record_listed(
+    *,
+    actor: Staff,
+    category: str,
+    detail: str,
+    shown: Iterable[tuple[int, object]],
+) -> None:
+    """A list's page read by ``actor``: a ``LIST`` row for each of its rows, naming
+    the row's patient by key and the row by its public id (``shown``: pairs of the
+    two). A list reads no patient row, so none is made here either (decisions/0067)."""
+    record_many(
+        actor=actor,
+        entries=[
+            Entry(
+                Action.LIST,
+                category,
+                object_id=str(public_id),
+                detail=detail,
+                patient_id=patient_id,
+            )
+            for patient_id, public_id in shown
+        ],
+    )
+
+
 @dataclass(frozen=True)
 class ChainCheck:
     events_checked: int

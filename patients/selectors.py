@@ -12,7 +12,6 @@ from accounts import access
 from accounts.choices import CareTeamRole
 from alerts import selectors as alert_selectors
 from audit import services as audit
-from audit.choices import Action
 from audit.models import AuditEvent
 from ipt.choices import Phase
 from ipt.models import Course
@@ -156,18 +155,11 @@ def caseload_page(
         page_number,
         per_page,
     )
-    audit.record_many(
+    audit.record_listed(
         actor=staff,
-        entries=[
-            audit.Entry(
-                Action.LIST,
-                "patient",
-                object_id=str(public_id),
-                detail="caseload",
-                patient_id=pk,
-            )
-            for pk, public_id, _, _ in shown
-        ],
+        category="patient",
+        detail="caseload",
+        shown=[(pk, public_id) for pk, public_id, _, _ in shown],
     )
     ids = [pk for pk, _, _, _ in shown]
     return ListPage(

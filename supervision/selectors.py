@@ -133,18 +133,8 @@ def shown_on(page: Page[ReviewLine]) -> Shown:
 def review_listed(*, supervisor: Staff, shown: Shown) -> None:
     """Each patient a page of the review shows, audited as listed: on every request,
     the page kept or not."""
-    audit.record_many(
-        actor=supervisor,
-        entries=[
-            audit.Entry(
-                Action.LIST,
-                "supervision",
-                object_id=public_id,
-                detail="caseload review",
-                patient_id=patient_id,
-            )
-            for patient_id, public_id in shown
-        ],
+    audit.record_listed(
+        actor=supervisor, category="supervision", detail="caseload review", shown=shown
     )
 
 

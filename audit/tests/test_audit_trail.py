@@ -192,3 +192,25 @@ def test_past_events_are_never_written_in_production(
     with pytest.raises(RuntimeError):
         audit.record_history([(timezone.now(), clinic.supervisor, entry)])
     assert not AuditEvent.objects.filter(patient=clinic.patient).exists()
+
+
+def test_a_list_read_is_a_row_per_patient_shown_by_key(clinic: Clinic) -> None:
+    shown = [
+        (clinic.patient.pk, clinic.patient.public_id),
+        (clinic.patient_other_site.pk, clinic.patient_other_site.public_id),
+    ]
+    audit.record_listed(
+        actor=clinic.supervisor, category="patient", detail="caseload", shown=shown
+    )
+    rows = list(AuditEvent.objects.filter(action=Action.LIST).order_by("id"))
+    assert [(row.patient_id, row.object_id) for row in rows] == [
+        (pk, str(public_id)) for pk, public_id in shown
+    ]
+    assert {(row.actor_id, row.category, row.detail) for row in rows} == {
+        (clinic.supervisor.pk, "patient", "caseload")
+    }
+    assert audit.verify_chain().intact
+    audit.record_listed(
+        actor=clinic.supervisor, category="patient", detail="caseload", shown=[]
+    )
+    assert AuditEvent.objects.filter(action=Action.LIST).count() == 2
