@@ -471,8 +471,15 @@ def test_a_writer_that_waited_for_another_never_sets_a_lower_version() -> None:
         else:
             pytest.fail("A never waited for B's lock")
         b.execute(insert, row)
+        # What B commits, read in B's own transaction: once B commits, A may commit
+        # before any other connection reads, and would be read as B's.
+        committed = b.execute(
+            "SELECT version FROM patients_recordversion WHERE patient_id = %s",
+            [patient.pk],
+        ).fetchone()
+        assert committed is not None
+        committed_by_b = committed[0]
         b.commit()
-        committed_by_b = record_versions([patient.pk])[patient.pk]
         waited.join(timeout=30)
         assert not waited.is_alive()
     assert not failures, failures
