@@ -24,32 +24,33 @@ def staff_of(request: HttpRequest) -> Staff:
 
 
 def course_for(
-    request: HttpRequest, public_id: uuid.UUID, course_id: uuid.UUID, detail: str = ""
+    request: HttpRequest,
+    public_id: uuid.UUID,
+    course_id: uuid.UUID,
+    detail: str = "",
+    *,
+    kept: bool = False,
 ) -> selectors.CourseAccess:
     """The course through the patient: 404 without clinical access or for a course of
-    another patient. A GET is audited as a view, anything else as a change."""
+    another patient. A GET is audited as a view, anything else as a change.
+
+    ``kept``: for a kept page, whose GET reads the course only if the page is
+    rendered (``course_get_for_user``'s ``when_shown``)."""
     return selectors.course_get_for_user(
         staff=staff_of(request),
         patient_id=public_id,
         course_id=course_id,
         action=Action.VIEW if request.method == "GET" else Action.UPDATE,
         detail=detail,
+        when_shown=kept and request.method == "GET",
     )
 
 
 def course_kept_for(
     request: HttpRequest, public_id: uuid.UUID, course_id: uuid.UUID, detail: str = ""
 ) -> selectors.CourseAccess:
-    """``course_for`` for a GET of a kept page: checked and audited now, the course
-    read only if the page is rendered (``course_get_for_user``'s ``when_shown``)."""
-    return selectors.course_get_for_user(
-        staff=staff_of(request),
-        patient_id=public_id,
-        course_id=course_id,
-        action=Action.VIEW if request.method == "GET" else Action.UPDATE,
-        detail=detail,
-        when_shown=request.method == "GET",
-    )
+    """``course_for`` for a kept page."""
+    return course_for(request, public_id, course_id, detail, kept=True)
 
 
 def is_partial(request: HttpRequest) -> bool:
