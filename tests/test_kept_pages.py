@@ -359,7 +359,8 @@ def test_a_course_or_session_of_another_patient_is_not_found_kept_or_not(
         assert client.get(url, **headers).status_code == 200  # type: ignore[arg-type]
     patient = course.patient.public_id
     their_session = theirs.sessions.order_by("number").last()
-    assert their_session is not None
+    our_session = course.sessions.order_by("number").last()
+    assert their_session is not None and our_session is not None
     wrong = {
         "course page": reverse("ipt:course-detail", args=[patient, theirs.public_id]),
         "inventory": reverse("ipt:inventory", args=[patient, theirs.public_id]),
@@ -372,6 +373,12 @@ def test_a_course_or_session_of_another_patient_is_not_found_kept_or_not(
         ),
         "session note, their session": reverse(
             "ipt:note", args=[patient, course.public_id, their_session.public_id]
+        ),
+        "session note, their course, our session": reverse(
+            "ipt:note", args=[patient, theirs.public_id, our_session.public_id]
+        ),
+        "session note, no such course, our session": reverse(
+            "ipt:note", args=[patient, uuid.uuid4(), our_session.public_id]
         ),
         "session note, no such session": reverse(
             "ipt:note", args=[patient, course.public_id, uuid.uuid4()]

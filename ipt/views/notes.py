@@ -80,7 +80,11 @@ def note(
         # copy is keyed by the session's public id at the patient's record version.
         found = course_kept_for(request, public_id, course_id, "session note")
         session = when_shown(lambda: selectors.session_of(found.course, session_id))
-        kept_key = kept_pages.page_key(request, found.access, "note", session_id)
+        # The course too: a kept copy proves the session is this course's, not only
+        # the patient's (a session asked for under another course is a 404).
+        kept_key = kept_pages.page_key(
+            request, found.access, "note", course_id, session_id
+        )
         context = context_when_shown(
             lambda: _context(
                 session,
