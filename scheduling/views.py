@@ -89,6 +89,10 @@ def today(request: HttpRequest) -> HttpResponse:
         "kept_key": kept_pages.list_key(
             request,
             "day-sheet",
+            # The day and scope shown, as worked out (the reader's site's day when
+            # none is asked): an empty day looks like the next one to the proof.
+            day.isoformat(),
+            scope,
             request.META.get("QUERY_STRING", ""),
             proof=lambda: selectors.day_sheet_versions(
                 staff=staff, day=day, scope=scope

@@ -534,3 +534,29 @@ def test_the_sheets_narrow_statement_reads_what_the_orm_reads(
     )
     assert read
     assert sorted(read, key=repr) == sorted(expected, key=repr)
+
+
+def test_an_empty_day_sheet_turns_at_the_readers_site_midnight(
+    client: Client, clinic: Clinic
+) -> None:
+    """With no ``?day=`` the sheet is today on the reader's site's clocks. Two empty
+    days read alike to the narrow query, so the day itself is in the key: the sheet
+    turns at the site's midnight, before the server's own day does."""
+    zone = "Pacific/Kiritimati"  # UTC+14
+    type(clinic.site_a).objects.filter(pk=clinic.site_a.pk).update(time_zone=zone)
+    local = timezone.localtime(timezone.now(), recurrence.zone(zone))
+    midnight = datetime.combine(
+        local.date() + timedelta(days=1), time.min, tzinfo=recurrence.zone(zone)
+    )
+    url = reverse("scheduling:today")
+    with time_machine.travel(midnight - timedelta(minutes=1), tick=False):
+        client.force_login(clinic.therapist_on_team)
+        _get(client, url)
+        evening, _ = _get(client, url)
+    with time_machine.travel(midnight + timedelta(minutes=1), tick=False):
+        if timezone.localdate() != timezone.localdate(midnight - timedelta(minutes=1)):
+            pytest.skip("the server's day turned as well")
+        morning, _ = _get(client, url)
+    assert f"{local.date():%-d %B %Y}" in evening
+    assert f"{midnight.date():%-d %B %Y}" in morning
+    assert f"{local.date():%-d %B %Y}" not in morning.split("<h1")[1].split("</h1>")[0]
