@@ -416,3 +416,28 @@ def test_a_context_kept_for_later_is_worked_out_only_when_used() -> None:
     assert worked_out == []  # a kept copy sends none of the page's queries
     assert str(context["course"]) == "IPT-12" and str(context["note"]) == "draft"
     assert worked_out == ["once"]
+
+
+def test_the_release_changes_with_the_catalogues_and_the_libraries(
+    tmp_path: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A deployment of other translations, or of another version of a library whose
+    templates a page renders, never reads a page the previous one kept."""
+    catalogue = tmp_path / "cy" / "LC_MESSAGES" / "django.mo"
+    catalogue.parent.mkdir(parents=True)
+    catalogue.write_bytes(b"one")
+    settings.LOCALE_PATHS = [tmp_path]
+    first = kept_pages._release()
+    catalogue.write_bytes(b"other catalogue")
+    assert kept_pages._release() != first
+    second = kept_pages._release()
+
+    class Upgraded:
+        metadata = {"Name": "Django"}
+        version = "99.0"
+
+    installed = list(kept_pages.metadata.distributions())
+    monkeypatch.setattr(
+        kept_pages.metadata, "distributions", lambda: [*installed, Upgraded()]
+    )
+    assert kept_pages._release() != second

@@ -44,6 +44,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache, partial
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -194,6 +195,7 @@ def _release() -> str:
             if Path(app.path).resolve().is_relative_to(root)
         }
         | {Path(__file__).resolve().parent.parent}
+        | {Path(path).resolve() for path in settings.LOCALE_PATHS}  # catalogues
     )
     for directory, subdirectories, files in (
         step for top in ours for step in os.walk(top)
@@ -209,6 +211,12 @@ def _release() -> str:
                 digest.update(
                     f"{directory}/{name}:{stat.st_mtime_ns}:{stat.st_size}".encode()
                 )
+    # The libraries' templates and widgets too: a deployment that upgrades only a
+    # dependency is another release.
+    for distribution in sorted(
+        f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions()
+    ):
+        digest.update(distribution.encode())
     for name in sorted(dir(settings)):
         if name.startswith("IPTCARE_"):
             digest.update(f"{name}={getattr(settings, name)!r}".encode())
