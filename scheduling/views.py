@@ -89,10 +89,12 @@ def today(request: HttpRequest) -> HttpResponse:
         "kept_key": kept_pages.list_key(
             request,
             "day-sheet",
-            # The day and scope shown, as worked out (the reader's site's day when
-            # none is asked): an empty day looks like the next one to the proof.
+            # The day, scope and clocks shown, as worked out (the reader's site's day
+            # when none is asked): an empty day looks like the next one to the proof,
+            # and the site was read before the proof's directory version.
             day.isoformat(),
             scope,
+            selectors.staff_time_zone(staff),
             request.META.get("QUERY_STRING", ""),
             proof=lambda: selectors.day_sheet_versions(
                 staff=staff, day=day, scope=scope
