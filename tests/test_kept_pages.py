@@ -74,6 +74,10 @@ def _pages(course: Course) -> dict[str, tuple[str, dict[str, str]]]:
             reverse("portal:staff-session-prep", args=[patient, course.public_id]),
             {"HTTP_HX_REQUEST": "true"},
         ),
+        "session preparation, whole page": (
+            reverse("portal:staff-session-prep", args=[patient, course.public_id]),
+            {},
+        ),
     }
 
 
@@ -86,6 +90,7 @@ PAGES = [
     "timeline",
     "session note",
     "session preparation",
+    "session preparation, whole page",
 ]
 
 
