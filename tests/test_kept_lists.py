@@ -23,7 +23,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.choices import CareTeamRole
-from accounts.models import Staff
+from accounts.models import BreakGlassAccess, Staff
 from alerts.models import Alert
 from alerts.tests.factories import AlertFactory
 from audit.choices import Action
@@ -340,3 +340,26 @@ def test_a_list_chooses_its_page_as_djangos_paginator_does(
         expected.number,
         list(expected.object_list),
     )
+
+
+@pytest.mark.usefixtures("caseload")
+def test_broken_glass_ends_on_time_on_a_kept_inbox(
+    client: Client, clinic: Clinic
+) -> None:
+    """An off-team clinician sees a patient's alert only through broken glass: when
+    the glass expires, with no write, the alert leaves their kept inbox."""
+    expires = timezone.now() + timedelta(minutes=3)
+    BreakGlassAccess.objects.create(
+        staff=clinic.therapist_off_team,
+        patient=clinic.patient,
+        reason="Crisis call out of hours",
+        expires_at=expires,
+    )
+    client.force_login(clinic.therapist_off_team)
+    url, headers = LISTS["inbox"]
+    _get(client, url, headers)
+    during, _ = _get(client, url, headers)  # kept
+    assert f"Open alarm of {clinic.patient.family_name}" in during
+    with time_machine.travel(expires + timedelta(minutes=1), tick=False):
+        after, _ = _get(client, url, headers)
+    assert clinic.patient.family_name not in after
