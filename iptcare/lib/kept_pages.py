@@ -24,7 +24,7 @@ Only a GET is kept, and only for a key the view built: forms bound to a POST, an
 request in which the view did not ask for it, render as before.
 
 A list (the caseload, the alerts inbox, the day sheet, the intake queue, the waiting
-list: ``list_key``) names no one patient: its key holds what proves it unchanged, read
+list, the caseload review; and the service dashboard: ``list_key``) names no one patient: its key holds what proves it unchanged, read
 by one narrow query before the page's own (the rows it lists, chosen afresh at every
 request, and their patients' versions; the directory and intake versions; decisions
 0067 and 0068), digested. What such a page records in the audit trail while it is rendered
@@ -41,7 +41,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache, partial
 from importlib import metadata
@@ -75,22 +75,12 @@ _valid_until: contextvars.ContextVar[list[datetime] | None] = contextvars.Contex
 )
 
 
-@dataclass(frozen=True)
-class AuditedRead:
-    """A read a kept page recorded while rendered, by keys alone: recorded again each
-    time the copy is sent."""
-
-    action: str
-    category: str
-    patient_id: int | None
-    object_id: str
-    detail: str
-
-
 @dataclass
 class _Reads:
     reader_pk: Any
-    reads: list[AuditedRead] = field(default_factory=list)
+    # The entries as recorded, each naming its patient by key alone (no model row in
+    # the cache).
+    reads: list[Entry] = field(default_factory=list)
     by_someone_else: bool = False
 
 
@@ -130,14 +120,7 @@ def audited_while_kept(
         reads.by_someone_else = True  # recorded once, for them: not kept
         return
     reads.reads.extend(
-        AuditedRead(
-            str(entry.action),
-            entry.category,
-            entry.patient_key,
-            entry.object_id,
-            entry.detail,
-        )
-        for entry in entries
+        replace(entry, patient=None, patient_id=entry.patient_key) for entry in entries
     )
 
 
@@ -151,27 +134,14 @@ def reads_recorded(reader_pk: Any) -> Iterator[_Reads]:
         _reads.reset(token)
 
 
-def _record_again(reads: tuple[AuditedRead, ...], request: HttpRequest) -> None:
+def _record_again(reads: tuple[Entry, ...], request: HttpRequest) -> None:
     """The reads a kept copy recorded when it was rendered, recorded for this reader
     now: sending the copy shows them the same patients."""
     if not reads:
         return
     from audit import services as audit
-    from audit.choices import Action
 
-    audit.record_many(
-        actor=request.user,  # type: ignore[arg-type]
-        entries=[
-            audit.Entry(
-                Action(read.action),
-                read.category,
-                object_id=read.object_id,
-                detail=read.detail,
-                patient_id=read.patient_id,
-            )
-            for read in reads
-        ],
-    )
+    audit.record_many(actor=request.user, entries=reads)  # type: ignore[arg-type]
 
 
 class RenderFragment(Protocol):
