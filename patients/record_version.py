@@ -20,7 +20,7 @@ from array import array
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Model,
@@ -146,25 +146,10 @@ def with_versions(patients: QuerySet[_M], patient_field: str = "pk") -> QuerySet
     return annotated
 
 
-def versions_of(patient_ids: QuerySet[Any]) -> str:
-    """One value that changes whenever a patient joins or leaves ``patient_ids`` (a
-    subquery of patient ids: a caseload), any of their records moves, or the
-    directory does, read in one statement: for a page that lists those patients.
-
-    A page sent often builds ``listed_versions`` once (``iptcare.lib.statements``)
-    and hands its rows to ``versions_digest``."""
-    rows = listed_versions(patient_ids)
-    # Integers only, read from the cursor as they come: for a large team's thousands
-    # of patients the ORM's per-value converters cost more than the query.
-    sql, params = rows.query.sql_with_params()
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return versions_digest(cursor.fetchall())
-
-
 def listed_versions(patient_ids: QuerySet[Any]) -> QuerySet[Any]:
     """Each listed patient's id and record version, and the directory version, by
-    patient id: the rows ``versions_digest`` reads."""
+    patient id: the rows ``versions_digest`` reads (a page sent often builds it once,
+    ``iptcare.lib.statements``)."""
     return with_versions(  # type: ignore[misc]
         Patient.objects.filter(pk__in=patient_ids).order_by("pk")
     ).values_list("pk", "record_version", "directory_version")

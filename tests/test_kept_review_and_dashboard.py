@@ -336,11 +336,12 @@ def test_the_reviews_versions_are_read_as_the_orm_reads_them(
 ) -> None:
     """Built once per process with a stand-in supervisor, sent with each one's id."""
     from accounts import access
-    from patients.record_version import versions_of
+    from patients.record_version import listed_versions, versions_digest
     from supervision.selectors import review_versions
 
     for supervisor in (clinic.supervisor, clinic.supervisor_other_team):
-        expected = versions_of(access.caseload_patient_ids(supervisor))
+        listed = listed_versions(access.caseload_patient_ids(supervisor))
+        expected = versions_digest(list(listed))
         with CaptureQueriesContext(connection) as queries:
             assert review_versions(supervisor) == expected
         assert len(queries) == 1
