@@ -123,20 +123,26 @@ def record_versions_sum(patient_ids: Iterable[int]) -> int:
     return int(total or 0)
 
 
+def record_version_of(patient_field: str) -> Coalesce:
+    """The record version of the patient a row names by ``patient_field``, as a
+    column of the row's own statement (0 before the patient's first write)."""
+    return Coalesce(
+        Subquery(
+            RecordVersion.objects.filter(patient_id=OuterRef(patient_field)).values(
+                "version"
+            )[:1]
+        ),
+        Value(0),
+        output_field=BigIntegerField(),
+    )
+
+
 def with_versions(patients: QuerySet[_M], patient_field: str = "pk") -> QuerySet[_M]:
     """``patients`` (or rows with a key to a patient, ``patient_field``) annotated
     with ``record_version`` and ``directory_version``, read in the same statement:
     no round trip of their own."""
     annotated: QuerySet[_M] = patients.annotate(
-        record_version=Coalesce(
-            Subquery(
-                RecordVersion.objects.filter(patient_id=OuterRef(patient_field)).values(
-                    "version"
-                )[:1]
-            ),
-            Value(0),
-            output_field=BigIntegerField(),
-        ),
+        record_version=record_version_of(patient_field),
         directory_version=Coalesce(
             Subquery(DirectoryVersion.objects.filter(pk=1).values("version")[:1]),
             Value(0),

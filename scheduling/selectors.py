@@ -48,8 +48,7 @@ from iptcare.lib import kept_pages
 from iptcare.lib.statements import StandIn, ValuesStatement
 from measures.instruments import REGISTRY
 from measures.models import Administration, RiskEvent
-from patients.models import RecordVersion
-from patients.record_version import directory_version_and_rows
+from patients.record_version import directory_version_and_rows, record_version_of
 from scheduling import ical, recurrence
 from scheduling.choices import AppointmentStatus
 from scheduling.models import (
@@ -315,11 +314,7 @@ def _day_sheet_listed(
             Q(attendees__patient_id__in=access.visible_patient_ids(staff, now)),
             output_field=BooleanField(),
         ),
-        Subquery(
-            RecordVersion.objects.filter(
-                patient_id=OuterRef("attendees__patient_id")
-            ).values("version")[:1]
-        ),
+        record_version_of("attendees__patient_id"),
     )
 
 
@@ -339,11 +334,7 @@ def _attendees_listed(
                 Q(patient_id__in=access.visible_patient_ids(staff, now)),
                 output_field=BooleanField(),
             ),
-            Subquery(
-                RecordVersion.objects.filter(patient_id=OuterRef("patient_id")).values(
-                    "version"
-                )[:1]
-            ),
+            record_version_of("patient_id"),
         )
     )
 
