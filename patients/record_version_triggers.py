@@ -328,22 +328,21 @@ LANGUAGE sql AS $f$
     SET version = nextval('patients_record_version_seq')
 $f$
 """,
-    f"""
-CREATE OR REPLACE FUNCTION {TRIGGER_PREFIX}move_directory() RETURNS void
+    *(
+        f"""
+CREATE OR REPLACE FUNCTION {TRIGGER_PREFIX}move_{name}() RETURNS void
 LANGUAGE sql AS $f$
-  INSERT INTO {DirectoryVersion._meta.db_table} (id, version)
+  INSERT INTO {counter._meta.db_table} (id, version)
   VALUES (1, nextval('patients_record_version_seq'))
   ON CONFLICT (id) DO UPDATE SET version = nextval('patients_record_version_seq')
 $f$
-""",
-    f"""
-CREATE OR REPLACE FUNCTION {TRIGGER_PREFIX}move_intake() RETURNS void
-LANGUAGE sql AS $f$
-  INSERT INTO {IntakeVersion._meta.db_table} (id, version)
-  VALUES (1, nextval('patients_record_version_seq'))
-  ON CONFLICT (id) DO UPDATE SET version = nextval('patients_record_version_seq')
-$f$
-""",
+"""
+        # The clinic-wide versions: one row each, moved from the same counter.
+        for name, counter in (
+            ("directory", DirectoryVersion),
+            ("intake", IntakeVersion),
+        )
+    ),
 ]
 
 
