@@ -38,16 +38,15 @@ _CHAIN_LOCK_KEY = 0x1A7D17
 class Entry:
     """One event to record; ``record_many`` writes a batch in one insert.
     ``patient_id`` names the patient by key alone, when no ``patient`` is at hand (a
-    kept page's reads, recorded again each time it is sent: iptcare.lib.kept_pages)."""
+    list that read no patient row, decisions/0067; a kept page's reads, recorded again
+    each time it is sent: iptcare.lib.kept_pages)."""
 
     action: Action
     category: str
     patient: Patient | None = None
     object_id: str = ""
     detail: str = ""
-    # The patient's key alone, for a list that read no patient row (a kept list,
-    # decisions/0067): a model instance per row costs more than the row's audit.
-    patient_id: int | None = None
+    patient_id: int | None = None  # a model row per entry costs more than the row
 
     def patient_fields(self) -> dict[str, Any]:
         """The event's patient: the instance when there is one (its callers read
