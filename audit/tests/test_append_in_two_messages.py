@@ -183,6 +183,6 @@ def test_a_list_audits_its_patients_by_key(clinic: Clinic) -> None:
             audit.Entry(Action.LIST, "patient", patient=clinic.patient),
         ],
     )
-    assert AuditEvent.objects.get(pk=by_key.pk).patient_id == clinic.patient.pk
-    assert AuditEvent.objects.get(pk=by_instance.pk).patient_id == clinic.patient.pk
+    assert AuditEvent.objects.get(pk=by_key).patient_id == clinic.patient.pk
+    assert AuditEvent.objects.get(pk=by_instance).patient_id == clinic.patient.pk
     assert audit.verify_chain().intact
