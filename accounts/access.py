@@ -25,7 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import router, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -33,6 +33,7 @@ from accounts.choices import AccessChangeStatus, Role
 from accounts.models import AccessChange, BreakGlassAccess, Staff
 from audit import services as audit
 from audit.choices import Action
+from iptcare.lib.lookups import AmongIds
 from iptcare.lib.statements import StandIn, Statement
 from patients.models import CareTeamMember, Patient
 from patients.record_version import with_versions
@@ -169,7 +170,9 @@ def caseload_for(staff: Staff) -> QuerySet[Patient]:
             Q(team__in=_staff_team_ids(staff)) | Q(pk__in=_care_team_ids(staff))
         )
     if staff.role == Role.CLINICIAN:
-        return Patient.objects.filter(pk__in=caseload_patient_ids(staff))
+        # An array of the care team's ids, looked up by the key: PostgreSQL otherwise
+        # reads every patient of the service to join them (decisions/0072).
+        return Patient.objects.filter(AmongIds(F("pk"), caseload_patient_ids(staff)))
     return Patient.objects.none()
 
 
