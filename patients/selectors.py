@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from functools import lru_cache
+from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db import connections
+from django.db import connections, router
 from django.db.models import F, Func, Prefetch, Q, QuerySet, TextField, Value
 
 from accounts import access
-from accounts.choices import CareTeamRole
+from accounts.choices import CareTeamRole, Role
+from accounts.models import Staff
 from alerts import selectors as alert_selectors
 from audit import services as audit
 from audit.models import AuditEvent
@@ -17,12 +19,10 @@ from ipt.choices import Phase
 from ipt.models import Course
 from iptcare.lib import kept_pages
 from iptcare.lib.kept_pages import ChosenRows, ListPage, when_shown
+from iptcare.lib.statements import StandIn, ValuesStatement
 from patients.models import CareTeamMember, Patient
 from patients.record_version import with_versions
 from scheduling import selectors as scheduling_selectors
-
-if TYPE_CHECKING:
-    from accounts.models import Staff
 
 
 class SearchText(Func):
@@ -139,21 +139,25 @@ def caseload_page(
     are kept under, decisions/0067), and audited; their rows are read only if the list
     is rendered (``object_list``), by id, with only the columns the list shows
     (decisions/0064). Without a search the caseload is counted from its ids alone,
-    without the patients table (a clinician's from the care-team index)."""
-    caseload = access.caseload_for(staff)
-    matching = _search(caseload, query)
-    ordered = matching.order_by(*_name_order(query, indexed=_indexed(caseload)))
-    if staff.is_clinical and sort == SORT_FLAGS:
-        # Most urgent first: the urgency alone, the flags are read with the rows.
-        ordered = ordered.annotate(
-            alert_urgency=alert_selectors.open_alert_urgency()
-        ).order_by("-alert_urgency", "family_name", "given_name", "id")
+    without the patients table (a clinician's from the care-team index), and the
+    choosing statement is built once per role, sort and page (decisions/0072)."""
+    flags = staff.is_clinical and sort == SORT_FLAGS
+    searched = bool(query.strip())
+    sent = None
+    if not searched and staff.role in _CHOSEN_ONCE_FOR:
+        alias = router.db_for_read(Patient)
+
+        def sent(number: int) -> list[tuple[Any, ...]]:
+            statement = _chosen_statement(alias, staff.role, flags, number, per_page)
+            return statement.rows(staff_id=staff.pk)
+
     paginator, number, shown = kept_pages.choose_page(
-        with_versions(ordered),
-        ("pk", "public_id", "record_version", "directory_version"),
-        matching.values("pk") if query.strip() else access.caseload_patient_ids(staff),
+        lambda: _chosen(staff, query, flags),
+        CHOSEN,
+        lambda: _counted(staff, query),
         page_number,
         per_page,
+        sent=sent,
     )
     audit.record_listed(
         actor=staff,
@@ -171,6 +175,57 @@ def caseload_page(
             directory_version=shown[0][3] if shown else 0,
         ),
     )
+
+
+# What the caseload's choosing statement reads of each row.
+CHOSEN = ("pk", "public_id", "record_version", "directory_version")
+# The roles whose caseload is a function of who they are alone (an intake
+# coordinator's is their site's).
+_CHOSEN_ONCE_FOR = frozenset({Role.CLINICIAN, Role.SUPERVISOR})
+# A staff member no row is: the choosing statements are built with it.
+_STAND_IN_STAFF = StandIn(-(2**62) + 72, Staff._meta.pk)
+
+
+def _chosen(staff: Staff, query: str, flags: bool) -> QuerySet[Patient]:
+    """The caseload's patients in the order shown, with their versions."""
+    caseload = access.caseload_for(staff)
+    ordered = _search(caseload, query).order_by(
+        *_name_order(query, indexed=_indexed(caseload))
+    )
+    if flags:
+        # Most urgent first: the urgency alone, the flags are read with the rows.
+        ordered = ordered.annotate(
+            alert_urgency=alert_selectors.open_alert_urgency()
+        ).order_by("-alert_urgency", "family_name", "given_name", "id")
+    return with_versions(ordered)
+
+
+def _counted(staff: Staff, query: str) -> QuerySet[Any]:
+    if query.strip():
+        return _search(access.caseload_for(staff), query).values("pk")
+    return access.caseload_patient_ids(staff)
+
+
+@lru_cache(maxsize=64)
+def _chosen_statement(
+    alias: str, role: str, flags: bool, number: int, per_page: int
+) -> ValuesStatement:
+    """The caseload's page ``number`` without a search, with its count, as the ORM
+    builds it for a staff member of ``role``: built once per process (its pages past
+    the first few are rare, and each is a statement of its own: the ORM writes the
+    page's offset into the SQL)."""
+
+    def build(staff_id: int) -> QuerySet[Any]:
+        staff = Staff(pk=staff_id, role=role)
+        return kept_pages.page_with_count(
+            _chosen(staff, "", flags),
+            CHOSEN,
+            _counted(staff, ""),
+            number,
+            per_page,
+        )
+
+    return ValuesStatement(build, {"staff_id": _STAND_IN_STAFF}, alias)
 
 
 def _caseload_rows(staff: Staff, ids: list[int]) -> list[Patient]:

@@ -333,7 +333,11 @@ def test_a_list_chooses_its_page_as_djangos_paginator_does(
     patients = Patient.objects.filter(team=clinic.team_a).order_by("family_name", "id")
     expected = Paginator(patients.values_list("pk", "family_name"), 3).get_page(number)
     paginator, chosen, rows = kept_pages.choose_page(
-        patients, ("pk", "family_name"), patients.values("pk"), number, 3
+        lambda: patients,
+        ("pk", "family_name"),
+        lambda: patients.values("pk"),
+        number,
+        3,
     )
     assert (paginator.count, chosen, rows) == (
         expected.paginator.count,
@@ -363,3 +367,40 @@ def test_broken_glass_ends_on_time_on_a_kept_inbox(
     with time_machine.travel(expires + timedelta(minutes=1), tick=False):
         after, _ = _get(client, url, headers)
     assert clinic.patient.family_name not in after
+
+
+@pytest.mark.usefixtures("caseload")
+@pytest.mark.parametrize(
+    "readers",
+    [
+        ("therapist_on_team", "therapist_off_team"),
+        ("supervisor", "supervisor_other_team"),
+    ],
+)
+@pytest.mark.parametrize("flags", [False, True])
+@pytest.mark.parametrize("number", [1, 2, 3])
+def test_the_caseloads_statement_chooses_as_the_orm_does(
+    clinic: Clinic, readers: tuple[str, str], flags: bool, number: int
+) -> None:
+    """The caseload's choosing statement, built once per role, sort and page with a
+    stand-in reader (decisions/0072), sends what the ORM would for each reader of the
+    role: the same patients, order, versions and count, their own and no one else's."""
+    from patients import selectors
+
+    for reader in readers:
+        staff: Staff = getattr(clinic, reader)
+        orm = list(
+            kept_pages.page_with_count(
+                selectors._chosen(staff, "", flags),
+                selectors.CHOSEN,
+                selectors._counted(staff, ""),
+                number,
+                3,
+            )
+        )
+        statement = selectors._chosen_statement(
+            connection.alias, staff.role, flags, number, 3
+        )
+        assert statement.rows(staff_id=staff.pk) == orm
+        if reader == readers[0] and number == 1:
+            assert orm, "the reader has a caseload"

@@ -297,43 +297,62 @@ class ListPage(Page[T]):
 
 
 def choose_page(
+    rows: Callable[[], QuerySet[Any, Any]],
+    names: Sequence[str],
+    counted: Callable[[], QuerySet[Any, Any]],
+    page_number: str | int,
+    per_page: int,
+    *,
+    sent: Callable[[int], Sequence[tuple[Any, ...]]] | None = None,
+) -> tuple[Paginator[tuple[Any, ...]], int, list[tuple[Any, ...]]]:
+    """A list's page of ``rows()`` (in the order shown, each read as ``names``), as
+    Django's ``Paginator.get_page`` would choose it, with the number of ``counted()``
+    in all.
+
+    A page that has rows is read with the count in one statement (``page_with_count``):
+    the common request makes one round trip, and the count is of the same moment as
+    the rows. ``sent``, when given, sends that statement as built once for the list
+    (``iptcare.lib.statements``), for a page number: the ORM then builds nothing. A
+    page number that is not a page (past the last, not a number) is then chosen as
+    ``get_page`` chooses it, with the count first."""
+    number = _page_number(page_number)
+    if number is not None:
+        found = list(
+            sent(number)
+            if sent is not None
+            else page_with_count(rows(), names, counted(), number, per_page)
+        )
+        if found:
+            paginator: Paginator[tuple[Any, ...]] = Paginator((), per_page)
+            paginator.count = found[0][-1]
+            return paginator, number, [row[:-1] for row in found]
+    paginator = Paginator(rows().values_list(*names), per_page)
+    paginator.count = counted().count()
+    page = paginator.get_page(page_number)
+    return paginator, page.number, list(page.object_list)
+
+
+def page_with_count(
     rows: QuerySet[Any, Any],
     names: Sequence[str],
     counted: QuerySet[Any, Any],
-    page_number: str | int,
+    number: int,
     per_page: int,
-) -> tuple[Paginator[tuple[Any, ...]], int, list[tuple[Any, ...]]]:
-    """A list's page of ``rows`` (in the order shown, each read as ``names``), as
-    Django's ``Paginator.get_page`` would choose it, with the number of ``counted`` in
-    all.
-
-    A page that has rows is read with the count in one statement (the count a
-    subquery beside the rows): the common request makes one round trip, and the count
-    is of the same moment as the rows. A page number that is not a page (past the last,
-    not a number) is then chosen as ``get_page`` chooses it, with the count first."""
-    chosen = rows.values_list(*names)
-    paginator: Paginator[tuple[Any, ...]] = Paginator(chosen, per_page)
-    number = _page_number(page_number)
-    if number is not None:
-        bottom = (number - 1) * per_page
-        sql, params = counted.order_by().query.sql_with_params()
-        # The ORM's own SQL and parameters, counted: no text from the request.
-        in_all = RawSQL(  # noqa: S611
-            f"SELECT COUNT(*) FROM ({sql}) counted",  # noqa: S608
-            params,
-            output_field=BigIntegerField(),
-        )
-        found = list(
-            rows.annotate(in_all=in_all).values_list(*names, "in_all")[
-                bottom : bottom + per_page
-            ]
-        )
-        if found:
-            paginator.count = found[0][-1]
-            return paginator, number, [row[:-1] for row in found]
-    paginator.count = counted.count()
-    page = paginator.get_page(page_number)
-    return paginator, page.number, list(page.object_list)
+) -> QuerySet[Any, Any]:
+    """Page ``number`` of ``rows`` read as ``names``, each with the number of
+    ``counted`` in all as its last value (a subquery beside the rows)."""
+    sql, params = counted.order_by().query.sql_with_params()
+    # The ORM's own SQL and parameters, counted: no text from the request.
+    in_all = RawSQL(  # noqa: S611
+        f"SELECT COUNT(*) FROM ({sql}) counted",  # noqa: S608
+        params,
+        output_field=BigIntegerField(),
+    )
+    bottom = (number - 1) * per_page
+    page: QuerySet[Any, Any] = rows.annotate(in_all=in_all).values_list(
+        *names, "in_all"
+    )[bottom : bottom + per_page]
+    return page
 
 
 def _page_number(page_number: str | int) -> int | None:
