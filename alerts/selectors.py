@@ -10,13 +10,18 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.paginator import Paginator
+from django.db import router
 from django.db.models import (
     BooleanField,
     Count,
     ExpressionWrapper,
+    F,
+    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -27,18 +32,21 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import access
-from accounts.choices import CLINICAL_ROLES
+from accounts.choices import CLINICAL_ROLES, Role
+from accounts.models import BreakGlassAccess, Staff
 from alerts.choices import AlertKind, SourceType
 from alerts.models import Alert, AlertQuerySet
 from audit import services as audit
 from iptcare.lib.kept_pages import ChosenRows, ListPage, when_shown
+from iptcare.lib.lookups import AmongIds
+from iptcare.lib.statements import StandIn, ValuesStatement
 from measures.models import RiskEvent
 from patients.record_version import with_versions
 
 if TYPE_CHECKING:
-    from accounts.models import Staff
     from patients.models import Patient
 
 OPEN, CLOSED = "open", "closed"
@@ -55,16 +63,16 @@ def may_use_inbox(staff: Any) -> bool:
     )
 
 
-def visible_alerts(staff: Staff) -> AlertQuerySet:
-    """Every alert of the patients this user may see: built once for a request that
-    reads them twice (the inbox's summary, then its page)."""
-    return _visible(staff)
-
-
-def _visible(staff: Staff) -> AlertQuerySet:
+def _visible(staff: Staff, now: datetime | None = None) -> AlertQuerySet:
+    """Every alert of the patients this user may see (broken glass unexpired at
+    ``now``). A clinician's few patients are looked up by key (decisions/0072); a
+    supervisor's thousands are joined, which PostgreSQL does faster."""
     if not may_use_inbox(staff):
         return Alert.objects.none()
-    return Alert.objects.filter(patient_id__in=access.visible_patient_ids(staff))
+    ids = access.visible_patient_ids(staff, now)
+    if staff.role == Role.CLINICIAN:
+        return Alert.objects.filter(AmongIds(F("patient_id"), ids))
+    return Alert.objects.filter(patient_id__in=ids)
 
 
 def _state(alerts: AlertQuerySet, state: str) -> QuerySet[Alert]:
@@ -92,36 +100,48 @@ class InboxSummary:
     count: int
 
 
+# What the inbox's choosing statement reads of each alert.
+CHOSEN = ("pk", "public_id", "patient_id", "record_version", "directory_version")
+# A reader and a moment no row has: the inbox's statements are built with them, once
+# per process (iptcare.lib.statements, decisions/0072).
+_STAND_INS = {
+    "staff_id": StandIn(-(2**62) + 73, Staff._meta.pk),
+    "now": StandIn(
+        datetime(1901, 2, 3, 4, 5, 10, tzinfo=UTC),
+        BreakGlassAccess._meta.get_field("expires_at"),
+    ),
+}
+
+
 def inbox_page(
     *,
     staff: Staff,
     state: str,
     page_number: str | int,
     per_page: int,
-    count: int | None = None,
-    visible: AlertQuerySet | None = None,
+    count: int,
+    now: datetime,
 ) -> ListPage[Alert]:
     """One page of the inbox, most urgent first, with one audit row per alert shown
     (each names its patient). The query count does not depend on the number of alerts.
 
-    ``count``: the number of alerts in the list when the caller has it already
-    (``inbox_summary``), so that the page does not count them again. The page's alerts
-    are chosen among the alerts alone, by one narrow query that reads their ids in
-    order with their patients' record versions and the directory version (what the
-    rendered rows are kept under, decisions/0067): joined first, PostgreSQL read every
-    visible alert's patient and course before sorting (decisions/0064). Only the
-    alerts chosen are read with their patients and staff, and only if the list is
-    rendered (``object_list``)."""
-    visible = _visible(staff) if visible is None else visible
-    # The versions are annotations the stubs cannot see (with_versions).
-    chosen = with_versions(_state(visible, state), "patient_id").values_list(  # type: ignore[misc]
-        "pk", "public_id", "patient_id", "record_version", "directory_version"
-    )
-    paginator = Paginator(chosen, per_page)
-    if count is not None:
-        paginator.count = count
-    chosen_page = paginator.get_page(page_number)
-    shown = list(chosen_page.object_list)
+    ``count``: the number of alerts in the list (``inbox_summary``, at the same
+    ``now``), so that the page does not count them again. The page's alerts are
+    chosen among the alerts alone, by one narrow query that reads their ids in order
+    with their patients' record versions and the directory version (what the rendered
+    rows are kept under, decisions/0067), built once per role, state and page
+    (decisions/0072): joined first, PostgreSQL read every visible alert's patient and
+    course before sorting (decisions/0064). Only the alerts chosen are read with their
+    patients and staff, and only if the list is rendered (``object_list``)."""
+    paginator: Paginator[tuple[Any, ...]] = Paginator((), per_page)
+    paginator.count = count
+    number = paginator.get_page(page_number).number
+    shown = []
+    if count and may_use_inbox(staff):
+        statement = _chosen_statement(
+            router.db_for_read(Alert), staff.role, state, number, per_page
+        )
+        shown = statement.rows(staff_id=staff.pk, now=now)
     audit.record_listed(
         actor=staff,
         category="alert",
@@ -131,13 +151,36 @@ def inbox_page(
     ids = [pk for pk, _, _, _, _ in shown]
     return ListPage(
         when_shown(lambda: _inbox_rows(ids)),
-        chosen_page.number,
+        number,
         paginator,
         ChosenRows(
             rows=tuple((pk, version) for pk, _, _, version, _ in shown),
             directory_version=shown[0][4] if shown else 0,
         ),
     )
+
+
+def _chosen(staff: Staff, state: str, now: datetime) -> QuerySet[Any]:
+    chosen: QuerySet[Any] = with_versions(
+        _state(_visible(staff, now), state), "patient_id"
+    ).values_list(*CHOSEN)
+    return chosen
+
+
+@lru_cache(maxsize=64)
+def _chosen_statement(
+    alias: str, role: str, state: str, number: int, per_page: int
+) -> ValuesStatement:
+    """Page ``number`` of the inbox in ``state`` for a reader of ``role``, as the ORM
+    builds it: built once per process (each page is a statement of its own: the ORM
+    writes the offset into the SQL)."""
+
+    def build(staff_id: int, now: datetime) -> QuerySet[Any]:
+        reader = Staff(pk=staff_id, role=role, is_active=True)
+        bottom = (number - 1) * per_page
+        return _chosen(reader, state, now)[bottom : bottom + per_page]
+
+    return ValuesStatement(build, _STAND_INS, alias)
 
 
 def _inbox_rows(ids: list[int]) -> list[Alert]:
@@ -151,21 +194,42 @@ def _inbox_rows(ids: list[int]) -> list[Alert]:
 
 
 def inbox_summary(
-    *, staff: Staff, state: str, visible: AlertQuerySet | None = None
+    *, staff: Staff, state: str, now: datetime | None = None
 ) -> InboxSummary:
     """The fingerprint changes whenever an alert the inbox would list is raised,
     acknowledged or escalated: the inbox's poll answers "no change" (204) while it
-    stays the same, so a page left open writes no audit rows and renders nothing."""
-    summary = (
-        (_visible(staff) if visible is None else visible)
-        .filter(acknowledged_at__isnull=state != CLOSED)
-        .aggregate(count=Count("id"), latest=Max("updated_at"), last=Max("id"))
-    )
-    text = f"{state}:{summary['count']}:{summary['latest']}:{summary['last']}"
+    stays the same, so a page left open writes no audit rows and renders nothing.
+    One statement, built once per role and state (decisions/0072)."""
+    if not may_use_inbox(staff):
+        count, latest, last = 0, None, None
+    else:
+        statement = _summary_statement(router.db_for_read(Alert), staff.role, state)
+        [(count, latest, last)] = statement.rows(
+            staff_id=staff.pk, now=now or timezone.now()
+        )
+    text = f"{state}:{count}:{latest}:{last}"
     return InboxSummary(
-        fingerprint=hashlib.sha256(text.encode()).hexdigest()[:16],
-        count=summary["count"],
+        fingerprint=hashlib.sha256(text.encode()).hexdigest()[:16], count=count
     )
+
+
+@lru_cache(maxsize=8)
+def _summary_statement(alias: str, role: str, state: str) -> ValuesStatement:
+    def build(staff_id: int, now: datetime) -> QuerySet[Any]:
+        reader = Staff(pk=staff_id, role=role, is_active=True)
+        # ``aggregate()`` as a query that can be kept: grouped by a constant, which
+        # Django leaves out, so it is one row over all the alerts, none included.
+        return (
+            _visible(reader, now)
+            .filter(acknowledged_at__isnull=state != CLOSED)
+            .order_by()
+            .annotate(whole=Value(1, IntegerField()))
+            .values("whole")
+            .annotate(count=Count("id"), latest=Max("updated_at"), last=Max("id"))
+            .values_list("count", "latest", "last")
+        )
+
+    return ValuesStatement(build, _STAND_INS, alias)
 
 
 def inbox_fingerprint(*, staff: Staff, state: str) -> str:

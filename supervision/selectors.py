@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
@@ -22,7 +22,7 @@ from audit import services as audit
 from audit.choices import Action
 from ipt.choices import Attendance, Phase
 from ipt.models import Course, CourseSession
-from iptcare.lib.statements import StandIn, ValuesStatement
+from iptcare.lib.statements import StandIn, Statement, ValuesStatement
 from outcomes import calculations as calc
 from outcomes.definitions import alerting_instruments, rules_for
 from outcomes.selectors import expected_models
@@ -250,14 +250,32 @@ def notes_page(
 
 def actions_due(*, staff: Staff) -> list[SupervisionAction]:
     """Open actions of the staff member's supervision (as supervisor or clinician)
-    due within a week or overdue, soonest first."""
+    due within a week or overdue, soonest first. Shown on every inbox page: one
+    statement built once per process (decisions/0072)."""
     horizon = timezone.localdate() + timedelta(days=ACTIONS_AHEAD_DAYS)
-    return list(
-        SupervisionAction.objects.filter(
-            Q(note__supervisor=staff) | Q(note__clinician=staff),
-            done_at__isnull=True,
-            due_on__lte=horizon,
-        ).select_related("note__clinician", "note__supervisor")[:50]
+    statement = _actions_due_statement(router.db_for_read(SupervisionAction))
+    return statement.all(staff_id=staff.pk, horizon=horizon)
+
+
+def _actions_due(staff_id: int, horizon: date) -> QuerySet[SupervisionAction]:
+    return SupervisionAction.objects.filter(
+        Q(note__supervisor=staff_id) | Q(note__clinician=staff_id),
+        done_at__isnull=True,
+        due_on__lte=horizon,
+    ).select_related("note__clinician", "note__supervisor")[:50]
+
+
+@cache
+def _actions_due_statement(alias: str) -> Statement[SupervisionAction]:
+    return Statement(
+        _actions_due,
+        {
+            "staff_id": StandIn(-(2**62) + 74, Staff._meta.pk),
+            "horizon": StandIn(
+                date(1901, 2, 3), SupervisionAction._meta.get_field("due_on")
+            ),
+        },
+        alias,
     )
 
 

@@ -404,3 +404,48 @@ def test_the_caseloads_statement_chooses_as_the_orm_does(
         assert statement.rows(staff_id=staff.pk) == orm
         if reader == readers[0] and number == 1:
             assert orm, "the reader has a caseload"
+
+
+@pytest.mark.usefixtures("caseload")
+@pytest.mark.parametrize(
+    "readers",
+    [
+        ("therapist_on_team", "therapist_off_team"),
+        ("supervisor", "supervisor_other_team"),
+    ],
+)
+@pytest.mark.parametrize("state", ["open", "closed"])
+@pytest.mark.parametrize("number", [1, 2])
+def test_the_inboxs_statements_choose_as_the_orm_does(
+    clinic: Clinic, readers: tuple[str, str], state: str, number: int
+) -> None:
+    """The inbox's summary and choosing statements, built once per role, state and
+    page with a stand-in reader and moment (decisions/0072), send what the ORM would
+    for each reader of the role, broken glass included until it expires."""
+    from alerts import selectors
+
+    BreakGlassAccess.objects.create(
+        staff=clinic.therapist_off_team,
+        patient=clinic.patient,
+        reason="Covering",
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    for now in (timezone.now(), timezone.now() + timedelta(hours=2)):
+        for reader in readers:
+            staff: Staff = getattr(clinic, reader)
+            visible = selectors._visible(staff, now).filter(
+                acknowledged_at__isnull=state != "closed"
+            )
+            summary = selectors.inbox_summary(staff=staff, state=state, now=now)
+            assert summary.count == visible.count()
+            bottom = (number - 1) * 3
+            orm = list(selectors._chosen(staff, state, now)[bottom : bottom + 3])
+            statement = selectors._chosen_statement(
+                connection.alias, staff.role, state, number, 3
+            )
+            assert statement.rows(staff_id=staff.pk, now=now) == orm
+            if reader == "therapist_off_team":
+                glass = {row[2] for row in orm} == {clinic.patient.pk}
+                assert glass == (
+                    now < timezone.now() + timedelta(hours=1) and number == 1
+                )

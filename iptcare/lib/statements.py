@@ -122,8 +122,16 @@ class Statement(_Compiled, Generic[M]):
         with connections[self.alias].cursor() as cursor:
             cursor.execute(self.sql, self._params(values))
             found = cursor.fetchone()
-        if found is None:
-            return None
+        return None if found is None else self._model(found)
+
+    def all(self, **values: Any) -> list[M]:
+        """Every row for these values, as iterating the queryset gives them."""
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, self._params(values))
+            found = cursor.fetchall()
+        return [self._model(row) for row in found]
+
+    def _model(self, found: tuple[Any, ...]) -> M:
         row = self._converted(found)
         model = self.model.from_db(self.alias, self.attnames, row[self.model_columns])
         for populator in self.related:

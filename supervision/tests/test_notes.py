@@ -4,6 +4,7 @@ patient's course page, the actions in both inboxes until done; every read audite
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -171,3 +172,31 @@ def test_the_notes_page_audits_each_patient_named(
     signed_in(client, clinic.therapist_other_site)
     other = client.get(reverse("supervision:notes")).content.decode()
     assert clinic.patient.family_name not in other
+
+
+def test_the_actions_due_are_read_as_the_orm_reads_them(
+    client: Client, clinic: Clinic, django_assert_num_queries: Any
+) -> None:
+    """The inbox's actions due come from a statement built once (decisions/0072): the
+    same actions, with the note's clinician and supervisor read in the same query."""
+    from supervision import selectors
+
+    signed_in(client, clinic.supervisor)
+    client.post(NEW, _form(clinic))
+    horizon = timezone.localdate() + timedelta(days=selectors.ACTIONS_AHEAD_DAYS)
+    for staff in (
+        clinic.therapist_on_team,
+        clinic.supervisor,
+        clinic.therapist_off_team,
+    ):
+        read = selectors.actions_due(staff=staff)
+        expected = list(selectors._actions_due(staff.pk, horizon))
+        assert [a.pk for a in read] == [a.pk for a in expected]
+        for action, same in zip(read, expected, strict=True):
+            for field in SupervisionAction._meta.concrete_fields:
+                assert getattr(action, field.attname) == getattr(same, field.attname)
+            with django_assert_num_queries(0):
+                assert action.note.clinician == same.note.clinician
+                assert action.note.supervisor == same.note.supervisor
+    assert selectors.actions_due(staff=clinic.therapist_on_team)
+    assert not selectors.actions_due(staff=clinic.therapist_off_team)
