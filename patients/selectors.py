@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -151,10 +151,12 @@ def caseload_page(
             statement = _chosen_statement(alias, staff.role, flags, number, per_page)
             return statement.rows(staff_id=staff.pk)
 
+    # The search looks its record number up as it is built: built once, when needed.
+    matching = cache(lambda: _search(access.caseload_for(staff), query))
     paginator, number, shown = kept_pages.choose_page(
-        lambda: _chosen(staff, query, flags),
+        lambda: _chosen(matching(), query, flags),
         CHOSEN,
-        lambda: _counted(staff, query),
+        lambda: _counted(staff, matching() if searched else None),
         page_number,
         per_page,
         sent=sent,
@@ -186,12 +188,10 @@ _CHOSEN_ONCE_FOR = frozenset({Role.CLINICIAN, Role.SUPERVISOR})
 _STAND_IN_STAFF = StandIn(-(2**62) + 72, Staff._meta.pk)
 
 
-def _chosen(staff: Staff, query: str, flags: bool) -> QuerySet[Patient]:
-    """The caseload's patients in the order shown, with their versions."""
-    caseload = access.caseload_for(staff)
-    ordered = _search(caseload, query).order_by(
-        *_name_order(query, indexed=_indexed(caseload))
-    )
+def _chosen(matching: QuerySet[Patient], query: str, flags: bool) -> QuerySet[Patient]:
+    """The caseload's patients ``matching`` the search, in the order shown, with
+    their versions."""
+    ordered = matching.order_by(*_name_order(query, indexed=_indexed(matching)))
     if flags:
         # Most urgent first: the urgency alone, the flags are read with the rows.
         ordered = ordered.annotate(
@@ -200,9 +200,10 @@ def _chosen(staff: Staff, query: str, flags: bool) -> QuerySet[Patient]:
     return with_versions(ordered)
 
 
-def _counted(staff: Staff, query: str) -> QuerySet[Any]:
-    if query.strip():
-        return _search(access.caseload_for(staff), query).values("pk")
+def _counted(staff: Staff, matching: QuerySet[Patient] | None) -> QuerySet[Any]:
+    """What the list counts: the search's matches, else the caseload's ids alone."""
+    if matching is not None:
+        return matching.values("pk")
     return access.caseload_patient_ids(staff)
 
 
@@ -218,9 +219,9 @@ def _chosen_statement(
     def build(staff_id: int) -> QuerySet[Any]:
         staff = Staff(pk=staff_id, role=role)
         return kept_pages.page_with_count(
-            _chosen(staff, "", flags),
+            _chosen(access.caseload_for(staff), "", flags),
             CHOSEN,
-            _counted(staff, ""),
+            _counted(staff, None),
             number,
             per_page,
         )

@@ -22,6 +22,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts import access
 from accounts.choices import CareTeamRole
 from accounts.models import BreakGlassAccess, Staff
 from alerts.models import Alert
@@ -391,9 +392,9 @@ def test_the_caseloads_statement_chooses_as_the_orm_does(
         staff: Staff = getattr(clinic, reader)
         orm = list(
             kept_pages.page_with_count(
-                selectors._chosen(staff, "", flags),
+                selectors._chosen(access.caseload_for(staff), "", flags),
                 selectors.CHOSEN,
-                selectors._counted(staff, ""),
+                selectors._counted(staff, None),
                 number,
                 3,
             )

@@ -223,3 +223,23 @@ def test_the_caseload_review_costs_the_same_for_1_and_50_alerts_and_scores(
     url = reverse("supervision:review")
     _same_for_1_and_50(grow, lambda: _queries(client, url))
     _same_for_1_and_50(_alerted_patients(clinic), lambda: _queries(client, url))
+
+
+@pytest.mark.parametrize(
+    "path", ["/?q=quib", "/?q=IPT-000101", "/", "/?sort=flags", "/alerts/"]
+)
+def test_the_lists_send_no_statement_twice(
+    client: Client, clinic: Clinic, path: str
+) -> None:
+    """A list's request sends each of its statements once: the search's record
+    numbers, the choosing query and the count are looked up once, whichever path
+    builds them (decisions/0072)."""
+    client.force_login(clinic.therapist_on_team)
+    for n in range(3):
+        patient = PatientFactory(team=clinic.team_a, family_name="Quibble")
+        CareTeamMemberFactory(patient=patient, staff=clinic.therapist_on_team)
+        AlertFactory(patient=patient, reason=f"Alarm {n}")
+    with CaptureQueriesContext(connection) as sent:
+        assert client.get(path, HTTP_HX_REQUEST="true").status_code == 200
+    statements = [query["sql"] for query in sent.captured_queries]
+    assert len(statements) == len(set(statements)), statements
