@@ -204,20 +204,33 @@ def _append_in_two_messages(rows: list[_Row]) -> None:
     the lock and the head in one message, the insert and the commit in the other.
     PostgreSQL runs each statement of a message under a snapshot of its own, so the
     head is read after the lock is held, as before. Django's connection stays in
-    autocommit throughout; a failure rolls the transaction back before it is raised."""
+    autocommit throughout; a failure rolls the transaction back before it is raised.
+
+    The chain's lock is held until the commit, and a commit waits for the log to
+    reach the disk: one chain would append one read per disk flush, for the whole
+    service (decisions/0073). So the transaction commits without waiting, which frees
+    the lock at once, and the same message then waits for the flush in a transaction
+    of its own, which writes one small log record and commits as every write does:
+    flushing the log to it flushes this commit, which comes before it. The reader is
+    therefore answered only once their audit rows are on disk, as before, and flushes
+    of writers side by side are shared. A row appended after this one and committed is
+    later in the log: a crash can lose only a newest stretch of the chain that nobody
+    was shown yet, never a link in the middle."""
     with connection.cursor() as cursor:
         try:
             cursor.execute(
-                "BEGIN; SELECT pg_advisory_xact_lock(%s); "
+                "BEGIN; SET LOCAL synchronous_commit TO off; "
+                "SELECT pg_advisory_xact_lock(%s); "
                 "SELECT chain_hash FROM audit_auditevent ORDER BY id DESC LIMIT 1",
                 [_CHAIN_LOCK_KEY],
             )
+            cursor.nextset()  # the setting
             cursor.nextset()  # the lock's row
             cursor.nextset()
             head = cursor.fetchone()
             _chain(rows, head[0] if head else GENESIS)
             insert, params = _insert_statement(rows)
-            cursor.execute(f"{insert}; COMMIT", params)
+            cursor.execute(f"{insert}; COMMIT; {_FLUSHED}", params)
             ids = [found[0] for found in cursor.fetchall()]
         except BaseException:
             with connection.cursor() as rollback:
@@ -225,6 +238,14 @@ def _append_in_two_messages(rows: list[_Row]) -> None:
             raise
     for row, pk in zip(rows, ids, strict=True):
         row.id = pk
+
+
+# A transaction that writes one log record (a logical message, which any role may
+# write and nothing reads) and commits synchronously: it returns once the log is on
+# disk up to it, and with it every commit before it.
+_FLUSHED = (
+    "BEGIN; SELECT pg_logical_emit_message(true, 'iptcare.audit.flushed', ''); COMMIT"
+)
 
 
 def _insert_statement(rows: Sequence[_Row | AuditEvent]) -> tuple[str, list[Any]]:

@@ -55,6 +55,30 @@ def test_a_read_is_appended_in_two_round_trips(clinic: Clinic) -> None:
     assert audit.verify_chain().intact
 
 
+def test_the_chain_is_let_go_before_the_flush_and_the_reader_waits_for_it(
+    clinic: Clinic,
+) -> None:
+    """The audit transaction commits without waiting for the disk, so the chain's
+    lock is free for the next writer at once; the same message then commits a
+    transaction of its own synchronously, which returns only once the log is on disk
+    up to it, this commit included (decisions/0073). Nothing else is asynchronous: the
+    setting ends with the audit transaction."""
+    with CaptureQueriesContext(connection) as statements:
+        _read(clinic)
+    first, second = (query["sql"] for query in statements.captured_queries)
+    assert first.startswith("BEGIN; SET LOCAL synchronous_commit TO off;")
+    insert, flushed = second.split("; COMMIT; ", 1)
+    assert insert.startswith("INSERT INTO")
+    assert flushed == (
+        "BEGIN; SELECT pg_logical_emit_message(true, 'iptcare.audit.flushed', ''); "
+        "COMMIT"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
+    assert audit.verify_chain().intact
+
+
 def test_writers_side_by_side_keep_one_chain(clinic: Clinic) -> None:
     errors: list[BaseException] = []
 
