@@ -26,6 +26,7 @@ from accounts.access import ServiceScope
 from accounts.models import Site, Staff, Team
 from ipt.choices import ProblemArea
 from ipt.models import Program
+from iptcare.lib.local_days import on_local_days
 from iptcare.lib.shared_cache import Generation
 from outcomes import service
 from outcomes.calculations import InstrumentRules, ScorePoint, Threshold
@@ -306,9 +307,11 @@ class Dashboard:
 
 
 def referral_counts(scope: ServiceScope, filters: Filters) -> dict[str, int]:
-    """Referrals received and assessed in the period, counted live (one query)."""
+    """Referrals received and assessed in the period, counted live (one query).
+    Received on the clinic's days of the period: a range on ``created_at`` from the
+    first instant of the first day, not each row's local date (``local_days``)."""
     rows = Referral.objects.filter(
-        created_at__date__gte=filters.start, created_at__date__lte=filters.end
+        on_local_days("created_at", filters.start, filters.end)
     )
     if not scope.whole_service:
         rows = rows.filter(team_id__in=scope.team_ids)
