@@ -36,6 +36,7 @@ from outcomes.service_refresh import service_outcomes_refresh
 from outcomes.tests.service_factories import service_course
 from patients.models import CareTeamMember, Patient
 from patients.tests.factories import PatientFactory
+from referrals.models import Referral
 
 pytestmark = pytest.mark.django_db
 
@@ -290,6 +291,25 @@ def test_a_refresh_a_referral_and_a_new_name_show_on_the_dashboard_at_once(
         first_name="Renata", last_name="Rayleigh"
     )
     assert "Renata Rayleigh" in _get(client, DASHBOARD)[0]
+
+
+def test_a_referral_assessed_shows_on_the_kept_dashboard_at_once(
+    client: Client, clinic: Clinic, refreshed: Callable[[], None]
+) -> None:
+    """The live counts are read only when the page is rendered: a kept copy rests on
+    the intake version, which any write to a referral moves (``update()`` here)."""
+    from referrals.tests.factories import ReferralFactory
+
+    referral = ReferralFactory(site=clinic.site_a, team=clinic.team_a)
+    client.force_login(clinic.clinical_lead)
+    before, _ = _get(client, DASHBOARD)
+    with CaptureQueriesContext(connection) as kept:
+        assert client.get(DASHBOARD).status_code == 200
+    assert not [q for q in kept.captured_queries if "referrals_referral" in q["sql"]]
+    Referral.objects.filter(pk=referral.pk).update(accepted_at=timezone.now())
+    after, _ = _get(client, DASHBOARD)
+    assert after != before
+    assert _get(client, DASHBOARD)[0] == after  # kept again
 
 
 def test_each_reader_and_question_has_its_own_dashboard(
