@@ -26,12 +26,13 @@ from accounts.access import ServiceScope
 from accounts.models import Site, Staff, Team
 from ipt.choices import ProblemArea
 from ipt.models import Program
+from iptcare.lib.local_days import on_local_days
 from iptcare.lib.shared_cache import Generation
 from outcomes import service
 from outcomes.calculations import InstrumentRules, ScorePoint, Threshold
 from outcomes.charts import ChartData, ChartSize, ChartWording
 from outcomes.models import CourseOutcome
-from patients.record_version import directory_version
+from patients.record_version import list_versions
 from referrals.models import Referral
 from supervision.fidelity import ELEMENTS
 
@@ -306,9 +307,11 @@ class Dashboard:
 
 
 def referral_counts(scope: ServiceScope, filters: Filters) -> dict[str, int]:
-    """Referrals received and assessed in the period, counted live (one query)."""
+    """Referrals received and assessed in the period, counted live (one query).
+    Received on the clinic's days of the period: a range on ``created_at`` from the
+    first instant of the first day, not each row's local date (``local_days``)."""
     rows = Referral.objects.filter(
-        created_at__date__gte=filters.start, created_at__date__lte=filters.end
+        on_local_days("created_at", filters.start, filters.end)
     )
     if not scope.whole_service:
         rows = rows.filter(team_id__in=scope.team_ids)
@@ -339,46 +342,43 @@ def service_dashboard(
     *,
     scope: ServiceScope,
     filters: Filters,
-    referrals: dict[str, int] | None = None,
 ) -> Dashboard:
     """Every figure of the dashboard for this scope and question.
 
     The course figures come from the rows the refresh job computes, so they change
     only when it has run: they are kept in the shared cache until it runs again
-    (``SERVICE_FIGURES``). Referrals are counted live: requests arrive all day
-    (``referrals``: counted already, by ``referral_counts``)."""
+    (``SERVICE_FIGURES``). Referrals are counted live: requests arrive all day."""
     board = SERVICE_FIGURES.cached(
         _figures_key(scope, filters),
         lambda: _course_figures(scope, filters),
         seconds=FIGURES_SECONDS,
     )
-    if referrals is None:
-        referrals = referral_counts(scope, filters)
+    referrals = referral_counts(scope, filters)
     flow = replace(
         board.flow, referrals=referrals["received"], assessed=referrals["assessed"]
     )
     return replace(board, flow=flow)
 
 
-def page_versions(
-    scope: ServiceScope, filters: Filters, referrals: dict[str, int]
-) -> str | None:
+def page_versions(scope: ServiceScope, filters: Filters) -> str | None:
     """What the dashboard's page rests on, for keeping it rendered
     (``iptcare.lib.kept_pages``): the generation the refresh job moves when it has
     recomputed the course figures, the directory version (the filters' sites, teams,
-    clinicians and programs, and the names in the breakdowns) and the live referral
-    counts the page shows. ``None`` without a shared cache: no generation is kept
-    then, and the figures are computed afresh on each request."""
+    clinicians and programs, and the names in the breakdowns) and the intake version,
+    which every write to a referral moves (decisions/0068): the live referral counts
+    are counted only when the page is rendered, after these are read. ``None``
+    without a shared cache: no generation is kept then, and the figures are computed
+    afresh on each request."""
     generation = SERVICE_FIGURES.current()
     if generation is None:
         return None
+    directory, intake, _ = list_versions()
     return ":".join(
         (
             str(generation),
-            str(directory_version()),
+            str(directory),
+            str(intake),
             _figures_key(scope, filters).rsplit(":", 1)[-1],
-            str(referrals["received"]),
-            str(referrals["assessed"]),
         )
     )
 

@@ -23,22 +23,37 @@ def default_period(today: date) -> tuple[date, date]:
     return today.replace(year=today.year - 1) + timedelta(days=1), today
 
 
+def _display_name(staff: Staff) -> str:
+    return staff.display_name
+
+
 class ServiceFilterForm(forms.Form):
     start = forms.DateField(
         label="From", widget=forms.DateInput(attrs={"type": "date"})
     )
     end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    # The whole service's lists, narrowed to a supervisor's teams in ``__init__``;
+    # built here, once, rather than on every request (the form is made on each one,
+    # kept page or not).
     site = forms.ModelChoiceField(
-        queryset=Site.objects.none(), required=False, empty_label="All sites"
+        queryset=Site.objects.order_by("name"), required=False, empty_label="All sites"
     )
     team = forms.ModelChoiceField(
-        queryset=Team.objects.none(), required=False, empty_label="All teams"
+        queryset=Team.objects.select_related("site").order_by("site__name", "name"),
+        required=False,
+        empty_label="All teams",
     )
     clinician = forms.ModelChoiceField(
-        queryset=Staff.objects.none(), required=False, empty_label="All clinicians"
+        queryset=Staff.objects.filter(
+            role__in=[Role.CLINICIAN, Role.SUPERVISOR]
+        ).order_by("last_name", "first_name", "username"),
+        required=False,
+        empty_label="All clinicians",
     )
     program = forms.ModelChoiceField(
-        queryset=Program.objects.none(), required=False, empty_label="All programs"
+        queryset=Program.objects.order_by("name"),
+        required=False,
+        empty_label="All programs",
     )
     problem_area = forms.ChoiceField(
         choices=[("", "All problem areas"), *ProblemArea.choices], required=False
@@ -46,21 +61,19 @@ class ServiceFilterForm(forms.Form):
 
     def __init__(self, *args: Any, scope: ServiceScope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        teams = Team.objects.select_related("site").order_by("site__name", "name")
-        clinicians = Staff.objects.filter(
-            role__in=[Role.CLINICIAN, Role.SUPERVISOR]
-        ).order_by("last_name", "first_name", "username")
-        sites = Site.objects.order_by("name")
+        fields: dict[str, Any] = self.fields
+        fields["clinician"].label_from_instance = _display_name
         if not scope.whole_service:
-            teams = teams.filter(pk__in=scope.team_ids)
+            fields["team"].queryset = fields["team"].queryset.filter(
+                pk__in=scope.team_ids
+            )
             # The teams' members: a join through the courses costs a scan of them.
-            clinicians = clinicians.filter(teams__in=scope.team_ids).distinct()
-            sites = sites.filter(teams__in=scope.team_ids).distinct()
-        self.fields["site"].queryset = sites  # type: ignore[attr-defined]
-        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
-        self.fields["clinician"].queryset = clinicians  # type: ignore[attr-defined]
-        self.fields["clinician"].label_from_instance = lambda s: s.display_name  # type: ignore[attr-defined]
-        self.fields["program"].queryset = Program.objects.order_by("name")  # type: ignore[attr-defined]
+            fields["clinician"].queryset = (
+                fields["clinician"].queryset.filter(teams__in=scope.team_ids).distinct()
+            )
+            fields["site"].queryset = (
+                fields["site"].queryset.filter(teams__in=scope.team_ids).distinct()
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -9,7 +9,7 @@ dashboard then aggregates the one narrow table (docs/outcomes.md, "Service outco
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -19,6 +19,7 @@ from audit import services as audit
 from audit.choices import Action
 from ipt.choices import Outcome, Phase
 from ipt.models import Course
+from iptcare.lib.local_days import day_begins
 from measures.models import Administration
 from outcomes import calculations as calc
 from outcomes import dashboard, service
@@ -89,7 +90,7 @@ def _rows(chunk: list[Course], now: datetime) -> list[CourseOutcome]:
             instrument_id__in=instruments,
             superseded_at__isnull=True,
             total__isnull=False,
-            administered_at__date__gt=first_end,
+            administered_at__gte=day_begins(first_end + timedelta(days=1)),
         ).values_list("patient_id", "administered_at"):
             after[patient_id].append(_day(when))
     rules = {i: rules_for(i) for i in HEADLINE}

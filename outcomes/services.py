@@ -20,6 +20,7 @@ from audit import services as audit
 from audit.choices import Action
 from ipt.choices import Attendance, Phase
 from ipt.models import Course, CourseSession
+from iptcare.lib.local_days import day_begins
 from measures.models import Administration
 from outcomes import calculations as calc
 from outcomes.definitions import alerting_instruments, outcome_instruments, rules_for
@@ -56,7 +57,7 @@ def course_scores(
             instrument_id__in=list(instruments),
             superseded_at__isnull=True,
             total__isnull=False,
-            administered_at__date__gte=earliest - lookback,
+            administered_at__gte=day_begins(earliest - lookback, zone),
         )
         .order_by("administered_at", "id")
         .values_list("patient_id", "instrument_id", "administered_at", "total")

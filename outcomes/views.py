@@ -140,20 +140,18 @@ def service(request: HttpRequest) -> HttpResponse:
         )
     _service_read(request, "dashboard", Action.VIEW)
     filters = form.filters()
-    referrals = dashboard.referral_counts(scope, filters)
-    # Kept rendered under the refresh job's generation, the directory and the live
-    # referral counts, per reader and question (decisions/0069): the filters' lists of
-    # the whole service's clinicians and the figures' tables are the page's cost.
+    # Kept rendered under the refresh job's generation, the directory and the intake
+    # version (every write to a referral moves it), per reader and question
+    # (decisions/0069): the filters' lists of the whole service's clinicians, the
+    # figures' tables and the live referral counts are the page's cost.
     kept_key = kept_pages.list_key(
         request,
         "service-dashboard",
         request.GET.urlencode(),
-        proof=lambda: _none_or_one(dashboard.page_versions(scope, filters, referrals)),
+        proof=lambda: _none_or_one(dashboard.page_versions(scope, filters)),
     )
     board = when_shown(
-        lambda: dashboard.service_dashboard(
-            scope=scope, filters=filters, referrals=referrals
-        )
+        lambda: dashboard.service_dashboard(scope=scope, filters=filters)
     )
     figures = when_shown(
         lambda: dashboard.figures_fragment(

@@ -16,11 +16,12 @@ rendered, and keep the old rendering under the new key.
 from __future__ import annotations
 
 import hashlib
+import sys
 from array import array
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import (
     BigIntegerField,
     Model,
@@ -32,7 +33,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from patients.models import DirectoryVersion, IntakeVersion, Patient, RecordVersion
+from patients.models import DirectoryVersion, IntakeVersion, RecordVersion
 
 _M = TypeVar("_M", bound=Model)
 
@@ -152,22 +153,55 @@ def with_versions(patients: QuerySet[_M], patient_field: str = "pk") -> QuerySet
     return annotated
 
 
-def listed_versions(patient_ids: QuerySet[Any]) -> QuerySet[Any]:
-    """Each listed patient's id and record version, and the directory version, by
-    patient id: the rows ``versions_digest`` reads (a page sent often builds it once,
-    ``iptcare.lib.statements``)."""
-    return with_versions(  # type: ignore[misc]
-        Patient.objects.filter(pk__in=patient_ids).order_by("pk")
-    ).values_list("pk", "record_version", "directory_version")
+def listed_digest(ids: str, params: Sequence[Any], alias: str) -> str:
+    """``versions_digest`` of the patients whose ids the query ``ids`` gives (SQL of
+    one column, with its parameters), read in one statement: what a list of a
+    caseload is kept under (decisions/0069).
+
+    On PostgreSQL the database computes it and sends one row (the count, the
+    digest, the directory version), rather than every (id, version) pair for
+    Python to hash: the same bytes hashed the same way, so the same text. On SQLite
+    the pairs are read and hashed here."""
+    qn = connections[alias].ops.quote_name
+    versions, directory = (
+        qn(RecordVersion._meta.db_table),
+        qn(DirectoryVersion._meta.db_table),
+    )
+    joined = f" FROM listed LEFT JOIN {versions} AS rv ON rv.patient_id = listed.id"
+    directory_column = f"COALESCE((SELECT version FROM {directory} WHERE id = 1), 0)"  # noqa: S608 - our own names
+    with connections[alias].cursor() as cursor:
+        if connections[alias].vendor != "postgresql":
+            cursor.execute(
+                f"WITH listed (id) AS ({ids}) SELECT listed.id,"
+                f" COALESCE(rv.version, 0), {directory_column}{joined} ORDER BY 1",
+                list(params),
+            )
+            return versions_digest(cursor.fetchall())
+        # Each pair as the big-endian 8-byte integers ``versions_digest`` hashes;
+        # nobody listed is the digest of nothing, as there.
+        cursor.execute(
+            f"WITH listed (id) AS ({ids}) SELECT COUNT(*),"
+            " LEFT(ENCODE(SHA256(COALESCE(STRING_AGG("
+            "INT8SEND(listed.id) || INT8SEND(COALESCE(rv.version, 0)),"
+            " ''::bytea ORDER BY listed.id), ''::bytea)), 'hex'), 32),"
+            f" {directory_column}{joined}",
+            list(params),
+        )
+        count, digest, version = cursor.fetchone()
+    return f"{count}.{digest}.{version}"
 
 
 def versions_digest(rows: Sequence[Sequence[int]]) -> str:
-    """A digest of every (id, record version) pair, their count and the directory
-    version. The ids themselves, not only a sum of versions: a patient leaving the
-    list and another's write could otherwise add up to the same number."""
+    """A digest of every (id, record version) pair in order of id, their count and
+    the directory version. The ids themselves, not only a sum of versions: a patient
+    leaving the list and another's write could otherwise add up to the same number.
+    The pairs are hashed as big-endian 8-byte integers, as PostgreSQL sends them
+    (``listed_digest``)."""
     pairs = array("q")
     for pk, record, _directory in rows:
         pairs.extend((pk, record))
+    if sys.byteorder == "little":
+        pairs.byteswap()
     # The same in every row; nobody on the list: the directory alone.
     directory = rows[0][2] if rows else directory_version()
     digest = hashlib.sha256(pairs.tobytes()).hexdigest()[:32]

@@ -106,20 +106,22 @@ def review_versions(supervisor: Staff) -> str:
     """What the review rests on that writes move: the supervisor's caseload (who is
     on it) and each of its patients' record versions, and the directory (clinicians'
     names, teams, the expected trajectories). One query, before the review's own,
-    built once per process (``iptcare.lib.statements``)."""
-    statement = _versions_statement(router.db_for_read(Patient))
-    return record_version.versions_digest(statement.as_sent(staff_id=supervisor.pk))
+    answered by the database in one row (``record_version.listed_digest``); the
+    caseload's query is built once per process (``iptcare.lib.statements``)."""
+    statement = _caseload_statement(router.db_for_read(Patient))
+    ids, params = statement.bound(staff_id=supervisor.pk)
+    return record_version.listed_digest(ids, params, statement.alias)
 
 
-# A supervisor no row is: the review's versions statement is built with it.
+# A supervisor no row is: the caseload's statement is built with it.
 _STAND_IN_SUPERVISOR = StandIn(-(2**62) + 69, Staff._meta.pk)
 
 
 @cache
-def _versions_statement(alias: str) -> ValuesStatement:
+def _caseload_statement(alias: str) -> ValuesStatement:
     def build(staff_id: int) -> QuerySet[Any]:
         supervisor = Staff(pk=staff_id, role=Role.SUPERVISOR)
-        return record_version.listed_versions(access.caseload_patient_ids(supervisor))
+        return access.caseload_patient_ids(supervisor)
 
     return ValuesStatement(build, {"staff_id": _STAND_IN_SUPERVISOR}, alias)
 

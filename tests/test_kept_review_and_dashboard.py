@@ -36,6 +36,7 @@ from outcomes.service_refresh import service_outcomes_refresh
 from outcomes.tests.service_factories import service_course
 from patients.models import CareTeamMember, Patient
 from patients.tests.factories import PatientFactory
+from referrals.models import Referral
 
 pytestmark = pytest.mark.django_db
 
@@ -292,6 +293,25 @@ def test_a_refresh_a_referral_and_a_new_name_show_on_the_dashboard_at_once(
     assert "Renata Rayleigh" in _get(client, DASHBOARD)[0]
 
 
+def test_a_referral_assessed_shows_on_the_kept_dashboard_at_once(
+    client: Client, clinic: Clinic, refreshed: Callable[[], None]
+) -> None:
+    """The live counts are read only when the page is rendered: a kept copy rests on
+    the intake version, which any write to a referral moves (``update()`` here)."""
+    from referrals.tests.factories import ReferralFactory
+
+    referral = ReferralFactory(site=clinic.site_a, team=clinic.team_a)
+    client.force_login(clinic.clinical_lead)
+    before, _ = _get(client, DASHBOARD)
+    with CaptureQueriesContext(connection) as kept:
+        assert client.get(DASHBOARD).status_code == 200
+    assert not [q for q in kept.captured_queries if "referrals_referral" in q["sql"]]
+    Referral.objects.filter(pk=referral.pk).update(accepted_at=timezone.now())
+    after, _ = _get(client, DASHBOARD)
+    assert after != before
+    assert _get(client, DASHBOARD)[0] == after  # kept again
+
+
 def test_each_reader_and_question_has_its_own_dashboard(
     client: Client, clinic: Clinic, refreshed: Callable[[], None]
 ) -> None:
@@ -331,21 +351,78 @@ def test_without_a_shared_cache_the_dashboard_is_not_kept(
     assert again == first
 
 
+def _listed_versions(patient_ids: Any) -> list[tuple[int, int, int]]:
+    """The oracle: each listed patient's id and record version and the directory
+    version, read through the ORM (as the review read them before decision 0069's
+    amendment)."""
+    from patients.record_version import with_versions
+
+    return list(
+        with_versions(
+            Patient.objects.filter(pk__in=patient_ids).order_by("pk")
+        ).values_list("pk", "record_version", "directory_version")
+    )
+
+
 def test_the_reviews_versions_are_read_as_the_orm_reads_them(
     clinic: Clinic, course: Course
 ) -> None:
-    """Built once per process with a stand-in supervisor, sent with each one's id."""
+    """Built once per process with a stand-in supervisor, sent with each one's id;
+    the database's digest is the one Python computes from the pairs."""
     from accounts import access
-    from patients.record_version import listed_versions, versions_digest
+    from accounts.tests.factories import StaffFactory
+    from patients.record_version import versions_digest
     from supervision.selectors import review_versions
 
-    for supervisor in (clinic.supervisor, clinic.supervisor_other_team):
-        listed = listed_versions(access.caseload_patient_ids(supervisor))
-        expected = versions_digest(list(listed))
+    nobody = StaffFactory(username="sv-none", role="supervisor", teams=[])
+    for supervisor in (clinic.supervisor, clinic.supervisor_other_team, nobody):
+        listed = _listed_versions(access.caseload_patient_ids(supervisor))
+        expected = versions_digest(listed)
         with CaptureQueriesContext(connection) as queries:
             assert review_versions(supervisor) == expected
-        assert len(queries) == 1
+        assert len(queries) == 1 or not listed
     assert review_versions(clinic.supervisor) != review_versions(
         clinic.supervisor_other_team
     )
     assert review_versions(clinic.supervisor).startswith("2.")  # two patients of A
+    assert review_versions(nobody).startswith("0.")
+
+
+def test_a_patient_leaving_as_another_joins_moves_the_reviews_versions(
+    client: Client, clinic: Clinic, course: Course
+) -> None:
+    """In one transaction one patient leaves the teams and another joins: the count
+    is the same, and the sum of versions could be too; the ids are not."""
+    from django.db import transaction
+
+    from supervision.selectors import review_versions
+
+    joining = PatientFactory(team=clinic.team_b, family_name="Joinerson")
+    AlertFactory(patient=joining)  # on team B's review, not yet on A's
+    client.force_login(clinic.supervisor)
+    before, _ = _get(client, REVIEW)
+    proof = review_versions(clinic.supervisor)
+    _get(client, REVIEW)  # kept
+    with transaction.atomic():
+        Patient.objects.filter(pk=course.patient_id).update(team=clinic.team_b)
+        CareTeamMember.objects.filter(patient=course.patient).delete()
+        Patient.objects.filter(pk=joining.pk).update(team=clinic.team_a)
+    assert review_versions(clinic.supervisor) != proof
+    assert review_versions(clinic.supervisor).split(".")[0] == proof.split(".")[0]
+    after, _ = _get(client, REVIEW)
+    assert str(course.patient.public_id) in before and "Joinerson" not in before
+    assert str(course.patient.public_id) not in after
+    assert "Joinerson" in after
+
+
+def test_the_reviews_versions_keep_the_ids_not_only_a_sum(
+    clinic: Clinic, course: Course
+) -> None:
+    """The same versions on other patients are another digest (decision 0069, "Not
+    chosen": a sum without the ids)."""
+    from patients.record_version import versions_digest
+
+    assert versions_digest([(1, 7, 3), (2, 5, 3)]) != versions_digest(
+        [(1, 5, 3), (3, 7, 3)]
+    )
+    assert versions_digest([(1, 7, 3)]) != versions_digest([(7, 1, 3)])
