@@ -322,6 +322,7 @@ def question(request: HttpRequest, response_id: uuid.UUID, number: int) -> HttpR
         "number": number,
         "total": len(screens.questions),
         "form": form,
+        "options": form.options(),
         "previous": number - 1 if number > 1 else None,
     }
     return _render(request, "portal/question.html", context)
