@@ -41,6 +41,7 @@ from portal.models import DiaryEntry, Homework, QuestionnaireResponse
 from portal.plain_words import chart_wording, progress_in_words
 from portal.selectors import (
     next_sessions,
+    own_response,
     patient_people,
     relapse_plan_of,
     sessions_ics,
@@ -246,9 +247,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _response(request: HttpRequest, response_id: uuid.UUID) -> QuestionnaireResponse:
     """The patient's own response, or 404."""
-    response = QuestionnaireResponse.objects.filter(
-        patient=_patient(request), public_id=response_id
-    ).first()
+    response = own_response(_patient(request), response_id)
     if response is None or response.instrument_id not in REGISTRY:
         raise Http404("No such questionnaire.")
     return response
