@@ -29,7 +29,6 @@ from outcomes import selectors as outcome_selectors
 from outcomes.charts import PHONE
 from patients.models import Patient
 from portal import session
-from portal.crisis import crisis_lines
 from portal.forms import (
     AnswerForm,
     DateOfBirthForm,
@@ -96,7 +95,7 @@ def _page_text(
 ) -> str:
     """The portal page's HTML; ``csrf_token`` stands for the reader's token in a page
     kept for others (``None``: the reader's own)."""
-    context.setdefault("crisis_lines", crisis_lines())
+    # The crisis lines come from the context processor (iptcare.context_processors).
     context.setdefault("section", template.split("/")[-1].split(".")[0].split("_")[0])
     context.setdefault("portal_patient", getattr(request, "portal_patient", None))
     if csrf_token is not None:
