@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
@@ -68,17 +69,46 @@ class LinkRequestForm(DateOfBirthForm):
     field_order = ["contact", "day", "month", "year"]
 
 
+@dataclass(frozen=True)
+class AnswerOption:
+    """One radio of a question, as ``RadioSelect`` would render it."""
+
+    value: str
+    label: str
+    id: str
+    checked: bool
+
+
 class AnswerForm(forms.Form):
     """One question's answer: a position among its options."""
 
     def __init__(self, *args: Any, options: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.choices = [(str(n), label) for n, label in enumerate(options)]
         self.fields["answer"] = forms.TypedChoiceField(
-            choices=[(str(n), label) for n, label in enumerate(options)],
+            choices=self.choices,
             coerce=int,
             widget=forms.RadioSelect,
             error_messages={"required": _("Choose one answer.")},
         )
+
+    def options(self) -> list[AnswerOption]:
+        """The radios for the page's own loop: the same values, ids and checked state
+        as ``RadioSelect`` gives, without a widget template per radio (a third of the
+        question page's time, decisions/0071)."""
+        answer = self["answer"]
+        # As ``ChoiceWidget.format_value``: the bound or initial value, as text.
+        chosen = answer.value()
+        chosen_text = "" if chosen is None else str(chosen)
+        return [
+            AnswerOption(
+                value=str(value),
+                label=str(label),
+                id=f"{answer.auto_id}_{n}",
+                checked=str(value) == chosen_text,
+            )
+            for n, (value, label) in enumerate(self.choices)
+        ]
 
 
 class DiaryForm(forms.Form):

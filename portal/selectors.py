@@ -4,15 +4,21 @@ the request."""
 
 from __future__ import annotations
 
+import uuid
+from functools import cache
 from typing import Any
 
+from django.db import router
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ipt.choices import Phase
 from ipt.models import Course, InventoryPerson
 from ipt.models.termination import RelapsePreventionPlan
 from ipt.selectors import circle_picture
+from iptcare.lib.statements import StandIn, Statement
 from patients.models import Patient
+from portal.models import QuestionnaireResponse
 from portal.services.questionnaires import current_course
 from scheduling.choices import AppointmentStatus
 from scheduling.ical import to_ics
@@ -62,3 +68,38 @@ def patient_people(patient: Patient) -> dict[str, Any]:
         "circle": circle_picture(people, centre_label="You") if people else "",
         "may_add": course is not None and course.phase != Phase.ENDED,
     }
+
+
+def _responses_of(
+    patient_id: int, public_id: uuid.UUID
+) -> QuerySet[QuestionnaireResponse]:
+    return QuestionnaireResponse.objects.filter(
+        patient_id=patient_id, public_id=public_id
+    ).order_by("pk")
+
+
+# Values no row has, that the response's statement is built with.
+_RESPONSE_STAND_INS = {
+    "patient_id": StandIn(
+        -(2**62) + 31, QuestionnaireResponse._meta.get_field("patient")
+    ),
+    "public_id": StandIn(
+        uuid.UUID("0bad0bad-0bad-4bad-8bad-0bad0bad0b31"),
+        QuestionnaireResponse._meta.get_field("public_id"),
+    ),
+}
+
+
+@cache
+def _response_statement(alias: str) -> Statement[QuestionnaireResponse]:
+    return Statement(_responses_of, _RESPONSE_STAND_INS, alias)
+
+
+def own_response(
+    patient: Patient, public_id: uuid.UUID
+) -> QuestionnaireResponse | None:
+    """The patient's own questionnaire response by its public id, or ``None`` (another
+    patient's is ``None`` too). The statement is built once per process: every screen
+    of a questionnaire reads it (decisions/0071)."""
+    statement = _response_statement(router.db_for_read(QuestionnaireResponse))
+    return statement.first(patient_id=patient.pk, public_id=public_id)

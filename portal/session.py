@@ -14,16 +14,19 @@ Nothing else in the portal looks a patient up from the request.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.db import router
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone, translation
 
 from iptcare.lib import sessions
+from iptcare.lib.statements import StandIn, Statement
 from patients.models import Patient
 
 PATIENT_KEY = "portal_patient"
@@ -71,12 +74,26 @@ def current_patient(request: HttpRequest) -> Patient | None:
         sign_out(request)
         request.session[EXPIRED_KEY] = True
         return None
-    patient = Patient.objects.select_related("team__site").filter(pk=patient_pk).first()
+    patient = _by_id(router.db_for_read(Patient)).first(pk=patient_pk)
     if patient is None:
         sign_out(request)
         return None
     sessions.touch(request.session, SEEN_KEY, now)
     return patient
+
+
+def _patient_by_id(pk: int) -> QuerySet[Patient]:
+    return Patient.objects.select_related("team__site").filter(pk=pk).order_by("pk")
+
+
+@cache
+def _by_id(alias: str) -> Statement[Patient]:
+    """The signed-in patient's row, as every portal request reads it: the statement
+    built once per process (``iptcare.lib.statements``), the row read every time, so
+    a patient removed or moved holds at the next request (decisions/0071)."""
+    return Statement(
+        _patient_by_id, {"pk": StandIn(-(2**62) + 29, Patient._meta.pk)}, alias
+    )
 
 
 def language_of(request: HttpRequest) -> str:

@@ -13,7 +13,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -28,7 +29,6 @@ from outcomes import selectors as outcome_selectors
 from outcomes.charts import PHONE
 from patients.models import Patient
 from portal import session
-from portal.crisis import crisis_lines
 from portal.forms import (
     AnswerForm,
     DateOfBirthForm,
@@ -39,8 +39,10 @@ from portal.forms import (
 )
 from portal.models import DiaryEntry, Homework, QuestionnaireResponse
 from portal.plain_words import chart_wording, progress_in_words
+from portal.question_page import question_page
 from portal.selectors import (
     next_sessions,
+    own_response,
     patient_people,
     relapse_plan_of,
     sessions_ics,
@@ -82,10 +84,23 @@ def _too_many(request: HttpRequest, scope: str) -> bool:
 def _render(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    context.setdefault("crisis_lines", crisis_lines())
+    return HttpResponse(_page_text(request, template, context), status=status)
+
+
+def _page_text(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    csrf_token: str | None = None,
+) -> str:
+    """The portal page's HTML; ``csrf_token`` stands for the reader's token in a page
+    kept for others (``None``: the reader's own)."""
+    # The crisis lines come from the context processor (iptcare.context_processors).
     context.setdefault("section", template.split("/")[-1].split(".")[0].split("_")[0])
     context.setdefault("portal_patient", getattr(request, "portal_patient", None))
-    return render(request, template, context, status=status)
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token
+    return render_to_string(template, context, request)
 
 
 def _public(view: Any) -> Any:
@@ -246,9 +261,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _response(request: HttpRequest, response_id: uuid.UUID) -> QuestionnaireResponse:
     """The patient's own response, or 404."""
-    response = QuestionnaireResponse.objects.filter(
-        patient=_patient(request), public_id=response_id
-    ).first()
+    response = own_response(_patient(request), response_id)
     if response is None or response.instrument_id not in REGISTRY:
         raise Http404("No such questionnaire.")
     return response
@@ -293,10 +306,11 @@ def question(request: HttpRequest, response_id: uuid.UUID, number: int) -> HttpR
         raise Http404("No such question.")
     screen = screens.questions[number - 1]
     stored = (response.answers + response.extra_answers)[number - 1]
+    chosen = "" if stored is None else str(stored)
     form = AnswerForm(
         request.POST if request.method == "POST" else None,
         options=list(screen.options),
-        initial={"answer": "" if stored is None else str(stored)},
+        initial={"answer": chosen},
     )
     if request.method == "POST" and form.is_valid():
         answered = questionnaire_services.answer_save(
@@ -315,16 +329,23 @@ def question(request: HttpRequest, response_id: uuid.UUID, number: int) -> HttpR
         return redirect(following)
     if request.method == "GET":
         _audit_read(request, "portal_questionnaire", str(response.public_id))
-    context = {
-        "response": response,
-        "screens": screens,
-        "screen": screen,
-        "number": number,
-        "total": len(screens.questions),
-        "form": form,
-        "previous": number - 1 if number > 1 else None,
-    }
-    return _render(request, "portal/question.html", context)
+
+    def page(csrf_token: str | None) -> str:
+        context = {
+            "response": response,
+            "screens": screens,
+            "screen": screen,
+            "number": number,
+            "total": len(screens.questions),
+            "form": form,
+            "options": form.options(),
+            "previous": number - 1 if number > 1 else None,
+        }
+        return _page_text(request, "portal/question.html", context, csrf_token)
+
+    # The same for every patient but for the response's id, the option chosen and
+    # the CSRF token: kept rendered per question in this process (decisions/0071).
+    return HttpResponse(question_page(request, response, number, chosen, page))
 
 
 @require_http_methods(["GET", "POST"])
