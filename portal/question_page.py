@@ -32,7 +32,6 @@ from threading import Lock
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.utils import translation
 
 from iptcare.lib import kept_pages
@@ -48,13 +47,12 @@ _lock = Lock()
 
 
 @lru_cache(maxsize=4)
-def _stand_ins(secret: str) -> tuple[str, str]:
-    """The CSRF token's and the response id's placeholders, derived from the secret
-    key so that nobody can type them into a page's text. The id's is shaped as a
-    UUID: the page's routes are reversed with it."""
+def _id_stand_in(secret: str) -> str:
+    """The response id's placeholder, derived from the secret key so that nobody can
+    type it into a page's text, and shaped as a UUID: the page's routes are reversed
+    with it. The CSRF token's is every kept page's (``kept_pages.csrf_placeholder``)."""
     digest = hmac.new(secret.encode(), b"portal-question-page", hashlib.sha256)
-    token = digest.hexdigest()
-    return token, str(uuid.UUID(token[:32]))
+    return str(uuid.UUID(digest.hexdigest()[:32]))
 
 
 def _waiting_messages(request: HttpRequest) -> bool:
@@ -95,7 +93,8 @@ def question_page(
         return render(None)
     if _waiting_messages(request):
         return render(None)
-    token_stand_in, id_stand_in = _stand_ins(settings.SECRET_KEY)
+    token_stand_in = kept_pages.csrf_placeholder()
+    id_stand_in = _id_stand_in(settings.SECRET_KEY)
     response_id = str(response.public_id)
     key = (
         kept_pages.release(),
@@ -112,15 +111,13 @@ def question_page(
         patient: Patient = request.portal_patient  # type: ignore[attr-defined]
         if _names_the_patient(rendered, patient):
             # Not the same for every patient: sent as rendered, never kept.
-            return rendered.replace(token_stand_in, get_token(request))
+            return kept_pages.with_token(rendered, request)
         html = rendered.replace(response_id, id_stand_in)
         with _lock:
             _kept[key] = html
             while len(_kept) > MOST_KEPT:
                 _kept.popitem(last=False)
-    return html.replace(id_stand_in, response_id).replace(
-        token_stand_in, get_token(request)
-    )
+    return kept_pages.with_token(html.replace(id_stand_in, response_id), request)
 
 
 def forget() -> None:

@@ -203,7 +203,7 @@ def release() -> str:
     return _RELEASE
 
 
-def _csrf_placeholder() -> str:
+def csrf_placeholder() -> str:
     """What stands for the reader's CSRF token in a kept page: derived from the secret
     key, so every process of the deployment agrees and nobody can type it into a note."""
     return _placeholder_for(settings.SECRET_KEY)
@@ -403,8 +403,8 @@ def kept(key: str | None, request: HttpRequest, render: RenderFragment) -> str:
         html, expires, reads = found
         if expires is None or now < expires:
             _record_again(reads, request)
-            return _with_token(html, request)
-    placeholder = _csrf_placeholder()
+            return with_token(html, request)
+    placeholder = csrf_placeholder()
     with clock_bound() as moments, reads_recorded(request.user.pk) as recorded:
         html = render(placeholder)
     expires = min(moments) if moments else None
@@ -413,11 +413,12 @@ def kept(key: str | None, request: HttpRequest, render: RenderFragment) -> str:
         seconds = int(min(seconds, max(0.0, (expires - now).total_seconds())))
     if seconds > 0 and not recorded.by_someone_else:
         cache.set(key, (html, expires, tuple(recorded.reads)), timeout=seconds)
-    return _with_token(html, request)
+    return with_token(html, request)
 
 
-def _with_token(html: str, request: HttpRequest) -> str:
-    placeholder = _csrf_placeholder()
+def with_token(html: str, request: HttpRequest) -> str:
+    """``html`` with the reader's CSRF token where ``csrf_placeholder()`` stands."""
+    placeholder = csrf_placeholder()
     if placeholder not in html:
         return html
     return html.replace(placeholder, str(get_token(request)))
