@@ -214,3 +214,24 @@ def test_a_list_read_is_a_row_per_patient_shown_by_key(clinic: Clinic) -> None:
         actor=clinic.supervisor, category="patient", detail="caseload", shown=[]
     )
     assert AuditEvent.objects.filter(action=Action.LIST).count() == 2
+
+
+def test_nobody_the_trail_names_can_be_deleted(clinic: Clinic) -> None:
+    """The trail's rows name their patient and reader by key without a key
+    constraint in PostgreSQL (decisions/0073); the ORM still refuses to delete
+    either while the trail names them."""
+    from django.db.models import ProtectedError
+
+    audit.record(
+        actor=clinic.therapist_on_team,
+        action=Action.VIEW,
+        category="patient",
+        patient=clinic.patient,
+    )
+    for named in (clinic.patient, clinic.therapist_on_team):
+        with pytest.raises(ProtectedError) as refused, transaction.atomic():
+            named.delete()
+        assert any(
+            isinstance(row, AuditEvent) for row in refused.value.protected_objects
+        )
+        assert type(named).objects.filter(pk=named.pk).exists()
