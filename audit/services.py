@@ -204,18 +204,18 @@ def _append_in_two_messages(rows: list[_Row]) -> None:
     the lock and the head in one message, the insert and the commit in the other.
     PostgreSQL runs each statement of a message under a snapshot of its own, so the
     head is read after the lock is held, as before. Django's connection stays in
-    autocommit throughout; a failure rolls the transaction back before it is raised.
+    autocommit throughout; a failure before the audit commit rolls the transaction
+    back before it is raised (a failure of the flush after it is raised with the rows
+    appended: audited, and the page not shown).
 
     The chain's lock is held until the commit, and a commit waits for the log to
     reach the disk: one chain would append one read per disk flush, for the whole
     service (decisions/0073). So the transaction commits without waiting, which frees
-    the lock at once, and the same message then waits for the flush in a transaction
-    of its own, which writes one small log record and commits as every write does:
-    flushing the log to it flushes this commit, which comes before it. The reader is
-    therefore answered only once their audit rows are on disk, as before, and flushes
-    of writers side by side are shared. A row appended after this one and committed is
-    later in the log: a crash can lose only a newest stretch of the chain that nobody
-    was shown yet, never a link in the middle."""
+    the lock at once, and the same message then waits for the flush (``_FLUSHED``):
+    the reader is answered only once their audit rows are on disk, as before, and
+    flushes of writers side by side are shared. A row appended after this one and
+    committed is later in the log: a crash can lose only a newest stretch of the
+    chain, whose readers were not yet answered, never a link in the middle."""
     with connection.cursor() as cursor:
         try:
             cursor.execute(
@@ -248,6 +248,19 @@ _FLUSHED = (
 )
 
 
+def _flush_log() -> None:
+    """PostgreSQL, outside a transaction: return once the log is on disk up to now,
+    the newest reads' audit rows included (decisions/0073). Inside a transaction
+    (whose own commit will flush) and on SQLite there is nothing to wait for here."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    connection.ensure_connection()
+    if not connection.get_autocommit():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_FLUSHED)
+
+
 def _insert_statement(rows: Sequence[_Row | AuditEvent]) -> tuple[str, list[Any]]:
     """``INSERT … RETURNING id`` for ``rows``, as ``bulk_create`` builds it.
 
@@ -258,11 +271,15 @@ def _insert_statement(rows: Sequence[_Row | AuditEvent]) -> tuple[str, list[Any]
     the same fields (``test_the_audit_insert_is_djangos``). Most columns hold one value
     for the whole batch (the time, the reader, the request): each distinct value is
     prepared once."""
-    if len(rows) < 2 or connection.vendor != "postgresql":
+    if connection.vendor != "postgresql":
         return _compiled_insert([_event(r) if isinstance(r, _Row) else r for r in rows])
     sql = _UNNEST_INSERT.get(connection.alias)
     if sql is None:
-        first_two = [_event(r) if isinstance(r, _Row) else r for r in rows[:2]]
+        # Django writes the UNNEST form for two rows or more; it serves one as well
+        # (every page's read: decisions/0073).
+        first_two = [
+            _event(r) if isinstance(r, _Row) else r for r in (rows[0], rows[0])
+        ]
         sql = _UNNEST_INSERT[connection.alias] = _compiled_insert(first_two)[0]
     params = []
     for field in _INSERTED_FIELDS:
@@ -471,6 +488,10 @@ def checkpoint_write(*, head: tuple[int | None, str, int] | None = None) -> Chec
     newest row's id and link and the number of rows. Run by a Huey periodic task and
     by ``audit_verify``."""
     head_id, head_hash, events = head or _head()
+    # A read's audit row is seen as soon as it is committed, a moment before it is on
+    # disk: the signed line, outside the database, must never name a row that a
+    # crash in that moment could lose (decisions/0073).
+    _flush_log()
     point = Checkpoint(timezone.now().isoformat(), head_id, head_hash, events)
     line = json.dumps(
         {

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import threading
 import uuid
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import DatabaseError, connection, connections, transaction
@@ -18,7 +20,7 @@ from django.utils import timezone
 from audit import services as audit
 from audit.choices import Action
 from audit.models import AuditEvent
-from audit.services import _compiled_insert, _insert_statement
+from audit.services import _FLUSHED, _compiled_insert, _insert_statement
 from conftest import Clinic
 from ipt.choices import Phase
 from ipt.tests.factories import course_in_phase
@@ -169,7 +171,7 @@ def test_with_autocommit_turned_off_the_rows_wait_for_that_transaction(
 
 @pytest.mark.parametrize("rows", [1, 2, 25])
 def test_the_audit_insert_is_djangos(clinic: Clinic, rows: int) -> None:
-    """The insert of a list's rows is compiled once (decisions/0067): the statement and
+    """The insert of audit rows is compiled once (decisions/0067): the statement and
     its values are what ``bulk_create`` would send, for any number of rows, with a
     patient, without one, with a request and an address."""
     events = [
@@ -189,8 +191,15 @@ def test_the_audit_insert_is_djangos(clinic: Clinic, rows: int) -> None:
         )
         for n in range(rows)
     ]
-    assert _insert_statement(events) == _compiled_insert(events)
-    assert _insert_statement(events) == _compiled_insert(events)  # once compiled
+    if rows > 1:
+        expected = _compiled_insert(events)
+    else:
+        # One row is sent in the form Django writes for two or more (decisions/0073):
+        # the same statement, each column a list of the one value.
+        sql, params = _compiled_insert(events * 2)
+        expected = (sql, [column[:1] for column in params])
+    assert _insert_statement(events) == expected
+    assert _insert_statement(events) == expected  # once compiled
 
 
 def test_a_list_audits_its_patients_by_key(clinic: Clinic) -> None:
@@ -206,3 +215,20 @@ def test_a_list_audits_its_patients_by_key(clinic: Clinic) -> None:
     assert AuditEvent.objects.get(pk=by_key).patient_id == clinic.patient.pk
     assert AuditEvent.objects.get(pk=by_instance).patient_id == clinic.patient.pk
     assert audit.verify_chain().intact
+
+
+def test_a_checkpoint_names_only_rows_on_disk(
+    clinic: Clinic, settings: Any, tmp_path: Path
+) -> None:
+    """A read's audit row is seen once committed, a moment before it is on disk; the
+    signed checkpoint, written outside the database, is written only after the log
+    is flushed past the head it names (decisions/0073)."""
+    settings.IPTCARE_AUDIT_CHECKPOINT_FILE = str(tmp_path / "checkpoints.jsonl")
+    event = _read(clinic)
+    with CaptureQueriesContext(connection) as statements:
+        point = audit.checkpoint_write()
+    sent = [query["sql"] for query in statements.captured_queries]
+    assert point.head_id == event.pk
+    flushed = sent.index(_FLUSHED)
+    assert any("audit_auditevent" in sql for sql in sent[:flushed])  # the head first
+    assert audit.checkpoint_check().head_matches
