@@ -42,7 +42,7 @@ from alerts.models import Alert, AlertQuerySet
 from audit import services as audit
 from iptcare.lib.kept_pages import ChosenRows, ListPage, when_shown
 from iptcare.lib.lookups import AmongIds
-from iptcare.lib.statements import StandIn, ValuesStatement
+from iptcare.lib.statements import STATEMENT_PAGES, StandIn, ValuesStatement
 from measures.models import RiskEvent
 from patients.record_version import with_versions
 
@@ -137,7 +137,10 @@ def inbox_page(
     paginator.count = count
     number = paginator.get_page(page_number).number
     shown = []
-    if count and may_use_inbox(staff):
+    if count and may_use_inbox(staff) and number > STATEMENT_PAGES:
+        bottom = (number - 1) * per_page
+        shown = list(_chosen(staff, state, now)[bottom : bottom + per_page])
+    elif count and may_use_inbox(staff):
         statement = _chosen_statement(
             router.db_for_read(Alert), staff.role, state, number, per_page
         )
@@ -167,7 +170,7 @@ def _chosen(staff: Staff, state: str, now: datetime) -> QuerySet[Any]:
     return chosen
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=4 * STATEMENT_PAGES)
 def _chosen_statement(
     alias: str, role: str, state: str, number: int, per_page: int
 ) -> ValuesStatement:

@@ -19,7 +19,7 @@ from ipt.choices import Phase
 from ipt.models import Course
 from iptcare.lib import kept_pages
 from iptcare.lib.kept_pages import ChosenRows, ListPage, when_shown
-from iptcare.lib.statements import StandIn, ValuesStatement
+from iptcare.lib.statements import STATEMENT_PAGES, StandIn, ValuesStatement
 from patients.models import CareTeamMember, Patient
 from patients.record_version import with_versions
 from scheduling import selectors as scheduling_selectors
@@ -144,10 +144,20 @@ def caseload_page(
     flags = staff.is_clinical and sort == SORT_FLAGS
     searched = bool(query.strip())
     sent = None
-    if not searched and staff.role in _CHOSEN_ONCE_FOR:
+    if not searched and staff.role in _CHOSEN_ONCE_FOR:  # the ORM's otherwise
         alias = router.db_for_read(Patient)
 
         def sent(number: int) -> list[tuple[Any, ...]]:
+            if number > STATEMENT_PAGES:
+                return list(
+                    kept_pages.page_with_count(
+                        _chosen(access.caseload_for(staff), "", flags),
+                        CHOSEN,
+                        _counted(staff, None),
+                        number,
+                        per_page,
+                    )
+                )
             statement = _chosen_statement(alias, staff.role, flags, number, per_page)
             return statement.rows(staff_id=staff.pk)
 
@@ -181,6 +191,7 @@ def caseload_page(
 
 # What the caseload's choosing statement reads of each row.
 CHOSEN = ("pk", "public_id", "record_version", "directory_version")
+
 # The roles whose caseload is a function of who they are alone (an intake
 # coordinator's is their site's).
 _CHOSEN_ONCE_FOR = frozenset({Role.CLINICIAN, Role.SUPERVISOR})
@@ -207,7 +218,7 @@ def _counted(staff: Staff, matching: QuerySet[Patient] | None) -> QuerySet[Any]:
     return access.caseload_patient_ids(staff)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=4 * STATEMENT_PAGES)
 def _chosen_statement(
     alias: str, role: str, flags: bool, number: int, per_page: int
 ) -> ValuesStatement:

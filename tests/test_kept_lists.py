@@ -450,3 +450,24 @@ def test_the_inboxs_statements_choose_as_the_orm_does(
                 assert glass == (
                     now < timezone.now() + timedelta(hours=1) and number == 1
                 )
+
+
+@pytest.mark.usefixtures("caseload")
+@pytest.mark.parametrize("path", ["/?page=2", "/?page=2&sort=flags", "/alerts/?page=2"])
+def test_pages_past_the_statements_built_once_are_chosen_alike(
+    client: Client, clinic: Clinic, settings: Any, monkeypatch: Any, path: str
+) -> None:
+    """Only a list's first pages have statements built once (a reader asking for
+    page after page must not evict them); later pages are chosen by the ORM, the
+    same rows (decisions/0072)."""
+    from alerts import selectors as alerts
+    from patients import selectors as patients
+
+    settings.IPTCARE_KEEP_PAGES = False
+    client.force_login(clinic.therapist_on_team)
+    by_statement, _ = _get(client, path, {})
+    monkeypatch.setattr(patients, "STATEMENT_PAGES", 1)
+    monkeypatch.setattr(alerts, "STATEMENT_PAGES", 1)
+    by_orm, _ = _get(client, path, {})
+    assert by_orm == by_statement
+    assert "Page 2 of 2" in by_statement

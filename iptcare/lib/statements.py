@@ -23,6 +23,11 @@ from django.db.models.query import (  # type: ignore[attr-defined]
 
 M = TypeVar("M", bound=Model)
 
+# A list's pages whose statements are built once: the ORM writes a page's offset into
+# its SQL, so each page is a statement of its own, and a reader asking for page after
+# page must not evict the common ones (later pages are built by the ORM).
+STATEMENT_PAGES = 10
+
 
 @dataclass(frozen=True)
 class StandIn:
