@@ -138,8 +138,7 @@ def inbox_page(
     number = paginator.get_page(page_number).number
     shown = []
     if count and may_use_inbox(staff) and number > STATEMENT_PAGES:
-        bottom = (number - 1) * per_page
-        shown = list(_chosen(staff, state, now)[bottom : bottom + per_page])
+        shown = list(_chosen(staff, state, now, number, per_page))  # by the ORM
     elif count and may_use_inbox(staff):
         statement = _chosen_statement(
             router.db_for_read(Alert), staff.role, state, number, per_page
@@ -163,10 +162,14 @@ def inbox_page(
     )
 
 
-def _chosen(staff: Staff, state: str, now: datetime) -> QuerySet[Any]:
+def _chosen(
+    staff: Staff, state: str, now: datetime, number: int, per_page: int
+) -> QuerySet[Any]:
+    """Page ``number`` of the inbox in ``state``, read as ``CHOSEN``."""
+    bottom = (number - 1) * per_page
     chosen: QuerySet[Any] = with_versions(
         _state(_visible(staff, now), state), "patient_id"
-    ).values_list(*CHOSEN)
+    ).values_list(*CHOSEN)[bottom : bottom + per_page]
     return chosen
 
 
@@ -175,13 +178,12 @@ def _chosen_statement(
     alias: str, role: str, state: str, number: int, per_page: int
 ) -> ValuesStatement:
     """Page ``number`` of the inbox in ``state`` for a reader of ``role``, as the ORM
-    builds it: built once per process (each page is a statement of its own: the ORM
-    writes the offset into the SQL)."""
+    builds it: built once per process for the first ``STATEMENT_PAGES`` (each page is
+    a statement of its own: the ORM writes the offset into the SQL)."""
 
     def build(staff_id: int, now: datetime) -> QuerySet[Any]:
         reader = Staff(pk=staff_id, role=role, is_active=True)
-        bottom = (number - 1) * per_page
-        return _chosen(reader, state, now)[bottom : bottom + per_page]
+        return _chosen(reader, state, now, number, per_page)
 
     return ValuesStatement(build, _STAND_INS, alias)
 

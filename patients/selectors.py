@@ -147,17 +147,9 @@ def caseload_page(
     if not searched and staff.role in _CHOSEN_ONCE_FOR:  # the ORM's otherwise
         alias = router.db_for_read(Patient)
 
-        def sent(number: int) -> list[tuple[Any, ...]]:
+        def sent(number: int) -> list[tuple[Any, ...]] | None:
             if number > STATEMENT_PAGES:
-                return list(
-                    kept_pages.page_with_count(
-                        _chosen(access.caseload_for(staff), "", flags),
-                        CHOSEN,
-                        _counted(staff, None),
-                        number,
-                        per_page,
-                    )
-                )
+                return None  # built by the ORM
             statement = _chosen_statement(alias, staff.role, flags, number, per_page)
             return statement.rows(staff_id=staff.pk)
 
@@ -223,8 +215,8 @@ def _chosen_statement(
     alias: str, role: str, flags: bool, number: int, per_page: int
 ) -> ValuesStatement:
     """The caseload's page ``number`` without a search, with its count, as the ORM
-    builds it for a staff member of ``role``: built once per process (its pages past
-    the first few are rare, and each is a statement of its own: the ORM writes the
+    builds it for a staff member of ``role``: built once per process for the first
+    ``STATEMENT_PAGES`` (each page is a statement of its own: the ORM writes the
     page's offset into the SQL)."""
 
     def build(staff_id: int) -> QuerySet[Any]:

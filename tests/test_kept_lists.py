@@ -439,8 +439,7 @@ def test_the_inboxs_statements_choose_as_the_orm_does(
             )
             summary = selectors.inbox_summary(staff=staff, state=state, now=now)
             assert summary.count == visible.count()
-            bottom = (number - 1) * 3
-            orm = list(selectors._chosen(staff, state, now)[bottom : bottom + 3])
+            orm = list(selectors._chosen(staff, state, now, number, 3))
             statement = selectors._chosen_statement(
                 connection.alias, staff.role, state, number, 3
             )

@@ -303,7 +303,7 @@ def choose_page(
     page_number: str | int,
     per_page: int,
     *,
-    sent: Callable[[int], Sequence[tuple[Any, ...]]] | None = None,
+    sent: Callable[[int], Sequence[tuple[Any, ...]] | None] | None = None,
 ) -> tuple[Paginator[tuple[Any, ...]], int, list[tuple[Any, ...]]]:
     """A list's page of ``rows()`` (in the order shown, each read as ``names``), as
     Django's ``Paginator.get_page`` would choose it, with the number of ``counted()``
@@ -312,16 +312,15 @@ def choose_page(
     A page that has rows is read with the count in one statement (``page_with_count``):
     the common request makes one round trip, and the count is of the same moment as
     the rows. ``sent``, when given, sends that statement as built once for the list
-    (``iptcare.lib.statements``), for a page number: the ORM then builds nothing. A
-    page number that is not a page (past the last, not a number) is then chosen as
+    (``iptcare.lib.statements``), for a page number: the ORM then builds nothing; it
+    returns ``None`` for a page it has no statement for, which the ORM builds. A page
+    number that is not a page (past the last, not a number) is then chosen as
     ``get_page`` chooses it, with the count first."""
     number = _page_number(page_number)
     if number is not None:
-        found = list(
-            sent(number)
-            if sent is not None
-            else page_with_count(rows(), names, counted(), number, per_page)
-        )
+        found = sent(number) if sent is not None else None
+        if found is None:
+            found = list(page_with_count(rows(), names, counted(), number, per_page))
         if found:
             paginator: Paginator[tuple[Any, ...]] = Paginator((), per_page)
             paginator.count = found[0][-1]
