@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+import zoneinfo
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from django.utils import timezone
 from audit import services as audit
 from audit.choices import Action
 from audit.models import AuditEvent
-from audit.services import _FLUSHED, _compiled_insert, _insert_statement
+from audit.services import _FLUSHED, _insert_statement
 from conftest import Clinic
 from ipt.choices import Phase
 from ipt.tests.factories import course_in_phase
@@ -169,37 +170,76 @@ def test_with_autocommit_turned_off_the_rows_wait_for_that_transaction(
     assert audit.verify_chain().intact
 
 
+_AWKWARD_TEXT = [
+    'O\'Brien \\ "quoted" %s %(name)s {0}',
+    "'); DROP TABLE audit_auditevent; --",
+    "Zoë, Łukasz, 山田, مريم 😀 \u2028 line\nbreak\ttab",
+    "\\u0000 is written, not a NUL",
+    "",
+]
+
+
 @pytest.mark.parametrize("rows", [1, 2, 25])
-def test_the_audit_insert_is_djangos(clinic: Clinic, rows: int) -> None:
-    """The insert of audit rows is compiled once (decisions/0067): the statement and
-    its values are what ``bulk_create`` would send, for any number of rows, with a
-    patient, without one, with a request and an address."""
+def test_the_json_insert_stores_what_bulk_create_stores(
+    clinic: Clinic, rows: int
+) -> None:
+    """The audit rows go to PostgreSQL as one JSON parameter (decisions/0074): every
+    column stores what ``bulk_create`` stores from the same values, in the order given
+    — text of every kind (quotes, backslashes, placeholders, scripts, newlines), no
+    patient and no reader, an address written long, a time in another zone."""
+    far = zoneinfo.ZoneInfo("Pacific/Chatham")
     events = [
         AuditEvent(
-            occurred_at=timezone.now(),
+            occurred_at=timezone.now().astimezone(far)
+            if n % 4 == 3
+            else timezone.now(),
             actor=clinic.therapist_on_team if n % 2 else None,
-            actor_label=f"reader {n}",
+            actor_label=_AWKWARD_TEXT[n % len(_AWKWARD_TEXT)][:150],
             patient_id=clinic.patient.pk if n % 3 else None,
             action=Action.LIST,
             category="patient",
             object_id=str(uuid.uuid4()),
-            detail="caseload",
+            detail=_AWKWARD_TEXT[(n + 1) % len(_AWKWARD_TEXT)],
             request_id=uuid.uuid4() if n % 2 else None,
-            ip_address="192.0.2.7" if n % 2 else None,
+            ip_address=("2001:0db8:0000:0000:0000:0000:0000:0001", "192.0.2.7", None)[
+                n % 3
+            ],
             previous_hash=f"{n:064x}",
             chain_hash=f"{n + 1:064x}",
         )
         for n in range(rows)
     ]
-    if rows > 1:
-        expected = _compiled_insert(events)
-    else:
-        # One row is sent in the form Django writes for two or more (decisions/0073):
-        # the same statement, each column a list of the one value.
-        sql, params = _compiled_insert(events * 2)
-        expected = (sql, [column[:1] for column in params])
-    assert _insert_statement(events) == expected
-    assert _insert_statement(events) == expected  # once compiled
+    sql, params = _insert_statement(events)
+    assert _insert_statement(events)[0] is sql  # built once
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [found[0] for found in cursor.fetchall()]
+    assert ids == sorted(ids) and len(ids) == rows
+    for event in events:
+        event.chain_hash = "b" + event.chain_hash[1:]  # the column is unique
+    AuditEvent.objects.bulk_create(events)
+    columns = [f.attname for f in AuditEvent._meta.concrete_fields if f.attname != "id"]
+    stored = list(AuditEvent.objects.order_by("id").values_list(*columns))
+    by_json, by_django = stored[:rows], stored[rows:]
+    chain = columns.index("chain_hash")
+    for json_row, django_row in zip(by_json, by_django, strict=True):
+        assert json_row[:chain] == django_row[:chain]
+        assert json_row[chain][1:] == django_row[chain][1:]
+
+
+def test_text_too_long_for_its_column_is_refused_not_cut(clinic: Clinic) -> None:
+    event = AuditEvent(
+        occurred_at=timezone.now(),
+        actor_label="x" * 151,
+        action=Action.VIEW,
+        category="patient",
+        previous_hash="0" * 64,
+        chain_hash="1" * 64,
+    )
+    sql, params = _insert_statement([event])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as c:
+        c.execute(sql, params)
+    assert not AuditEvent.objects.exists()
 
 
 def test_a_list_audits_its_patients_by_key(clinic: Clinic) -> None:
