@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -14,6 +15,7 @@ from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import LazyObject, empty
 
 from iptcare.lib import sessions
 
@@ -43,12 +45,25 @@ def _signed_out(request: HttpRequest) -> HttpResponse:
     return redirect(settings.LOGIN_URL)
 
 
+def _evaluated(user: Any) -> Any:
+    """The user itself, out of the lazy wrappers that authentication and the second
+    factor put round it. Every page asks for the user at once, and each of the
+    hundreds of reads of ``user.…`` in a page went through both wrappers, each by a
+    refused attribute look-up (decisions/0074)."""
+    while isinstance(user, LazyObject):
+        wrapper: Any = user  # the stubs do not name the wrapper's own parts
+        if wrapper._wrapped is empty:
+            wrapper._setup()
+        user = wrapper._wrapped
+    return user
+
+
 class StaffSessionMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
+        user = request.user = _evaluated(request.user)
         if user.is_authenticated:
             signed_in_at = request.session.get(SIGNED_IN_AT)
             limit = timedelta(hours=settings.IPTCARE_SESSION_ABSOLUTE_HOURS)

@@ -78,3 +78,40 @@ def test_the_idle_limit_counts_from_the_last_mark_never_longer(
         clock.shift(timedelta(minutes=14, seconds=11))
         assert client.get(caseload).status_code == 302
         assert client.get(caseload).status_code == 302
+
+
+def test_a_page_gets_the_signed_in_staff_member_itself(
+    client: Client, clinic: Clinic
+) -> None:
+    """The middleware hands pages the staff member out of the lazy wrappers
+    (decisions/0074), with the second factor's ``is_verified`` still on it; a request
+    from nobody signed in gets the anonymous user, and is sent to sign in."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest, HttpResponse
+    from django.test import RequestFactory
+    from django.utils.functional import LazyObject, SimpleLazyObject
+
+    from accounts.middleware import StaffSessionMiddleware
+
+    seen: list[object] = []
+
+    def page(request: HttpRequest) -> HttpResponse:
+        seen.append(request.user)
+        return HttpResponse()
+
+    _sign_in(client, clinic)
+    response = client.get(reverse("patients:caseload"))
+    user = response.wsgi_request.user
+    assert not isinstance(user, LazyObject)
+    assert user == clinic.therapist_on_team and user.is_verified() is False
+
+    request = RequestFactory().get("/")
+    request.session = client.session
+    inner = AnonymousUser()
+    # Two wrappers, neither evaluated yet, as authentication and the second factor nest
+    request.user = SimpleLazyObject(lambda: SimpleLazyObject(lambda: inner))
+    StaffSessionMiddleware(page)(request)
+    assert seen == [inner] and seen[0] is inner
+
+    client.logout()
+    assert client.get(reverse("patients:caseload")).status_code == 302
