@@ -24,10 +24,8 @@ import hashlib
 import hmac
 import re
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable
 from functools import lru_cache
-from threading import Lock
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -42,8 +40,7 @@ from portal.models import QuestionnaireResponse
 # have a few hundred screens in all, times the options and languages.
 MOST_KEPT = 1024
 
-_kept: OrderedDict[tuple[str, ...], str] = OrderedDict()
-_lock = Lock()
+_kept = kept_pages.CopiesInProcess(MOST_KEPT)
 
 
 @lru_cache(maxsize=4)
@@ -113,14 +110,10 @@ def question_page(
             # Not the same for every patient: sent as rendered, never kept.
             return kept_pages.with_token(rendered, request)
         html = rendered.replace(response_id, id_stand_in)
-        with _lock:
-            _kept[key] = html
-            while len(_kept) > MOST_KEPT:
-                _kept.popitem(last=False)
+        _kept.put(key, html)
     return kept_pages.with_token(html.replace(id_stand_in, response_id), request)
 
 
 def forget() -> None:
     """Drop every kept copy (tests)."""
-    with _lock:
-        _kept.clear()
+    _kept.clear()

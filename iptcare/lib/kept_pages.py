@@ -39,6 +39,7 @@ import hashlib
 import hmac
 import json
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -46,6 +47,7 @@ from datetime import datetime
 from functools import lru_cache, partial
 from importlib import metadata
 from pathlib import Path
+from threading import Lock
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django.apps import apps
@@ -421,6 +423,35 @@ def with_token(html: str, request: HttpRequest) -> str:
     if placeholder not in html:
         return html
     return html.replace(placeholder, str(get_token(request)))
+
+
+class CopiesInProcess:
+    """HTML kept in this process under a key of everything it rests on: what is the
+    same for everyone who shares the key and changes only with a release (the
+    portal's question screens, the staff pages' header). Nothing to invalidate and no
+    round trip to find it; at most ``most`` copies, the least recently used dropped."""
+
+    def __init__(self, most: int) -> None:
+        self.most = most
+        self._copies: OrderedDict[tuple[str, ...], str] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key: tuple[str, ...]) -> str | None:
+        with self._lock:
+            html = self._copies.get(key)
+            if html is not None:
+                self._copies.move_to_end(key)
+            return html
+
+    def put(self, key: tuple[str, ...], html: str) -> None:
+        with self._lock:
+            self._copies[key] = html
+            while len(self._copies) > self.most:
+                self._copies.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._copies.clear()
 
 
 def when_shown(compute: Callable[[], T]) -> T:
