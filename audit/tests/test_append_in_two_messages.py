@@ -216,7 +216,7 @@ def test_the_json_insert_stores_what_bulk_create_stores(
         ids = [found[0] for found in cursor.fetchall()]
     assert ids == sorted(ids) and len(ids) == rows
     for event in events:
-        event.chain_hash = "b" + event.chain_hash[1:]  # the column is unique
+        event.chain_hash = "b" + event.chain_hash[1:]  # links differ, as in a chain
     AuditEvent.objects.bulk_create(events)
     columns = [f.attname for f in AuditEvent._meta.concrete_fields if f.attname != "id"]
     stored = list(AuditEvent.objects.order_by("id").values_list(*columns))

@@ -103,6 +103,51 @@ def test_a_rewrite_rehashed_without_the_key_is_found(clinic: Clinic) -> None:
     assert audit.verify_chain().first_broken_id == rows[2].id
 
 
+def _copy_of(event: AuditEvent, **changes: Any) -> None:
+    """A row inserted behind the application's back: ``event``'s columns, changed."""
+    columns = [f.column for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    values = {
+        f.column: getattr(event, f.attname) for f in AuditEvent._meta.concrete_fields
+    }
+    values.update(changes)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO audit_auditevent ({', '.join(columns)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(columns))})",
+            [values[c] for c in columns],
+        )
+
+
+@pytest.mark.parametrize("where", ["after the head", "a second branch"])
+def test_a_row_copied_or_a_fork_is_found_without_a_unique_link(
+    clinic: Clinic, where: str
+) -> None:
+    """No unique index holds the links on PostgreSQL (decisions/0074): a row copied
+    in whole after the head, or a branch written from an earlier link with the key,
+    breaks the walk of the chain all the same."""
+    rows = events(clinic)
+    if where == "after the head" and connection.vendor == "sqlite":
+        # SQLite keeps its unique index (migration 0005): the copy is refused.
+        with pytest.raises(IntegrityError), transaction.atomic():
+            _copy_of(rows[-1])
+    elif where == "after the head":
+        _copy_of(rows[-1])  # the same link twice
+        assert audit.verify_chain().first_broken_id not in {None, rows[-1].id}
+    else:
+        fork = AuditEvent(
+            **{
+                f.attname: getattr(rows[3], f.attname)
+                for f in AuditEvent._meta.concrete_fields
+                if not f.primary_key
+            }
+        )
+        fork.object_id = "branch"
+        fork.chain_hash = audit._digest(rows[2].chain_hash, fork)
+        _copy_of(fork, object_id="branch", chain_hash=fork.chain_hash)
+        check = audit.verify_chain()
+        assert not check.intact and check.first_broken_id > rows[-1].id
+
+
 def test_removing_the_newest_rows_shows_against_the_checkpoint(
     clinic: Clinic, checkpoints: Path
 ) -> None:
@@ -189,3 +234,21 @@ def test_the_periodic_task_writes_a_checkpoint(
     rows = events(clinic, 2)
     audit_checkpoint.call_local()
     assert json.loads(checkpoints.read_text())["head_id"] == rows[-1].id
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes")
+def test_postgresql_indexes_the_trail_only_as_it_is_read() -> None:
+    """By id, time, reader and patient; no unique link, no keys (migrations 0004,
+    0005): an append writes those four indexes and nothing else."""
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, "audit_auditevent")
+    assert sorted(
+        (tuple(c["columns"]), bool(c["unique"]))
+        for c in found.values()
+        if c["index"] or c["unique"] or c["foreign_key"]
+    ) == [
+        (("actor_id",), False),
+        (("id",), True),
+        (("occurred_at",), False),
+        (("patient_id", "occurred_at"), False),
+    ]
