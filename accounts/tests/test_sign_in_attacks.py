@@ -209,3 +209,44 @@ def test_the_alert_poll_is_marked_as_background(client: Client, clinic: Clinic) 
     client.force_login(clinic.therapist_on_team)
     page = client.get(reverse("alerts:count")).content.decode()
     assert BACKGROUND_HEADER in page
+
+
+def test_an_address_spelled_another_way_is_the_same_address(
+    clinic: Clinic, settings: object
+) -> None:
+    """An IPv6 address written long, upper case or with its zeros is one client: it
+    cannot pass for five to escape the lock-out, and the audit trail records it as the
+    database stores it, so the trail's chain still verifies (decisions/0074)."""
+    from audit import services as audit
+
+    settings.IPTCARE_TRUSTED_PROXY_COUNT = 1  # type: ignore[attr-defined]
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    spellings = [
+        "2001:db8::7",
+        "2001:DB8::7",
+        "2001:0db8:0000:0000:0000:0000:0000:0007",
+        "2001:db8:0:0:0:0:0:7",
+        "2001:0DB8::0007",
+    ]
+    for n, spelling in enumerate(spellings):
+        attempt(Client(), f"guess{n}", WRONG, HTTP_X_FORWARDED_FOR=spelling, **proxy)
+    locked = attempt(
+        Client(),
+        clinic.supervisor.username,
+        TEST_PASSWORD,
+        HTTP_X_FORWARDED_FOR="2001:DB8:0:0::7",
+        **proxy,
+    )
+    assert locked == 429
+    signed_in = attempt(
+        Client(),
+        clinic.therapist_on_team.username,
+        TEST_PASSWORD,
+        HTTP_X_FORWARDED_FOR="2001:db8::8",
+        **proxy,
+    )
+    assert signed_in == 302
+    addresses = set(AuditEvent.objects.values_list("ip_address", flat=True))
+    assert addresses <= {"2001:db8::7", "2001:db8::8", None}
+    assert "2001:db8::8" in addresses
+    assert audit.verify_chain().intact

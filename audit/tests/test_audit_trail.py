@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -235,3 +236,43 @@ def test_nobody_the_trail_names_can_be_deleted(clinic: Clinic) -> None:
             isinstance(row, AuditEvent) for row in refused.value.protected_objects
         )
         assert type(named).objects.filter(pk=named.pk).exists()
+
+
+def test_awkward_text_and_addresses_keep_the_chain_whole(clinic: Clinic) -> None:
+    """Whatever a row holds goes in as the chain hashed it (decisions/0074): quotes,
+    backslashes, placeholders, SQL, newlines, scripts of several languages, emoji,
+    a written-out ``\\u0000``; with and without a request's address, one row or many."""
+    from audit.context import RequestContext, current_request
+
+    awkward = [
+        'O\'Brien \\ "quoted" %s %(name)s {0}',
+        "'); DROP TABLE audit_auditevent; --",
+        "Zoë, Łukasz, 山田, مريم 😀 \u2028 line\nbreak\ttab",
+        "\\u0000 is written, not a NUL",
+        "",
+    ]
+    token = current_request.set(
+        RequestContext(request_id=uuid.uuid4(), ip_address="2001:db8::5")
+    )
+    try:
+        audit.record_many(
+            actor=clinic.therapist_on_team,
+            entries=[
+                audit.Entry(Action.LIST, "patient", object_id=text[:64], detail=text)
+                for text in awkward
+            ],
+            actor_label=awkward[2][:150],
+        )
+    finally:
+        current_request.reset(token)
+    audit.record(
+        actor=None,
+        action=Action.VIEW,
+        category="patient",
+        patient=clinic.patient,
+        detail=awkward[0],
+    )
+    stored = list(AuditEvent.objects.order_by("id").values_list("detail", "ip_address"))
+    assert [detail for detail, _ in stored[-6:]] == [*awkward, awkward[0]]
+    assert stored[-2][1] == "2001:db8::5"
+    assert audit.verify_chain().intact

@@ -29,7 +29,7 @@ def client_address(request: HttpRequest) -> str:
     ``IPTCARE_TRUSTED_PROXY_COUNT`` proxies — the one the outermost trusted proxy saw
     (entries further left were written by the client and are not believed). The one
     answer for lock-out (``AXES_CLIENT_IP_CALLABLE``), rate limits and the audit
-    trail."""
+    trail, in its one canonical spelling."""
     hops = settings.IPTCARE_TRUSTED_PROXY_COUNT
     if hops > 0:
         forwarded = [
@@ -38,8 +38,8 @@ def client_address(request: HttpRequest) -> str:
             if part.strip()
         ]
         if len(forwarded) >= hops and _is_address(forwarded[-hops]):
-            return str(forwarded[-hops])
-    return str(request.META.get("REMOTE_ADDR", ""))
+            return _canonical(forwarded[-hops])
+    return _canonical(str(request.META.get("REMOTE_ADDR", "")))
 
 
 def _is_address(text: str) -> bool:
@@ -48,6 +48,17 @@ def _is_address(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _canonical(text: str) -> str:
+    """One spelling per address (``2001:DB8:0:0::1`` is ``2001:db8::1``): as the
+    database stores it, so the audit trail's hash covers what is read back, and so
+    that a client cannot pass for many by spelling its address several ways. Text
+    that is no address is left as it is."""
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return text
 
 
 def _key(scope: str, address: str) -> str:
