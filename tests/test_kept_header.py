@@ -19,6 +19,7 @@ from accounts.choices import Role
 from accounts.models import Staff
 from accounts.tests.factories import StaffFactory
 from conftest import Clinic
+from iptcare.lib import kept_pages
 from iptcare.templatetags.kept_pages import forget_in_process
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def _untokened(html: str) -> str:
 
 
 def _signed_in(staff: Staff) -> Client:
-    client = Client()
+    client = Client(enforce_csrf_checks=True)
     client.force_login(staff)
     return client
 
@@ -73,6 +74,7 @@ def test_the_kept_header_is_the_header(
     assert _untokened(kept) == _untokened(first) == _untokened(afresh)
     assert staff.display_name in kept
     assert TOKEN.search(kept) is not None
+    assert kept_pages.csrf_placeholder() not in kept + first
 
 
 def test_nobody_signed_in_gets_the_bare_header(clinic: Clinic) -> None:
@@ -132,3 +134,15 @@ def test_no_reader_is_sent_another_readers_header(clinic: Clinic) -> None:
     from iptcare.templatetags import kept_pages as tags
 
     assert len(tags._in_process._copies) == 2
+
+
+def test_a_kept_part_may_hold_no_block() -> None:
+    """A page that overrides a block inside the part would set it for every other
+    page: the key names no template, so the tag refuses one."""
+    from django.template import Template, TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError, match="may hold no"):
+        Template(
+            '{% load kept_pages %}{% kept_in_process "x" user.pk %}'
+            "{% block nav %}{% endblock %}{% endkept_in_process %}"
+        )

@@ -15,6 +15,7 @@ from __future__ import annotations
 from django import template
 from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.template.context import Context
+from django.template.loader_tags import BlockNode
 from django.urls import get_script_prefix
 from django.utils import translation
 
@@ -99,6 +100,11 @@ def kept_in_process(parser: Parser, token: Token) -> KeptInProcessNode:
         )
     nodelist = parser.parse(("endkept_in_process",))
     parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        # A page that overrides the block would set the part for every other page.
+        raise template.TemplateSyntaxError(
+            "{% kept_in_process %} may hold no {% block %}: its key names no template."
+        )
     return KeptInProcessNode(
         nodelist, bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]]
     )
