@@ -306,7 +306,13 @@ def _json_converter(field: Field[Any, Any]) -> Callable[[Any], Any] | None:
         return lambda value: field.get_prep_value(value).isoformat()
     if isinstance(field, CharField | ForeignKey):
         return None
-    return lambda value: str(field.get_prep_value(value))
+
+    def prepared(value: Any) -> str | None:
+        # An empty address or id is stored as NULL, as Django's adapters store it.
+        found = field.get_prep_value(value)
+        return str(found) if found not in (None, "") else None
+
+    return prepared
 
 
 _INSERTED_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]

@@ -411,7 +411,7 @@ def run_page(
     return result
 
 
-# The page and /health take turns of a second each, this many times: the machine is
+# The page and /health take turns (a second each at the default 5 s), this many times: the machine is
 # shared and its speed drifts by a third within a minute, so a floor timed once, or
 # even straight after the page, is not the floor the page ran beside.
 TURNS = 5
@@ -426,7 +426,7 @@ def side_by_side(
 ) -> tuple[Load, Load]:
     """The page's load with eight connections and /health's, in turns of a second,
     ``args.seconds`` in all for each: their requests and seconds summed."""
-    turn = max(1.0, args.seconds / TURNS)
+    turn = max(1, round(args.seconds / TURNS))  # wrk takes whole seconds
     page, floor = [], []
     for _ in range(TURNS):
         page.append(wrk(binary, port, path, 8, turn, headers))
@@ -708,7 +708,7 @@ def write_report(
         f"{args.samples} sampled requests, inside Django (the `Server-Timing` of "
         "`bench/timing.py`); the rest of the latency is gunicorn, the network stack "
         "and wrk. ÷ /health: the page's req/s with 8 connections ÷ /health's with 8, "
-        f"the two timed in {TURNS} turns of a second each (the machine is shared and "
+        f"the two timed in {TURNS} turns each (the machine is shared and "
         "its speed drifts within a minute; the run's own /health is the floors' "
         "line). Targets (issue #17): pages "
         "p95 ≤ 100 ms, HTMX partials ≤ 50 ms; req/s with 8 connections ≥ 0.15 of "

@@ -9,6 +9,10 @@ with different links of their own, and ``audit_verify`` finds it by walking the 
 
 SQLite keeps the index, as it keeps those of migration 0004: altering a column there
 rebuilds the table, which would drop its append-only triggers.
+
+Going back builds the unique index over the whole trail while holding the table: run
+it in a quiet hour. It fails if two rows share a link, which only a tampered trail
+would hold (``audit_verify`` names it).
 """
 
 from django.db import migrations, models
