@@ -197,12 +197,16 @@ def _may_append_in_two_messages() -> bool:
     """PostgreSQL, outside any transaction (a page's read: its own audit row is the
     request's only write), with client-side binding, which sends several statements
     in one message (Django's default)."""
+    return _outside_a_transaction_on_postgresql() and issubclass(
+        connection.connection.cursor_factory, psycopg.ClientCursor
+    )
+
+
+def _outside_a_transaction_on_postgresql() -> bool:
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return False
     connection.ensure_connection()
-    if not connection.get_autocommit():  # someone's transaction is open after all
-        return False
-    return issubclass(connection.connection.cursor_factory, psycopg.ClientCursor)
+    return connection.get_autocommit()  # else someone's transaction is open after all
 
 
 def _append_in_two_messages(rows: list[_Row]) -> None:
@@ -259,10 +263,7 @@ def _flush_log() -> None:
     """PostgreSQL, outside a transaction: return once the log is on disk up to now,
     the newest reads' audit rows included (decisions/0073). Inside a transaction
     (whose own commit will flush) and on SQLite there is nothing to wait for here."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return
-    connection.ensure_connection()
-    if not connection.get_autocommit():
+    if not _outside_a_transaction_on_postgresql():
         return
     with connection.cursor() as cursor:
         cursor.execute(_FLUSHED)
@@ -381,6 +382,7 @@ def record_history(events: Iterable[tuple[datetime, Staff | None, Entry]]) -> in
         f"VALUES ({', '.join(['%s'] * len(_HISTORY_COLUMNS))})"
     )
     written = 0
+    key = _key()
     with transaction.atomic(), connection.cursor() as cursor:
         previous = _lock_chain_head()
         rows: list[tuple[Any, ...]] = []
@@ -398,7 +400,7 @@ def record_history(events: Iterable[tuple[datetime, Staff | None, Entry]]) -> in
                 detail=entry.detail[:500],
                 previous_hash=previous,
             )
-            event.chain_hash = previous = _digest(event.previous_hash, event)
+            event.chain_hash = previous = _digest(event.previous_hash, event, key)
             values = [getattr(event, column) for column in _HISTORY_COLUMNS]
             values[0] = connection.ops.adapt_datetimefield_value(occurred_at)
             rows.append(tuple(values))
@@ -485,10 +487,11 @@ def verify_chain() -> ChainCheck:
     checked = legacy = 0
     keyed_seen = False
     head_id: int | None = None
+    key = _key()
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
         if event.previous_hash != previous:
             return ChainCheck(checked, event.id, legacy, head_id, previous)
-        if hmac.compare_digest(_digest(previous, event), event.chain_hash):
+        if hmac.compare_digest(_digest(previous, event, key), event.chain_hash):
             keyed_seen = True
         elif not keyed_seen and _legacy_digest(previous, event) == event.chain_hash:
             legacy += 1
