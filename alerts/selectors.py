@@ -28,6 +28,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -40,7 +41,7 @@ from accounts.models import BreakGlassAccess, Staff
 from alerts.choices import AlertKind, SourceType
 from alerts.models import Alert, AlertQuerySet
 from audit import services as audit
-from iptcare.lib.kept_pages import ChosenRows, ListPage, when_shown
+from iptcare.lib.kept_pages import ChosenRows, ListPage, page_number_asked, when_shown
 from iptcare.lib.lookups import AmongIds
 from iptcare.lib.statements import STATEMENT_PAGES, StandIn, ValuesStatement
 from measures.models import RiskEvent
@@ -119,31 +120,41 @@ def inbox_page(
     state: str,
     page_number: str | int,
     per_page: int,
-    count: int,
     now: datetime,
-) -> ListPage[Alert]:
+    summary: InboxSummary | None = None,
+) -> tuple[InboxSummary, ListPage[Alert]]:
     """One page of the inbox, most urgent first, with one audit row per alert shown
-    (each names its patient). The query count does not depend on the number of alerts.
+    (each names its patient), and the list's summary (``inbox_summary``, at the same
+    ``now``). The query count does not depend on the number of alerts.
 
-    ``count``: the number of alerts in the list (``inbox_summary``, at the same
-    ``now``), so that the page does not count them again. The page's alerts are
-    chosen among the alerts alone, by one narrow query that reads their ids in order
-    with their patients' record versions and the directory version (what the rendered
-    rows are kept under, decisions/0067), built once per role, state and page
-    (decisions/0072): joined first, PostgreSQL read every visible alert's patient and
-    course before sorting (decisions/0064). Only the alerts chosen are read with their
-    patients and staff, and only if the list is rendered (``object_list``)."""
+    The page's alerts are chosen among the alerts alone, by one narrow query that
+    reads their ids in order with their patients' record versions and the directory
+    version (what the rendered rows are kept under, decisions/0067), built once per
+    role, state and page (decisions/0072): joined first, PostgreSQL read every
+    visible alert's patient and course before sorting (decisions/0064). The same
+    query reads the summary beside the rows (window aggregates over the whole list,
+    decisions/0075): the list's alerts are found once, not once for the summary and
+    again for the page. Only when it finds no row (no alert, or a page past the last)
+    is the summary read alone and the page chosen as ``Paginator.get_page`` would;
+    ``summary``, when the caller has it already (the poll), is used instead. Only the
+    alerts chosen are read with their patients and staff, and only if the list is
+    rendered (``object_list``)."""
+    shown: list[tuple[Any, ...]] = []
+    number = page_number_asked(page_number)
+    if summary is None and number is not None and may_use_inbox(staff):
+        found = _chosen_rows(staff, state, now, number, per_page, with_summary=True)
+        if found:
+            summary = _summary(state, *found[0][len(CHOSEN) :])
+            shown = [row[: len(CHOSEN)] for row in found]
+    if summary is None:
+        summary = inbox_summary(staff=staff, state=state, now=now)
     paginator: Paginator[tuple[Any, ...]] = Paginator((), per_page)
-    paginator.count = count
-    number = paginator.get_page(page_number).number
-    shown = []
-    if count and may_use_inbox(staff) and number > STATEMENT_PAGES:
-        shown = list(_chosen(staff, state, now, number, per_page))  # by the ORM
-    elif count and may_use_inbox(staff):
-        statement = _chosen_statement(
-            router.db_for_read(Alert), staff.role, state, number, per_page
-        )
-        shown = statement.rows(staff_id=staff.pk, now=now)
+    paginator.count = summary.count
+    chosen_number = paginator.get_page(page_number).number
+    if chosen_number != number or (summary.count and not shown):
+        number = chosen_number
+        if summary.count and may_use_inbox(staff):
+            shown = _chosen_rows(staff, state, now, number, per_page)
     audit.record_listed(
         actor=staff,
         category="alert",
@@ -151,7 +162,7 @@ def inbox_page(
         shown=[(patient_id, public_id) for _, public_id, patient_id, _, _ in shown],
     )
     ids = [pk for pk, _, _, _, _ in shown]
-    return ListPage(
+    return summary, ListPage(
         when_shown(lambda: _inbox_rows(ids)),
         number,
         paginator,
@@ -162,20 +173,59 @@ def inbox_page(
     )
 
 
+def _chosen_rows(
+    staff: Staff,
+    state: str,
+    now: datetime,
+    number: int,
+    per_page: int,
+    *,
+    with_summary: bool = False,
+) -> list[tuple[Any, ...]]:
+    """Page ``number`` of the inbox in ``state``, read as ``CHOSEN`` (and with the
+    summary's three values after them): by the statement built once for the first
+    ``STATEMENT_PAGES``, by the ORM after them."""
+    if number > STATEMENT_PAGES:
+        return list(_chosen(staff, state, now, number, per_page, with_summary))
+    statement = _chosen_statement(
+        router.db_for_read(Alert), staff.role, state, number, per_page, with_summary
+    )
+    return statement.rows(staff_id=staff.pk, now=now)
+
+
 def _chosen(
-    staff: Staff, state: str, now: datetime, number: int, per_page: int
+    staff: Staff,
+    state: str,
+    now: datetime,
+    number: int,
+    per_page: int,
+    with_summary: bool = False,
 ) -> QuerySet[Any]:
-    """Page ``number`` of the inbox in ``state``, read as ``CHOSEN``."""
+    """Page ``number`` of the inbox in ``state``, read as ``CHOSEN``; with the
+    summary's count, latest change and last alert of the whole list after them
+    (``with_summary``), taken before the page is cut from it."""
     bottom = (number - 1) * per_page
-    chosen: QuerySet[Any] = with_versions(
-        _state(_visible(staff, now), state), "patient_id"
-    ).values_list(*CHOSEN)[bottom : bottom + per_page]
+    ordered = with_versions(_state(_visible(staff, now), state), "patient_id")
+    names: tuple[str, ...] = CHOSEN
+    if with_summary:
+        ordered = ordered.annotate(**_SUMMARY_OVER_THE_LIST)
+        names += tuple(_SUMMARY_OVER_THE_LIST)
+    chosen: QuerySet[Any] = ordered.values_list(*names)[bottom : bottom + per_page]
     return chosen
 
 
-@lru_cache(maxsize=4 * STATEMENT_PAGES)
+# The summary as window aggregates over every row of the list, beside each row of
+# the page: the same three values ``_summary_statement`` reads alone.
+_SUMMARY_OVER_THE_LIST = {
+    "summary_count": Window(Count("id")),
+    "summary_latest": Window(Max("updated_at")),
+    "summary_last": Window(Max("id")),
+}
+
+
+@lru_cache(maxsize=8 * STATEMENT_PAGES)
 def _chosen_statement(
-    alias: str, role: str, state: str, number: int, per_page: int
+    alias: str, role: str, state: str, number: int, per_page: int, with_summary: bool
 ) -> ValuesStatement:
     """Page ``number`` of the inbox in ``state`` for a reader of ``role``, as the ORM
     builds it: built once per process for the first ``STATEMENT_PAGES`` (each page is
@@ -183,7 +233,7 @@ def _chosen_statement(
 
     def build(staff_id: int, now: datetime) -> QuerySet[Any]:
         reader = Staff(pk=staff_id, role=role, is_active=True)
-        return _chosen(reader, state, now, number, per_page)
+        return _chosen(reader, state, now, number, per_page, with_summary)
 
     return ValuesStatement(build, _STAND_INS, alias)
 
@@ -212,6 +262,12 @@ def inbox_summary(
         [(count, latest, last)] = statement.rows(
             staff_id=staff.pk, now=now or timezone.now()
         )
+    return _summary(state, count, latest, last)
+
+
+def _summary(
+    state: str, count: int, latest: datetime | None, last: int | None
+) -> InboxSummary:
     text = f"{state}:{count}:{latest}:{last}"
     return InboxSummary(
         fingerprint=hashlib.sha256(text.encode()).hexdigest()[:16], count=count

@@ -36,20 +36,22 @@ def inbox(request: HttpRequest) -> HttpResponse:
         raise Http404("Alerts are for clinicians and supervisors.")
     state = request.GET.get("state", selectors.OPEN)
     state = state if state in selectors.STATES else selectors.OPEN
-    # One moment for the count and the page: broken glass expiring between the two
+    # One moment for the summary and the page: broken glass expiring between the two
     # would leave them disagreeing.
     now = timezone.now()
-    summary = selectors.inbox_summary(staff=staff, state=state, now=now)
     partial = request.htmx and not request.htmx.boosted  # type: ignore[attr-defined]
-    if partial and request.GET.get("seen") == summary.fingerprint:
-        return HttpResponse(status=204)  # nothing new: htmx keeps the list as it is
-    page = selectors.inbox_page(
+    summary = None
+    if partial and "seen" in request.GET:  # the poll: the summary alone, first
+        summary = selectors.inbox_summary(staff=staff, state=state, now=now)
+        if request.GET["seen"] == summary.fingerprint:
+            return HttpResponse(status=204)  # nothing new: htmx keeps the list as it is
+    summary, page = selectors.inbox_page(
         staff=staff,
         state=state,
         page_number=request.GET.get("page", 1),
         per_page=settings.IPTCARE_PAGE_SIZE,
-        count=summary.count,
         now=now,
+        summary=summary,
     )
     rows = page.object_list
     page.object_list = when_shown(lambda: _with_links(list(rows)))

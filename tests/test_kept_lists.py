@@ -441,9 +441,17 @@ def test_the_inboxs_statements_choose_as_the_orm_does(
             assert summary.count == visible.count()
             orm = list(selectors._chosen(staff, state, now, number, 3))
             statement = selectors._chosen_statement(
-                connection.alias, staff.role, state, number, 3
+                connection.alias, staff.role, state, number, 3, False
             )
             assert statement.rows(staff_id=staff.pk, now=now) == orm
+            # The page with the summary beside it: the same rows, and beside each
+            # the summary the poll reads alone.
+            with_summary = selectors._chosen_statement(
+                connection.alias, staff.role, state, number, 3, True
+            ).rows(staff_id=staff.pk, now=now)
+            assert [row[:5] for row in with_summary] == orm
+            for row in with_summary:
+                assert selectors._summary(state, *row[5:]) == summary
             if reader == "therapist_off_team":
                 glass = {row[2] for row in orm} == {clinic.patient.pk}
                 assert glass == (

@@ -299,3 +299,65 @@ def test_a_risk_alert_links_to_its_questionnaire(
         "measures:detail", args=[clinic.patient.public_id, administration.public_id]
     )
     assert f'href="{expected}"' in body
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown", "first"),
+    [("2", 2, 4), ("3", 3, 8), ("4", 3, 8), ("999", 3, 8), ("abc", 1, 0), ("0", 3, 8)],
+)
+def test_a_page_that_is_not_a_page_is_chosen_as_the_paginator_chooses_it(
+    as_therapist: Client,
+    clinic: Clinic,
+    settings: object,
+    asked: str,
+    shown: int,
+    first: int,
+) -> None:
+    """Past the last page: the last; not a number: the first; below 1: the last (as
+    ``Paginator.get_page``). The page carries the summary the poll compares, and a
+    poll with it finds nothing new."""
+    settings.IPTCARE_PAGE_SIZE = 4  # type: ignore[attr-defined]
+    _give_alerts(clinic, 9)
+    expected = list(Alert.objects.open().by_urgency())
+    response = as_therapist.get(INBOX, {"page": asked})
+    assert response.status_code == 200
+    assert response.context["page"].number == shown
+    listed = list(response.context["page"].object_list)
+    assert listed == expected[first : first + 4]
+    assert response.context["page"].paginator.count == 9
+    poll = as_therapist.get(
+        INBOX, {"seen": response.context["fingerprint"]}, HTTP_HX_REQUEST="true"
+    )
+    assert poll.status_code == 204
+
+
+def test_an_empty_inbox_says_so_and_its_poll_finds_nothing_new(
+    as_therapist: Client,
+) -> None:
+    response = as_therapist.get(INBOX, {"page": "2"})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 0
+    assert list(response.context["page"].object_list) == []
+    poll = as_therapist.get(
+        INBOX, {"seen": response.context["fingerprint"]}, HTTP_HX_REQUEST="true"
+    )
+    assert poll.status_code == 204
+
+
+def test_the_inbox_finds_its_alerts_once_for_the_page_and_its_summary(
+    as_therapist: Client, clinic: Clinic, settings: object
+) -> None:
+    """The page's alerts and the list's summary come from one statement: the list is
+    not read twice (decisions/0075). Only the rows shown are read again, by id."""
+    settings.IPTCARE_KEEP_PAGES = False  # type: ignore[attr-defined]
+    _give_alerts(clinic, 3)
+    with CaptureQueriesContext(connection) as queries:
+        assert as_therapist.get(INBOX).status_code == 200
+    reading_the_list = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "alerts_alert"' in q["sql"] and "INSERT" not in q["sql"]
+    ]
+    assert len(reading_the_list) == 2, reading_the_list
+    assert "OVER" in reading_the_list[0]  # the summary beside the page's rows
+    assert '"alerts_alert"."id" IN' in reading_the_list[1]  # the rows, by id

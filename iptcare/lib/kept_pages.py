@@ -318,7 +318,7 @@ def choose_page(
     returns ``None`` for a page it has no statement for, which the ORM builds. A page
     number that is not a page (past the last, not a number) is then chosen as
     ``get_page`` chooses it, with the count first."""
-    number = _page_number(page_number)
+    number = page_number_asked(page_number)
     if number is not None:
         found = sent(number) if sent is not None else None
         if found is None:
@@ -356,7 +356,8 @@ def page_with_count(
     return page
 
 
-def _page_number(page_number: str | int) -> int | None:
+def page_number_asked(page_number: str | int) -> int | None:
+    """The page asked for, when it is the number of a page (1 or more)."""
     try:
         number = int(page_number)
     except (TypeError, ValueError):
