@@ -19,7 +19,12 @@ from ipt.choices import Phase
 from ipt.models import Course
 from iptcare.lib import kept_pages
 from iptcare.lib.kept_pages import ChosenRows, ListPage, when_shown
-from iptcare.lib.statements import STATEMENT_PAGES, StandIn, ValuesStatement
+from iptcare.lib.statements import (
+    STATEMENT_PAGES,
+    TEXT_MARKS,
+    StandIn,
+    ValuesStatement,
+)
 from patients.models import CareTeamMember, Patient
 from patients.record_version import with_versions
 from scheduling import selectors as scheduling_selectors
@@ -76,8 +81,15 @@ def _search(patients: QuerySet[Patient], query: str) -> QuerySet[Patient]:
                 .values_list("pk", flat=True)
             )
         )
+    return _matching(patients, query.split(), by_number)
+
+
+def _matching(
+    patients: QuerySet[Patient], words: list[str], by_number: Q
+) -> QuerySet[Patient]:
+    """``patients`` found ``by_number`` or by having each of ``words`` in a name."""
     by_name = Q()
-    for word in query.split():
+    for word in words:
         by_name &= Q(search_text__icontains=word)
     return patients.alias(search_text=SearchText()).filter(by_name | by_number)
 
@@ -90,15 +102,20 @@ class _SortedUnindexed(Func):
     output_field = TextField()
 
 
-def _name_order(query: str, *, indexed: bool) -> tuple[Any, ...]:
-    """The caseload's order: family name, given name, id. When a word of the search
-    has three letters or more and the trigram index exists, PostgreSQL finds the
-    matches through it; the order must then not tempt the planner to walk the name
-    index instead, filtering row after row until it has a page: it expects matches
-    spread evenly through the alphabet, but a family name's are all in one place
-    (``?q=walsh`` read 90,000 rows for a page of 25, 68 ms). Sorting the matches costs
-    what counting them already did."""
-    if indexed and any(len(word) >= 3 for word in query.split()):
+def _by_trigrams(query: str, *, indexed: bool) -> bool:
+    """Whether PostgreSQL finds the search's matches through the trigram index: a
+    word of three letters or more, and the index there."""
+    return indexed and any(len(word) >= 3 for word in query.split())
+
+
+def _name_order(by_trigrams: bool) -> tuple[Any, ...]:
+    """The caseload's order: family name, given name, id. When the matches are found
+    through the trigram index (``_by_trigrams``), the order must not tempt the planner
+    to walk the name index instead, filtering row after row until it has a page: it
+    expects matches spread evenly through the alphabet, but a family name's are all in
+    one place (``?q=walsh`` read 90,000 rows for a page of 25, 68 ms). Sorting the
+    matches costs what counting them already did."""
+    if by_trigrams:
         return (_SortedUnindexed(F("family_name")), "given_name", "id")
     return ("family_name", "given_name", "id")
 
@@ -143,9 +160,11 @@ def caseload_page(
     choosing statement is built once per role, sort and page (decisions/0072)."""
     flags = staff.is_clinical and sort == SORT_FLAGS
     searched = bool(query.strip())
+    words = query.split()
+    alias = router.db_for_read(Patient)
+    by_trigrams = _by_trigrams(query, indexed=connections[alias].vendor == "postgresql")
     sent = None
     if not searched and staff.role in _CHOSEN_ONCE_FOR:  # the ORM's otherwise
-        alias = router.db_for_read(Patient)
 
         def sent(number: int) -> list[tuple[Any, ...]] | None:
             if number > STATEMENT_PAGES:
@@ -153,10 +172,24 @@ def caseload_page(
             statement = _chosen_statement(alias, staff.role, flags, number, per_page)
             return statement.rows(staff_id=staff.pk)
 
+    elif staff.role in _SEARCHED_ONCE_FOR and len(words) <= SEARCH_WORDS_BUILT_ONCE:
+
+        def sent(number: int) -> list[tuple[Any, ...]] | None:
+            if number > STATEMENT_PAGES:
+                return None  # built by the ORM
+            statement = _searched_statement(
+                alias, staff.role, flags, by_trigrams, len(words), number, per_page
+            )
+            return statement.rows(
+                staff_id=staff.pk,
+                record_number=query.strip(),
+                **{f"word{n}": word for n, word in enumerate(words)},
+            )
+
     # The search looks its record number up as it is built: built once, when needed.
     matching = cache(lambda: _search(access.caseload_for(staff), query))
     paginator, number, shown = kept_pages.choose_page(
-        lambda: _chosen(matching(), query, flags),
+        lambda: _chosen(matching(), flags, by_trigrams),
         CHOSEN,
         lambda: _counted(staff, matching() if searched else None),
         page_number,
@@ -191,10 +224,12 @@ _CHOSEN_ONCE_FOR = frozenset({Role.CLINICIAN, Role.SUPERVISOR})
 _STAND_IN_STAFF = StandIn(-(2**62) + 72, Staff._meta.pk)
 
 
-def _chosen(matching: QuerySet[Patient], query: str, flags: bool) -> QuerySet[Patient]:
+def _chosen(
+    matching: QuerySet[Patient], flags: bool, by_trigrams: bool = False
+) -> QuerySet[Patient]:
     """The caseload's patients ``matching`` the search, in the order shown, with
     their versions."""
-    ordered = matching.order_by(*_name_order(query, indexed=_indexed(matching)))
+    ordered = matching.order_by(*_name_order(by_trigrams))
     if flags:
         # Most urgent first: the urgency alone, the flags are read with the rows.
         ordered = ordered.annotate(
@@ -222,7 +257,7 @@ def _chosen_statement(
     def build(staff_id: int) -> QuerySet[Any]:
         staff = Staff(pk=staff_id, role=role)
         return kept_pages.page_with_count(
-            _chosen(access.caseload_for(staff), "", flags),
+            _chosen(access.caseload_for(staff), flags),
             CHOSEN,
             _counted(staff, None),
             number,
@@ -230,6 +265,67 @@ def _chosen_statement(
         )
 
     return ValuesStatement(build, {"staff_id": _STAND_IN_STAFF}, alias)
+
+
+# The roles whose search is sent as a statement built once (decisions/0075): a
+# clinician's caseload is a few hundred patients, looked up by key, and each is
+# tested for the record number as for the names. A supervisor's or a site's thousands
+# need the record number looked up first, through its index (``_search``), which a
+# statement cannot hold: the ids found are written into the SQL.
+_SEARCHED_ONCE_FOR = frozenset({Role.CLINICIAN})
+# Searches of more words are built by the ORM (each word is a pattern of its own).
+SEARCH_WORDS_BUILT_ONCE = 4
+# The search's texts the statements are built with: each holds the marks that show
+# whether the ORM escaped it (``iptcare.lib.statements.TEXT_MARKS``).
+_SEARCH_STAND_INS = {
+    "staff_id": _STAND_IN_STAFF,
+    "record_number": StandIn(
+        f"\\number{TEXT_MARKS}", Patient._meta.get_field("record_number")
+    ),
+    **{
+        f"word{n}": StandIn(
+            f"\\word{n}{TEXT_MARKS}", Patient._meta.get_field("family_name")
+        )
+        for n in range(SEARCH_WORDS_BUILT_ONCE)
+    },
+}
+
+
+@lru_cache(maxsize=8 * STATEMENT_PAGES)
+def _searched_statement(
+    alias: str,
+    role: str,
+    flags: bool,
+    by_trigrams: bool,
+    words: int,
+    number: int,
+    per_page: int,
+) -> ValuesStatement:
+    """The caseload's page ``number`` searched by ``words`` words, with its count, as
+    the ORM builds it for a staff member of ``role``: built once per process for the
+    first ``STATEMENT_PAGES``."""
+
+    def build(staff_id: int, record_number: str, **texts: str) -> QuerySet[Any]:
+        staff = Staff(pk=staff_id, role=role)
+        matching = _matching(
+            access.caseload_for(staff),
+            [texts[f"word{n}"] for n in range(words)],
+            Q(record_number__iexact=record_number),
+        )
+        return kept_pages.page_with_count(
+            _chosen(matching, flags, by_trigrams),
+            CHOSEN,
+            matching.values("pk"),
+            number,
+            per_page,
+        )
+
+    stand_ins = {
+        name: stand_in
+        for name, stand_in in _SEARCH_STAND_INS.items()
+        if not name.startswith("word") or int(name[4:]) < words
+    }
+    return ValuesStatement(build, stand_ins, alias)
 
 
 def _caseload_rows(staff: Staff, ids: list[int]) -> list[Patient]:

@@ -392,7 +392,7 @@ def test_the_caseloads_statement_chooses_as_the_orm_does(
         staff: Staff = getattr(clinic, reader)
         orm = list(
             kept_pages.page_with_count(
-                selectors._chosen(access.caseload_for(staff), "", flags),
+                selectors._chosen(access.caseload_for(staff), flags),
                 selectors.CHOSEN,
                 selectors._counted(staff, None),
                 number,

@@ -32,10 +32,22 @@ STATEMENT_PAGES = 10
 @dataclass(frozen=True)
 class StandIn:
     """A value the query is built with, to be replaced by a request's own: ``value``
-    must be one no real row has, ``field`` the field it is compared with."""
+    must be one no real row has, ``field`` the field it is compared with.
+
+    A text may also stand inside a parameter the ORM made of it: a ``LIKE`` pattern
+    (``icontains``: ``%text%``, escaped) or a case-blind comparison (``iexact``,
+    escaped as a pattern on some databases, sent as typed on others). Such a
+    stand-in must hold ``%``, ``_`` and a backslash (``TEXT_MARKS``), so that the
+    parameter shows which of the two the ORM did: the request's text is then put in
+    its place the same way, escaped exactly when the stand-in was."""
 
     value: Any
     field: Field[Any, Any]
+
+
+# What a text stand-in holds, so that a parameter escaped for ``LIKE`` differs from
+# one sent as typed (see ``StandIn``).
+TEXT_MARKS = "%_\\"
 
 
 class _Compiled:
@@ -66,10 +78,29 @@ class _Compiled:
             for name, value in adapted.items()
             if type(param) is type(value) and param == value
         ]
-        missing = set(stand_ins) - {name for _, name in self.slots}
+        # Parameters the ORM made of a text: the text inside a pattern, escaped or
+        # not (``StandIn``); each is rebuilt around the request's own text.
+        like = connection.ops.prep_for_like_query
+        self.texts: list[tuple[int, str, str, bool]] = []
+        for position, param in enumerate(built):
+            if not isinstance(param, str) or any(p == position for p, _ in self.slots):
+                continue
+            for name, value in adapted.items():
+                if not (isinstance(value, str) and all(m in value for m in TEXT_MARKS)):
+                    continue
+                if like(value) in param:
+                    self.texts.append((position, name, param, True))
+                elif value in param:
+                    self.texts.append((position, name, param, False))
+        missing = (
+            set(stand_ins)
+            - {name for _, name in self.slots}
+            - {name for _, name, _, _ in self.texts}
+        )
         if missing:
             raise ValueError(f"the stand-ins {sorted(missing)} are not in the query")
         self.fields = {name: s.field for name, s in stand_ins.items()}
+        self.stand_ins = adapted
         # The database's converters by column (SQLite returns UUIDs, times and
         # booleans as it stores them), applied as the ORM applies them.
         selected = [column[0] for column in self.compiler.select]
@@ -87,6 +118,18 @@ class _Compiled:
             params[position] = self.fields[name].get_db_prep_value(
                 values[name], connection, prepared=False
             )
+        if self.texts:
+            like = connection.ops.prep_for_like_query
+            for position, name, pattern, escaped in self.texts:
+                stand_in = self.stand_ins[name]
+                text = self.fields[name].get_db_prep_value(
+                    values[name], connection, prepared=False
+                )
+                params[position] = (
+                    pattern.replace(like(stand_in), like(text))
+                    if escaped
+                    else pattern.replace(stand_in, text)
+                )
         return params
 
     def _converted(self, row: tuple[Any, ...]) -> list[Any]:

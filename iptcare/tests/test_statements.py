@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import Staff
 from conftest import Clinic
-from iptcare.lib.statements import StandIn, Statement
+from iptcare.lib.statements import StandIn, Statement, ValuesStatement
 from patients.models import Patient
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +84,51 @@ def test_a_value_missing_from_the_query_is_refused_when_it_is_built() -> None:
 
     with pytest.raises(ValueError, match="pk"):
         Statement(by_id, {"pk": StandIn(-(2**62) + 5, Staff._meta.pk)}, "default")
+
+
+def _named(text: str, family: str) -> QuerySet[Patient]:
+    return Patient.objects.filter(
+        given_name__icontains=text, family_name__iexact=family
+    ).values_list("pk", flat=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("an", "zebedee"),
+        ("%", "ZEBEDEE"),
+        ("_", "zebedee"),
+        ("\\", "zebedee"),
+        ("a\\%_", "z%"),
+        ("", "Zebedee"),
+        ("ÄÖ'\"; --", "zebedee"),
+    ],
+)
+def test_a_text_is_put_into_its_pattern_as_the_orm_puts_it(
+    clinic: Clinic, text: str, family: str
+) -> None:
+    """A text stand-in inside a ``LIKE`` pattern (``icontains``) and in a case-blind
+    comparison (``iexact``, a pattern on SQLite, as typed on PostgreSQL): each use
+    finds what the ORM's own query finds, wildcards typed kept literal."""
+    from patients.tests.factories import PatientFactory
+
+    for given in ("Canary", "Ann%", "A_n", "a\\%_b", "ÄÖ'\"; --x"):
+        PatientFactory(team=clinic.team_a, given_name=given, family_name="Zebedee")
+    stand_ins = {
+        "text": StandIn("\\text%_\\", Patient._meta.get_field("given_name")),
+        "family": StandIn("\\family%_\\", Patient._meta.get_field("family_name")),
+    }
+    statement = ValuesStatement(_named, stand_ins, "default")
+    sent = sorted(row[0] for row in statement.rows(text=text, family=family))
+    assert sent == sorted(_named(text, family))
+
+
+def test_a_text_stand_in_without_the_marks_is_refused_inside_a_pattern() -> None:
+    """Without ``%``, ``_`` and a backslash, a text's place in a pattern cannot be
+    told from the ORM's escaping: the statement is refused when it is built."""
+    stand_ins = {
+        "text": StandIn("plainword", Patient._meta.get_field("given_name")),
+        "family": StandIn("\\family%_\\", Patient._meta.get_field("family_name")),
+    }
+    with pytest.raises(ValueError, match="text"):
+        ValuesStatement(_named, stand_ins, "default")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection, transaction
+from django.test import Client
 
 from accounts.choices import CareTeamRole
 from conftest import Clinic
@@ -158,3 +159,80 @@ def test_search_results_keep_the_caseload_order(
             key=lambda p: (p.family_name, p.given_name, p.pk),
         )
         assert shown, query
+
+
+# What a search may hold that a pattern must keep literal, and words enough to pass
+# the number of words whose statement is built once.
+AWKWARD = [
+    "\\",
+    "a\\%",
+    "\\word0%_\\",  # the statement's own stand-in, typed: only itself
+    "ann  smith  o'b  lee",
+    "a n n s m",
+    "Ünïcødé",
+    "'; DROP TABLE patients_patient; --",
+]
+
+
+@pytest.mark.parametrize("query", QUERIES + AWKWARD)
+def test_the_search_sent_as_a_statement_finds_what_the_orm_finds(
+    clinic: Clinic, caseload: list[Patient], query: str
+) -> None:
+    """A clinician's search is sent as a statement built once per number of words
+    (decisions/0075): for each reader of the role, each sort and page, the same
+    patients, order, versions and count as the ORM's own query, the search's texts
+    put in as the ORM puts them."""
+    from accounts.access import caseload_for
+    from iptcare.lib import kept_pages
+    from patients import selectors
+
+    words = query.split()
+    if not words or len(words) > selectors.SEARCH_WORDS_BUILT_ONCE:
+        pytest.skip("the ORM builds these")
+    by_trigrams = selectors._by_trigrams(
+        query, indexed=connection.vendor == "postgresql"
+    )
+    for reader in (clinic.therapist_on_team, clinic.therapist_off_team):
+        for flags in (False, True):
+            for number in (1, 2):
+                matching = _search(caseload_for(reader), query)
+                orm = list(
+                    kept_pages.page_with_count(
+                        selectors._chosen(matching, flags, by_trigrams),
+                        selectors.CHOSEN,
+                        matching.values("pk"),
+                        number,
+                        2,
+                    )
+                )
+                statement = selectors._searched_statement(
+                    connection.alias,
+                    reader.role,
+                    flags,
+                    by_trigrams,
+                    len(words),
+                    number,
+                    2,
+                )
+                sent = statement.rows(
+                    staff_id=reader.pk,
+                    record_number=query.strip(),
+                    **{f"word{n}": word for n, word in enumerate(words)},
+                )
+                assert sent == orm, (reader, flags, number)
+
+
+@pytest.mark.parametrize("query", [*QUERIES, *AWKWARD, "a n n s m i"])
+def test_the_caseload_page_finds_what_the_search_promises(
+    client: Client, clinic: Clinic, caseload: list[Patient], query: str
+) -> None:
+    """Through the page, by the statement built once or by the ORM: the patients the
+    search promises, in the caseload's order."""
+    client.force_login(clinic.therapist_on_team)
+    response = client.get("/", {"q": query})
+    assert response.status_code == 200
+    shown = list(response.context["page"].object_list)
+    assert shown == sorted(
+        (p for p in caseload if _reference(p, query)),
+        key=lambda p: (p.family_name, p.given_name, p.pk),
+    )
