@@ -156,6 +156,20 @@ def caseload_patient_ids(staff: Staff) -> QuerySet[Any]:
     return Patient.objects.none().values("id")
 
 
+def caseload_counted(staff: Staff) -> tuple[QuerySet[Any], ...]:
+    """The ids of ``caseload_patient_ids`` as sets that share no patient, to be
+    counted each on its own: a supervisor's teams' patients (counted from the team
+    index alone), and the patients of their care teams on no such team. Counting the
+    union instead read and de-duplicated all 4,988 patients of the large team (5 ms,
+    decisions/0075)."""
+    if staff.role == Role.SUPERVISOR:
+        return (
+            _team_ids(staff),
+            _care_team_ids(staff).exclude(patient__team__in=_staff_team_ids(staff)),
+        )
+    return (caseload_patient_ids(staff),)
+
+
 def caseload_for(staff: Staff) -> QuerySet[Patient]:
     """The patients a user works with day to day: their care teams, and for supervisors
     their teams' patients. Break-the-glass patients are not part of anyone's caseload."""

@@ -238,11 +238,11 @@ def _chosen(
     return with_versions(ordered)
 
 
-def _counted(staff: Staff, matching: QuerySet[Patient] | None) -> QuerySet[Any]:
+def _counted(staff: Staff, matching: QuerySet[Patient] | None) -> kept_pages.Counted:
     """What the list counts: the search's matches, else the caseload's ids alone."""
     if matching is not None:
         return matching.values("pk")
-    return access.caseload_patient_ids(staff)
+    return access.caseload_counted(staff)
 
 
 @lru_cache(maxsize=4 * STATEMENT_PAGES)

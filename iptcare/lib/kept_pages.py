@@ -301,7 +301,7 @@ class ListPage(Page[T]):
 def choose_page(
     rows: Callable[[], QuerySet[Any, Any]],
     names: Sequence[str],
-    counted: Callable[[], QuerySet[Any, Any]],
+    counted: Callable[[], Counted],
     page_number: str | int,
     per_page: int,
     *,
@@ -328,24 +328,43 @@ def choose_page(
             paginator.count = found[0][-1]
             return paginator, number, [row[:-1] for row in found]
     paginator = Paginator(rows().values_list(*names), per_page)
-    paginator.count = counted().count()
+    paginator.count = count_of(counted())
     page = paginator.get_page(page_number)
     return paginator, page.number, list(page.object_list)
+
+
+# What a list counts: the rows of one query, or of several that share no row (each
+# counted on its own and added up: a union would be read whole to remove repeats).
+Counted = QuerySet[Any, Any] | tuple[QuerySet[Any, Any], ...]
+
+
+def _parts(counted: Counted) -> tuple[QuerySet[Any, Any], ...]:
+    return counted if isinstance(counted, tuple) else (counted,)
+
+
+def count_of(counted: Counted) -> int:
+    """The number of rows of ``counted``."""
+    return sum(part.count() for part in _parts(counted))
 
 
 def page_with_count(
     rows: QuerySet[Any, Any],
     names: Sequence[str],
-    counted: QuerySet[Any, Any],
+    counted: Counted,
     number: int,
     per_page: int,
 ) -> QuerySet[Any, Any]:
     """Page ``number`` of ``rows`` read as ``names``, each with the number of
     ``counted`` in all as its last value (a subquery beside the rows)."""
-    sql, params = counted.order_by().query.sql_with_params()
+    sql: list[str] = []
+    params: list[Any] = []
+    for part in _parts(counted):
+        part_sql, part_params = part.order_by().query.sql_with_params()
+        sql.append(f"(SELECT COUNT(*) FROM ({part_sql}) counted)")  # noqa: S608
+        params.extend(part_params)
     # The ORM's own SQL and parameters, counted: no text from the request.
     in_all = RawSQL(  # noqa: S611
-        f"SELECT COUNT(*) FROM ({sql}) counted",  # noqa: S608
+        "SELECT " + " + ".join(sql),
         params,
         output_field=BigIntegerField(),
     )

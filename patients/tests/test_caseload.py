@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.db.models import QuerySet
 from django.test import Client
 from django.urls import reverse
 
@@ -68,3 +71,38 @@ def test_a_clinicians_caseload_count_is_their_care_teams(
     client.force_login(clinic.therapist_on_team)
     count, rows = _shown(client)
     assert count == len(rows) == 3
+
+
+def test_the_caseload_is_counted_in_parts_that_share_no_patient(
+    client: Client, clinic: Clinic
+) -> None:
+    """The parts counted on their own (decisions/0075) add up to the caseload, for
+    every reader: a supervisor's care-team patients on their own teams are counted
+    once, with the team. A page past the last is chosen by the same count."""
+    from accounts.access import caseload_counted, caseload_patient_ids
+    from accounts.models import Staff
+    from accounts.tests.factories import TeamFactory
+
+    supervisor = clinic.supervisor
+    supervisor.teams.add(clinic.team_b)
+    on_team = PatientFactory(team=clinic.team_a)
+    on_other_team = PatientFactory(team=clinic.team_b)
+    elsewhere = PatientFactory(team=TeamFactory(site=clinic.team_b.site))
+    for patient in (on_team, on_other_team, elsewhere):
+        CareTeamMemberFactory(
+            patient=patient, staff=supervisor, role=CareTeamRole.CLINICIAN
+        )
+
+    def ids(query: QuerySet[Any]) -> set[int]:  # rows of one value each
+        return {next(iter(row.values())) for row in query}
+
+    for staff in Staff.objects.all():
+        parts = [ids(part) for part in caseload_counted(staff)]
+        union = ids(caseload_patient_ids(staff))
+        assert sum(len(part) for part in parts) == len(union), staff.username
+        assert set().union(*parts) == union, staff.username
+    client.force_login(supervisor)
+    expected = ids(caseload_patient_ids(supervisor))
+    for page in ("1", "999"):
+        count, _ = _shown(client, page=page)
+        assert count == len(expected)
