@@ -35,8 +35,8 @@ from audit import services as audit
 from audit.choices import Action
 from iptcare.lib.lookups import AmongIds
 from iptcare.lib.statements import StandIn, Statement
-from patients.models import CareTeamMember, Patient
-from patients.record_version import with_versions
+from patients.models import CareTeamMember, Patient, RecordVersion
+from patients.record_version import record_version_of, with_versions
 
 
 class Basis(StrEnum):
@@ -154,6 +154,26 @@ def caseload_patient_ids(staff: Staff) -> QuerySet[Any]:
             Patient.objects.filter(team__site_id=staff.site_id).order_by().values("id")
         )
     return Patient.objects.none().values("id")
+
+
+def supervised_versions(staff: Staff) -> QuerySet[Any]:
+    """Each patient of a supervisor's caseload (``caseload_patient_ids``) with their
+    record version, once each: the teams' patients read from the record versions
+    alone, by the team each carries (``RecordVersion.team``, set by the triggers with
+    every version), and the care teams' patients with theirs. Reading the teams'
+    patients and then their versions joined 1,383 patients to every version of the
+    service (8.6 ms, decisions/0075)."""
+    if staff.role != Role.SUPERVISOR:
+        raise ValueError("a supervisor's caseload")
+    teams = RecordVersion.objects.filter(team__in=_staff_team_ids(staff)).values_list(
+        "patient_id", "version"
+    )
+    care_teams = (
+        _care_team_ids(staff)
+        .annotate(version=record_version_of("patient_id"))
+        .values_list("patient_id", "version")
+    )
+    return teams.order_by().union(care_teams)
 
 
 def caseload_counted(staff: Staff) -> tuple[QuerySet[Any], ...]:

@@ -229,6 +229,17 @@ class RecordVersion(models.Model):
         Patient, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     version = models.BigIntegerField()
+    # The patient's team, set by the same triggers with every version (and made so
+    # for every patient after each migrate): a team's versions are then read from
+    # this table alone, by this index (decisions/0075). No key constraint: the
+    # patient's own key holds it to a team that exists.
+    team = models.ForeignKey(
+        "accounts.Team",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
 
     def __str__(self) -> str:
         return f"patient {self.patient_id} at version {self.version}"

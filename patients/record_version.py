@@ -153,38 +153,34 @@ def with_versions(patients: QuerySet[_M], patient_field: str = "pk") -> QuerySet
     return annotated
 
 
-def listed_digest(ids: str, params: Sequence[Any], alias: str) -> str:
-    """``versions_digest`` of the patients whose ids the query ``ids`` gives (SQL of
-    one column, with its parameters), read in one statement: what a list of a
-    caseload is kept under (decisions/0069).
+def pairs_digest(pairs: str, params: Sequence[Any], alias: str) -> str:
+    """``versions_digest`` of the (patient id, record version) pairs the query
+    ``pairs`` gives (SQL of two columns, each patient once, with its parameters),
+    read in one statement.
 
     On PostgreSQL the database computes it and sends one row (the count, the
-    digest, the directory version), rather than every (id, version) pair for
-    Python to hash: the same bytes hashed the same way, so the same text. On SQLite
-    the pairs are read and hashed here."""
+    digest, the directory version), rather than every pair for Python to hash: the
+    same bytes hashed the same way, so the same text. On SQLite the pairs are read
+    and hashed here."""
     qn = connections[alias].ops.quote_name
-    versions, directory = (
-        qn(RecordVersion._meta.db_table),
-        qn(DirectoryVersion._meta.db_table),
-    )
-    joined = f" FROM listed LEFT JOIN {versions} AS rv ON rv.patient_id = listed.id"
+    directory = qn(DirectoryVersion._meta.db_table)
     directory_column = f"COALESCE((SELECT version FROM {directory} WHERE id = 1), 0)"  # noqa: S608 - our own names
+    with_pairs = f"WITH pairs (id, version) AS ({pairs})"
     with connections[alias].cursor() as cursor:
         if connections[alias].vendor != "postgresql":
             cursor.execute(
-                f"WITH listed (id) AS ({ids}) SELECT listed.id,"
-                f" COALESCE(rv.version, 0), {directory_column}{joined} ORDER BY 1",
+                f"{with_pairs} SELECT id, version, {directory_column}"  # noqa: S608 - our own names, the ORM's SQL
+                " FROM pairs ORDER BY 1",
                 list(params),
             )
             return versions_digest(cursor.fetchall())
         # Each pair as the big-endian 8-byte integers ``versions_digest`` hashes;
         # nobody listed is the digest of nothing, as there.
         cursor.execute(
-            f"WITH listed (id) AS ({ids}) SELECT COUNT(*),"
+            f"{with_pairs} SELECT COUNT(*),"  # noqa: S608 - our own names, the ORM's SQL
             " LEFT(ENCODE(SHA256(COALESCE(STRING_AGG("
-            "INT8SEND(listed.id) || INT8SEND(COALESCE(rv.version, 0)),"
-            " ''::bytea ORDER BY listed.id), ''::bytea)), 'hex'), 32),"
-            f" {directory_column}{joined}",
+            "INT8SEND(id) || INT8SEND(version), ''::bytea ORDER BY id),"
+            f" ''::bytea)), 'hex'), 32), {directory_column} FROM pairs",
             list(params),
         )
         count, digest, version = cursor.fetchone()
@@ -196,7 +192,7 @@ def versions_digest(rows: Sequence[Sequence[int]]) -> str:
     the directory version. The ids themselves, not only a sum of versions: a patient
     leaving the list and another's write could otherwise add up to the same number.
     The pairs are hashed as big-endian 8-byte integers, as PostgreSQL sends them
-    (``listed_digest``)."""
+    (``pairs_digest``)."""
     pairs = array("q")
     for pk, record, _directory in rows:
         pairs.extend((pk, record))

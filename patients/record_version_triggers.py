@@ -313,19 +313,20 @@ _PG_COMMON = [
     # cascade gets no row (their own delete removed it). An existing row takes a value
     # drawn once its lock is held, not the one drawn before waiting for it: a writer
     # that waited behind another's commit must not set a lower value than the one it
-    # waited for, so each patient's version only ever rises.
+    # waited for, so each patient's version only ever rises. The patient's team is
+    # set with it, as the patient's row now has it (decisions/0075).
     f"""
 CREATE OR REPLACE FUNCTION {TRIGGER_PREFIX}move_patients(ids bigint[]) RETURNS void
 LANGUAGE sql AS $f$
-  INSERT INTO {RecordVersion._meta.db_table} (patient_id, version)
-  SELECT s.id, nextval('patients_record_version_seq')
+  INSERT INTO {RecordVersion._meta.db_table} (patient_id, version, team_id)
+  SELECT s.id, nextval('patients_record_version_seq'), s.team_id
   FROM (
-    SELECT DISTINCT u.id FROM unnest(ids) AS u(id)
+    SELECT DISTINCT u.id, p.team_id FROM unnest(ids) AS u(id)
     JOIN {Patient._meta.db_table} p ON p.id = u.id
     ORDER BY u.id
   ) AS s
   ON CONFLICT (patient_id) DO UPDATE
-    SET version = nextval('patients_record_version_seq')
+    SET version = nextval('patients_record_version_seq'), team_id = EXCLUDED.team_id
 $f$
 """,
     *(
@@ -479,10 +480,12 @@ def _sqlite_statements(c: Classification) -> list[str]:
         )
         # The WHERE also tells SQLite's parser that ON CONFLICT is the upsert's.
         return (
-            f"{_SQLITE_BUMP} INSERT INTO {RecordVersion._meta.db_table} (patient_id, version)"
-            f" SELECT q.patient_id, {_SQLITE_VALUE} FROM ({selects}) AS q"
-            f" WHERE q.patient_id IN (SELECT id FROM {Patient._meta.db_table})"
-            " ON CONFLICT (patient_id) DO UPDATE SET version = excluded.version;"
+            f"{_SQLITE_BUMP} INSERT INTO {RecordVersion._meta.db_table}"
+            f" (patient_id, version, team_id) SELECT q.patient_id, {_SQLITE_VALUE},"
+            f" p.team_id FROM ({selects}) AS q"
+            f" JOIN {Patient._meta.db_table} AS p ON p.id = q.patient_id WHERE 1"
+            " ON CONFLICT (patient_id) DO UPDATE SET version = excluded.version,"
+            " team_id = excluded.team_id;"
         )
 
     directory = _SQLITE_DIRECTORY
@@ -544,6 +547,15 @@ def install_statements(connection: BaseDatabaseWrapper) -> list[str]:
     return statements
 
 
+_TEAMS_SET = (
+    f"INSERT INTO {RecordVersion._meta.db_table} (patient_id, version, team_id)"
+    f" SELECT p.id, 0, p.team_id FROM {Patient._meta.db_table} AS p WHERE 1 = 1"
+    " ON CONFLICT (patient_id) DO UPDATE SET team_id = excluded.team_id"
+    f" WHERE {RecordVersion._meta.db_table}.team_id IS NULL"
+    f" OR {RecordVersion._meta.db_table}.team_id <> excluded.team_id"
+)
+
+
 def drop(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         for statement in drop_statements(connection):
@@ -563,6 +575,10 @@ def install(connection: BaseDatabaseWrapper, *, migrated: bool = False) -> None:
     with transaction.atomic(using=connection.alias):
         drop(connection)
         with connection.cursor() as cursor:
+            # Migrations ran without the triggers: every patient's version row names
+            # the patient's team again, a patient never written getting a row at
+            # version 0 (what a missing row reads as).
+            cursor.execute(_TEAMS_SET)
             for statement in install_statements(connection):
                 cursor.execute(statement)
             if migrated and connection.vendor == "postgresql":

@@ -106,11 +106,12 @@ def review_versions(supervisor: Staff) -> str:
     """What the review rests on that writes move: the supervisor's caseload (who is
     on it) and each of its patients' record versions, and the directory (clinicians'
     names, teams, the expected trajectories). One query, before the review's own,
-    answered by the database in one row (``record_version.listed_digest``); the
-    caseload's query is built once per process (``iptcare.lib.statements``)."""
+    answered by the database in one row (``record_version.pairs_digest``) from the
+    record versions by team (``access.supervised_versions``, decisions/0075); built
+    once per process (``iptcare.lib.statements``)."""
     statement = _caseload_statement(router.db_for_read(Patient))
-    ids, params = statement.bound(staff_id=supervisor.pk)
-    return record_version.listed_digest(ids, params, statement.alias)
+    pairs, params = statement.bound(staff_id=supervisor.pk)
+    return record_version.pairs_digest(pairs, params, statement.alias)
 
 
 # A supervisor no row is: the caseload's statement is built with it.
@@ -121,7 +122,7 @@ _STAND_IN_SUPERVISOR = StandIn(-(2**62) + 69, Staff._meta.pk)
 def _caseload_statement(alias: str) -> ValuesStatement:
     def build(staff_id: int) -> QuerySet[Any]:
         supervisor = Staff(pk=staff_id, role=Role.SUPERVISOR)
-        return access.caseload_patient_ids(supervisor)
+        return access.supervised_versions(supervisor)
 
     return ValuesStatement(build, {"staff_id": _STAND_IN_SUPERVISOR}, alias)
 

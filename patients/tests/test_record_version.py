@@ -275,6 +275,64 @@ def test_a_patient_moves_its_own_version_and_takes_it_away() -> None:
     assert not RecordVersion.objects.filter(patient_id=patient.pk).exists()
 
 
+def _teams_in_versions() -> dict[int, int | None]:
+    return dict(RecordVersion.objects.values_list("patient_id", "team_id"))
+
+
+def _teams_of_patients() -> dict[int, int]:
+    return dict(Patient.objects.values_list("pk", "team_id"))
+
+
+def test_each_version_names_its_patients_team_by_every_path(clinic: Any) -> None:
+    """The team a version row carries (decisions/0075) is the patient's, after
+    create, save, ``QuerySet.update``, bulk create, raw SQL, and a write to another
+    of the patient's rows: the caseload review reads a team's versions by it."""
+    patient = PatientFactory(team=clinic.team_a)
+    assert _teams_in_versions() == _teams_of_patients()
+    patient.team = clinic.team_b
+    patient.save()
+    assert _teams_in_versions()[patient.pk] == clinic.team_b.pk
+    Patient.objects.filter(pk=patient.pk).update(team=clinic.team_a)
+    assert _teams_in_versions()[patient.pk] == clinic.team_a.pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE patients_patient SET team_id = %s WHERE id = %s",
+            [clinic.team_b.pk, patient.pk],
+        )
+    assert _teams_in_versions()[patient.pk] == clinic.team_b.pk
+    Patient.objects.bulk_create(
+        [
+            Patient(
+                team=clinic.team_a,
+                record_number=f"BULK-{n}",
+                given_name="Bulk",
+                family_name=f"Made{n}",
+                date_of_birth=datetime.date(1980, 1, 1),
+            )
+            for n in range(3)
+        ]
+    )
+    DiagnosisFactory(patient=patient)
+    assert _teams_in_versions() == _teams_of_patients()
+
+
+def test_migrate_sets_every_patients_team_on_their_version(clinic: Any) -> None:
+    """Migrations run without the triggers: installing them again sets each
+    patient's team on their version row, and gives a patient with no row one at
+    version 0 (what a missing row reads as), moving no version."""
+    patient = PatientFactory(team=clinic.team_a)
+    RecordVersion.objects.filter(pk=clinic.patient.pk).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE patients_recordversion SET team_id = %s WHERE patient_id = %s",
+            [clinic.team_b.pk, patient.pk],
+        )
+    versions = _versions()
+    triggers.install(connection, migrated=True)
+    assert _teams_in_versions() == _teams_of_patients()
+    assert _versions() == {**versions, clinic.patient.pk: 0}
+
+
 def test_a_deleted_patient_takes_its_rows_with_it() -> None:
     """Django deletes the children first: none of their triggers brings the
     version row back for a patient about to go."""
