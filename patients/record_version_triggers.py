@@ -307,30 +307,46 @@ def _changed(model: type[models.Model], old: str, new: str, postgres: bool) -> s
 
 # --- PostgreSQL: statement-level triggers over transition tables --------------------
 
-_PG_COMMON = [
+
+def _pg_common(teams: bool) -> list[str]:
+    """The functions every PostgreSQL trigger calls. ``teams``: the version rows have
+    their ``team_id`` (patients.0007, decisions/0075)."""
     # One upsert per statement, ids distinct and sorted so that two statements lock
     # the version rows in the same order; a patient deleted in the same statement or
     # cascade gets no row (their own delete removed it). An existing row takes a value
     # drawn once its lock is held, not the one drawn before waiting for it: a writer
     # that waited behind another's commit must not set a lower value than the one it
-    # waited for, so each patient's version only ever rises. The patient's team is
-    # set with it, as the patient's row now has it (decisions/0075).
-    f"""
-CREATE OR REPLACE FUNCTION {TRIGGER_PREFIX}move_patients(ids bigint[]) RETURNS void
-LANGUAGE sql AS $f$
-  INSERT INTO {RecordVersion._meta.db_table} (patient_id, version, team_id)
-  SELECT s.id, nextval('patients_record_version_seq'), s.team_id
+    # waited for, so each patient's version only ever rises.
+    #
+    # The patient's team is set on a new row, and on an existing one only by a write
+    # to the patient's own row (``own_rows``): that writer holds the patient's row and
+    # reads its own new team. Another table's writer reads the team as its statement
+    # began, and may wait for the version row behind a move to another team: setting
+    # the team it read would put the old team back.
+    columns, team, set_team = "patient_id, version", "", ""
+    if teams:
+        columns, team = "patient_id, version, team_id", ", s.team_id"
+        set_team = (
+            ", team_id = CASE WHEN own_rows THEN EXCLUDED.team_id"
+            f" ELSE {RecordVersion._meta.db_table}.team_id END"
+        )
+    return [
+        f"""
+CREATE OR REPLACE FUNCTION {TRIGGER_PREFIX}move_patients(ids bigint[], own_rows boolean)
+RETURNS void LANGUAGE sql AS $f$
+  INSERT INTO {RecordVersion._meta.db_table} ({columns})
+  SELECT s.id, nextval('patients_record_version_seq'){team}
   FROM (
     SELECT DISTINCT u.id, p.team_id FROM unnest(ids) AS u(id)
     JOIN {Patient._meta.db_table} p ON p.id = u.id
     ORDER BY u.id
   ) AS s
   ON CONFLICT (patient_id) DO UPDATE
-    SET version = nextval('patients_record_version_seq'), team_id = EXCLUDED.team_id
+    SET version = nextval('patients_record_version_seq'){set_team}
 $f$
 """,
-    *(
-        f"""
+        *(
+            f"""
 CREATE OR REPLACE FUNCTION {TRIGGER_PREFIX}move_{name}() RETURNS void
 LANGUAGE sql AS $f$
   INSERT INTO {counter._meta.db_table} (id, version)
@@ -338,13 +354,13 @@ LANGUAGE sql AS $f$
   ON CONFLICT (id) DO UPDATE SET version = nextval('patients_record_version_seq')
 $f$
 """
-        # The clinic-wide versions: one row each, moved from the same counter.
-        for name, counter in (
-            ("directory", DirectoryVersion),
-            ("intake", IntakeVersion),
-        )
-    ),
-]
+            # The clinic-wide versions: one row each, moved from the same counter.
+            for name, counter in (
+                ("directory", DirectoryVersion),
+                ("intake", IntakeVersion),
+            )
+        ),
+    ]
 
 
 def _pg_name(table: str, suffix: str = "") -> str:
@@ -364,7 +380,11 @@ def _pg_statements(c: Classification) -> list[str]:
             for rows_ in rows
             for path in c.patient_paths
         ]
-        return f"PERFORM {TRIGGER_PREFIX}move_patients(ARRAY({' UNION ALL '.join(selects)}));"
+        own_rows = "true" if model is Patient else "false"
+        return (
+            f"PERFORM {TRIGGER_PREFIX}move_patients("
+            f"ARRAY({' UNION ALL '.join(selects)}), {own_rows});"
+        )
 
     def directory(event: str) -> str:
         if event == "UPDATE" and _label(model) in DIRECTORY_IGNORED_COLUMNS:
@@ -467,7 +487,7 @@ _SQLITE_INTAKE = (
 )
 
 
-def _sqlite_statements(c: Classification) -> list[str]:
+def _sqlite_statements(c: Classification, teams: bool) -> list[str]:
     model, table = c.model, c.model._meta.db_table
     qt = _qn(table)
     statements = []
@@ -478,14 +498,19 @@ def _sqlite_statements(c: Classification) -> list[str]:
             for row in rows
             for path in c.patient_paths
         )
+        # The patient's team as on PostgreSQL (``_pg_common``): on a new row, and
+        # on an existing one by a write to the patient's own row.
+        columns, team, set_team = "patient_id, version", "", ""
+        if teams:
+            columns, team = "patient_id, version, team_id", ", p.team_id"
+            if model is Patient:
+                set_team = ", team_id = excluded.team_id"
         # The WHERE also tells SQLite's parser that ON CONFLICT is the upsert's.
         return (
-            f"{_SQLITE_BUMP} INSERT INTO {RecordVersion._meta.db_table}"
-            f" (patient_id, version, team_id) SELECT q.patient_id, {_SQLITE_VALUE},"
-            f" p.team_id FROM ({selects}) AS q"
+            f"{_SQLITE_BUMP} INSERT INTO {RecordVersion._meta.db_table} ({columns})"
+            f" SELECT q.patient_id, {_SQLITE_VALUE}{team} FROM ({selects}) AS q"
             f" JOIN {Patient._meta.db_table} AS p ON p.id = q.patient_id WHERE 1"
-            " ON CONFLICT (patient_id) DO UPDATE SET version = excluded.version,"
-            " team_id = excluded.team_id;"
+            f" ON CONFLICT (patient_id) DO UPDATE SET version = excluded.version{set_team};"
         )
 
     directory = _SQLITE_DIRECTORY
@@ -539,12 +564,23 @@ def install_statements(connection: BaseDatabaseWrapper) -> list[str]:
     """Every statement that creates the triggers, for the tables that exist."""
     postgres = connection.vendor == "postgresql"
     existing = set(connection.introspection.table_names())
-    statements = list(_PG_COMMON) if postgres else []
+    teams = _has_teams(connection)
+    statements = _pg_common(teams) if postgres else []
     for c in classification():
         if c.not_shown or c.model._meta.db_table not in existing:
             continue
-        statements += _pg_statements(c) if postgres else _sqlite_statements(c)
+        statements += _pg_statements(c) if postgres else _sqlite_statements(c, teams)
     return statements
+
+
+def _has_teams(connection: BaseDatabaseWrapper) -> bool:
+    """Whether the version rows have their team (patients.0007): a migrate back to
+    before it installs the triggers without it."""
+    with connection.cursor() as cursor:
+        described = connection.introspection.get_table_description(
+            cursor, RecordVersion._meta.db_table
+        )
+    return any(column.name == "team_id" for column in described)
 
 
 _TEAMS_SET = (
@@ -575,12 +611,14 @@ def install(connection: BaseDatabaseWrapper, *, migrated: bool = False) -> None:
     with transaction.atomic(using=connection.alias):
         drop(connection)
         with connection.cursor() as cursor:
-            # Migrations ran without the triggers: every patient's version row names
-            # the patient's team again, a patient never written getting a row at
-            # version 0 (what a missing row reads as).
-            cursor.execute(_TEAMS_SET)
             for statement in install_statements(connection):
                 cursor.execute(statement)
+            # Migrations ran without the triggers: every patient's version row names
+            # the patient's team again, a patient never written getting a row at
+            # version 0 (what a missing row reads as). After the triggers: a writer
+            # waits for them, so none is left out.
+            if _has_teams(connection):
+                cursor.execute(_TEAMS_SET)
             if migrated and connection.vendor == "postgresql":
                 cursor.execute(f"SELECT {TRIGGER_PREFIX}move_directory()")
             elif migrated:

@@ -56,7 +56,11 @@ class SearchText(Func):
 def _indexed(patients: QuerySet[Patient]) -> bool:
     """Whether the search's indexes exist: on PostgreSQL only
     (``patients.0002_search_indexes``)."""
-    return connections[patients.db].vendor == "postgresql"
+    return _indexed_on(patients.db)
+
+
+def _indexed_on(alias: str) -> bool:
+    return connections[alias].vendor == "postgresql"
 
 
 def _search(patients: QuerySet[Patient], query: str) -> QuerySet[Patient]:
@@ -102,10 +106,10 @@ class _SortedUnindexed(Func):
     output_field = TextField()
 
 
-def _by_trigrams(query: str, *, indexed: bool) -> bool:
+def _by_trigrams(words: list[str], *, indexed: bool) -> bool:
     """Whether PostgreSQL finds the search's matches through the trigram index: a
     word of three letters or more, and the index there."""
-    return indexed and any(len(word) >= 3 for word in query.split())
+    return indexed and any(len(word) >= 3 for word in words)
 
 
 def _name_order(by_trigrams: bool) -> tuple[Any, ...]:
@@ -155,14 +159,16 @@ def caseload_page(
     order with their record versions and the directory version (what the rendered rows
     are kept under, decisions/0067), and audited; their rows are read only if the list
     is rendered (``object_list``), by id, with only the columns the list shows
-    (decisions/0064). Without a search the caseload is counted from its ids alone,
-    without the patients table (a clinician's from the care-team index), and the
-    choosing statement is built once per role, sort and page (decisions/0072)."""
+    (decisions/0064). Without a search the caseload is counted from its ids alone (a
+    clinician's from the care-team index, a supervisor's teams' from the team index,
+    ``access.caseload_counted``), and the choosing statement is built once per role,
+    sort and page (decisions/0072); a clinician's search is built once per sort,
+    number of words and page (decisions/0075)."""
     flags = staff.is_clinical and sort == SORT_FLAGS
     searched = bool(query.strip())
     words = query.split()
     alias = router.db_for_read(Patient)
-    by_trigrams = _by_trigrams(query, indexed=connections[alias].vendor == "postgresql")
+    by_trigrams = _by_trigrams(words, indexed=_indexed_on(alias))
     sent = None
     if not searched and staff.role in _CHOSEN_ONCE_FOR:  # the ORM's otherwise
 
@@ -291,7 +297,8 @@ _SEARCH_STAND_INS = {
 }
 
 
-@lru_cache(maxsize=8 * STATEMENT_PAGES)
+# Two sorts, two orders, four numbers of words: 16 statements per page.
+@lru_cache(maxsize=16 * STATEMENT_PAGES)
 def _searched_statement(
     alias: str,
     role: str,

@@ -36,10 +36,11 @@ class StandIn:
 
     A text may also stand inside a parameter the ORM made of it: a ``LIKE`` pattern
     (``icontains``: ``%text%``, escaped) or a case-blind comparison (``iexact``,
-    escaped as a pattern on some databases, sent as typed on others). Such a
-    stand-in must hold ``%``, ``_`` and a backslash (``TEXT_MARKS``), so that the
-    parameter shows which of the two the ORM did: the request's text is then put in
-    its place the same way, escaped exactly when the stand-in was."""
+    escaped as a pattern on some databases, sent as typed on others). Every text
+    stand-in must hold ``%``, ``_`` and a backslash (``TEXT_MARKS``; a statement is
+    refused without them), so that the parameter shows which of the two the ORM did:
+    the request's text is then put in its place the same way, escaped exactly when
+    the stand-in was."""
 
     value: Any
     field: Field[Any, Any]
@@ -61,6 +62,15 @@ class _Compiled:
         alias: str,
     ) -> None:
         connection = connections[alias]
+        unmarked = [
+            name
+            for name, s in stand_ins.items()
+            if isinstance(s.value, str) and not all(m in s.value for m in TEXT_MARKS)
+        ]
+        if unmarked:
+            # Escaped for a pattern, a text without the marks reads as itself: its
+            # place could not be told from a value sent as typed (``StandIn``).
+            raise ValueError(f"the text stand-ins {unmarked} lack {TEXT_MARKS!r}")
         queryset = build(**{name: s.value for name, s in stand_ins.items()})
         self.alias = alias
         self.compiler = queryset.query.get_compiler(alias)

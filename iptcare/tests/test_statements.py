@@ -123,12 +123,18 @@ def test_a_text_is_put_into_its_pattern_as_the_orm_puts_it(
     assert sent == sorted(_named(text, family))
 
 
-def test_a_text_stand_in_without_the_marks_is_refused_inside_a_pattern() -> None:
-    """Without ``%``, ``_`` and a backslash, a text's place in a pattern cannot be
-    told from the ORM's escaping: the statement is refused when it is built."""
-    stand_ins = {
-        "text": StandIn("plainword", Patient._meta.get_field("given_name")),
-        "family": StandIn("\\family%_\\", Patient._meta.get_field("family_name")),
-    }
+@pytest.mark.parametrize(
+    "lookup", ["given_name__icontains", "given_name__iexact", "pk"]
+)
+def test_a_text_stand_in_without_the_marks_is_refused(lookup: str) -> None:
+    """Without ``%``, ``_`` and a backslash, a text escaped for a pattern reads as
+    itself, and its place could not be told from a value sent as typed: the
+    statement is refused when it is built, whatever the lookup."""
+
+    def named(text: str) -> QuerySet[Patient]:
+        value: Any = text if lookup != "pk" else 1
+        return Patient.objects.filter(**{lookup: value}).values_list("pk", flat=True)
+
+    stand_ins = {"text": StandIn("plainword", Patient._meta.get_field("given_name"))}
     with pytest.raises(ValueError, match="text"):
-        ValuesStatement(_named, stand_ins, "default")
+        ValuesStatement(named, stand_ins, "default")

@@ -544,6 +544,120 @@ def test_a_writer_that_waited_for_another_never_sets_a_lower_version() -> None:
     assert record_versions([patient.pk])[patient.pk] > committed_by_b
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_that_waited_behind_a_move_to_another_team_keeps_the_new_team(
+    clinic: Any,
+) -> None:
+    """PostgreSQL: B moves the patient to another team and holds their version row;
+    A writes a diagnosis of theirs, reading the team as its statement began, and
+    waits. Once B commits, A's write must leave the version row naming the new team
+    (a review found A putting the old one back, decisions/0075): the new team's
+    supervisor's review would have stayed kept without the patient."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time")
+    import threading
+    import time
+
+    import psycopg
+
+    from supervision.selectors import review_versions
+
+    patient = PatientFactory(team=clinic.team_a)
+    settings = connection.settings_dict
+    dsn = (
+        f"dbname={settings['NAME']} user={settings['USER']} "
+        f"host={settings['HOST'] or '127.0.0.1'} port={settings['PORT'] or 5432}"
+    )
+    by = StaffFactory()
+    insert = (
+        "INSERT INTO patients_diagnosis (public_id, patient_id, code, rank,"
+        " diagnosed_on, note, recorded_by_id, created_at, updated_at)"
+        " VALUES (gen_random_uuid(), %s, 'F32.1', 'primary', CURRENT_DATE, '', %s,"
+        " now(), now())"
+    )
+    failures: list[BaseException] = []
+    before = review_versions(clinic.supervisor_other_team)
+
+    def write_as_a(a: psycopg.Connection[Any]) -> None:
+        try:
+            a.execute(insert, [patient.pk, by.pk])
+            a.commit()
+        except BaseException as error:  # reported by the assertion below
+            failures.append(error)
+
+    with psycopg.connect(dsn) as b, psycopg.connect(dsn) as a:
+        b.execute(
+            "UPDATE patients_patient SET team_id = %s WHERE id = %s",
+            [clinic.team_b.pk, patient.pk],
+        )
+        a_pid = a.info.backend_pid
+        waited = threading.Thread(target=write_as_a, args=(a,))
+        waited.start()
+        for _ in range(200):
+            locked = b.execute(
+                "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [a_pid]
+            ).fetchone()
+            if locked and locked[0] == "Lock":
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("A never waited for B's lock")
+        b.commit()
+        waited.join(timeout=30)
+        assert not waited.is_alive()
+    assert not failures, failures
+    assert RecordVersion.objects.get(pk=patient.pk).team_id == clinic.team_b.pk
+    assert review_versions(clinic.supervisor_other_team) != before
+
+
+def test_a_patients_first_version_row_names_their_team(clinic: Any) -> None:
+    """A patient with no version row yet (never written since the versions began):
+    the first write of any of their rows creates it with their team."""
+    patient = PatientFactory(team=clinic.team_b)
+    RecordVersion.objects.filter(pk=patient.pk).delete()
+    DiagnosisFactory(patient=patient)
+    assert RecordVersion.objects.get(pk=patient.pk).team_id == clinic.team_b.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_migrate_back_before_the_teams_keeps_every_trigger() -> None:
+    """Back to patients.0006 the version rows have no team: the triggers are
+    installed without it, and versions still move; forward again, with it."""
+    from django.core.management import call_command
+
+    def triggers_installed() -> int:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT COUNT(*) FROM pg_trigger WHERE starts_with(tgname, %s)",
+                    [triggers.TRIGGER_PREFIX],
+                )
+            else:
+                cursor.execute(
+                    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'"
+                    " AND substr(name, 1, %s) = %s",
+                    [len(triggers.TRIGGER_PREFIX), triggers.TRIGGER_PREFIX],
+                )
+            return int(cursor.fetchone()[0])
+
+    installed = triggers_installed()
+    assert installed > 100
+    try:
+        call_command("migrate", "patients", "0006", verbosity=0)
+        assert triggers_installed() == installed
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM patients_recordversion")
+            rows_before = cursor.fetchone()[0]
+        PatientFactory()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM patients_recordversion")
+            assert cursor.fetchone()[0] == rows_before + 1
+    finally:
+        call_command("migrate", verbosity=0)
+    assert triggers_installed() == installed
+    assert _teams_in_versions() == _teams_of_patients()
+
+
 def test_the_readers_in_one_query_each(django_assert_num_queries: Any) -> None:
     patient, never = PatientFactory(), PatientFactory()
     RecordVersion.objects.filter(patient=never).delete()

@@ -190,7 +190,7 @@ def test_the_search_sent_as_a_statement_finds_what_the_orm_finds(
     if not words or len(words) > selectors.SEARCH_WORDS_BUILT_ONCE:
         pytest.skip("the ORM builds these")
     by_trigrams = selectors._by_trigrams(
-        query, indexed=connection.vendor == "postgresql"
+        words, indexed=connection.vendor == "postgresql"
     )
     for reader in (clinic.therapist_on_team, clinic.therapist_off_team):
         for flags in (False, True):
