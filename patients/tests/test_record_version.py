@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from django.apps import apps
@@ -477,44 +478,46 @@ def test_versions_never_go_back() -> None:
     assert directory_version() > 0
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_writer_that_waited_for_another_never_sets_a_lower_version() -> None:
-    """PostgreSQL: B holds the patient's version row; A writes the same patient and
-    waits; B writes again and commits. A's write must leave a version above B's, not
-    the value A drew before it waited (the sum a list is kept under must only rise)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite runs one writer at a time")
+# A new diagnosis row each time: the only row two writers share is the version's.
+_DIAGNOSIS_INSERT = (
+    "INSERT INTO patients_diagnosis (public_id, patient_id, code, rank,"
+    " diagnosed_on, note, recorded_by_id, created_at, updated_at)"
+    " VALUES (gen_random_uuid(), %s, 'F32.1', 'primary', CURRENT_DATE, '', %s,"
+    " now(), now())"
+)
+
+_T = TypeVar("_T")
+
+
+def _while_a_waits(
+    b_first: Callable[[Any], None],
+    a_writes: tuple[str, list[Any]],
+    b_then: Callable[[Any], _T],
+) -> _T:
+    """PostgreSQL, two connections: B does ``b_first`` and holds its locks; A sends
+    ``a_writes`` and waits for them; B does ``b_then`` (its result returned) and
+    commits; A then commits."""
     import threading
     import time
 
     import psycopg
 
-    patient = PatientFactory()
     settings = connection.settings_dict
     dsn = (
         f"dbname={settings['NAME']} user={settings['USER']} "
         f"host={settings['HOST'] or '127.0.0.1'} port={settings['PORT'] or 5432}"
     )
-    by = StaffFactory()
-    # A new diagnosis row each time: the only row two writers share is the version's.
-    insert = (
-        "INSERT INTO patients_diagnosis (public_id, patient_id, code, rank,"
-        " diagnosed_on, note, recorded_by_id, created_at, updated_at)"
-        " VALUES (gen_random_uuid(), %s, 'F32.1', 'primary', CURRENT_DATE, '', %s,"
-        " now(), now())"
-    )
-    row = [patient.pk, by.pk]
     failures: list[BaseException] = []
 
     def write_as_a(a: psycopg.Connection[Any]) -> None:
         try:
-            a.execute(insert, row)
+            a.execute(*a_writes)
             a.commit()
         except BaseException as error:  # reported by the assertion below
             failures.append(error)
 
     with psycopg.connect(dsn) as b, psycopg.connect(dsn) as a:
-        b.execute(insert, row)  # B holds the version row until it commits
+        b_first(b)
         a_pid = a.info.backend_pid
         waited = threading.Thread(target=write_as_a, args=(a,))
         waited.start()
@@ -528,7 +531,26 @@ def test_a_writer_that_waited_for_another_never_sets_a_lower_version() -> None:
             time.sleep(0.05)
         else:
             pytest.fail("A never waited for B's lock")
-        b.execute(insert, row)
+        result = b_then(b)
+        b.commit()
+        waited.join(timeout=30)
+        assert not waited.is_alive()
+    assert not failures, failures
+    return result
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_that_waited_for_another_never_sets_a_lower_version() -> None:
+    """PostgreSQL: B holds the patient's version row; A writes the same patient and
+    waits; B writes again and commits. A's write must leave a version above B's, not
+    the value A drew before it waited (the sum a list is kept under must only rise)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time")
+    patient = PatientFactory()
+    row = [patient.pk, StaffFactory().pk]
+
+    def b_writes_again(b: Any) -> int:
+        b.execute(_DIAGNOSIS_INSERT, row)
         # What B commits, read in B's own transaction: once B commits, A may commit
         # before any other connection reads, and would be read as B's.
         committed = b.execute(
@@ -536,11 +558,13 @@ def test_a_writer_that_waited_for_another_never_sets_a_lower_version() -> None:
             [patient.pk],
         ).fetchone()
         assert committed is not None
-        committed_by_b = committed[0]
-        b.commit()
-        waited.join(timeout=30)
-        assert not waited.is_alive()
-    assert not failures, failures
+        return int(committed[0])
+
+    committed_by_b = _while_a_waits(
+        lambda b: b.execute(_DIAGNOSIS_INSERT, row),  # B holds the version row
+        (_DIAGNOSIS_INSERT, row),
+        b_writes_again,
+    )
     assert record_versions([patient.pk])[patient.pk] > committed_by_b
 
 
@@ -555,57 +579,18 @@ def test_a_writer_that_waited_behind_a_move_to_another_team_keeps_the_new_team(
     supervisor's review would have stayed kept without the patient."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs one writer at a time")
-    import threading
-    import time
-
-    import psycopg
-
     from supervision.selectors import review_versions
 
     patient = PatientFactory(team=clinic.team_a)
-    settings = connection.settings_dict
-    dsn = (
-        f"dbname={settings['NAME']} user={settings['USER']} "
-        f"host={settings['HOST'] or '127.0.0.1'} port={settings['PORT'] or 5432}"
-    )
-    by = StaffFactory()
-    insert = (
-        "INSERT INTO patients_diagnosis (public_id, patient_id, code, rank,"
-        " diagnosed_on, note, recorded_by_id, created_at, updated_at)"
-        " VALUES (gen_random_uuid(), %s, 'F32.1', 'primary', CURRENT_DATE, '', %s,"
-        " now(), now())"
-    )
-    failures: list[BaseException] = []
     before = review_versions(clinic.supervisor_other_team)
-
-    def write_as_a(a: psycopg.Connection[Any]) -> None:
-        try:
-            a.execute(insert, [patient.pk, by.pk])
-            a.commit()
-        except BaseException as error:  # reported by the assertion below
-            failures.append(error)
-
-    with psycopg.connect(dsn) as b, psycopg.connect(dsn) as a:
-        b.execute(
+    _while_a_waits(
+        lambda b: b.execute(
             "UPDATE patients_patient SET team_id = %s WHERE id = %s",
             [clinic.team_b.pk, patient.pk],
-        )
-        a_pid = a.info.backend_pid
-        waited = threading.Thread(target=write_as_a, args=(a,))
-        waited.start()
-        for _ in range(200):
-            locked = b.execute(
-                "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [a_pid]
-            ).fetchone()
-            if locked and locked[0] == "Lock":
-                break
-            time.sleep(0.05)
-        else:
-            pytest.fail("A never waited for B's lock")
-        b.commit()
-        waited.join(timeout=30)
-        assert not waited.is_alive()
-    assert not failures, failures
+        ),
+        (_DIAGNOSIS_INSERT, [patient.pk, StaffFactory().pk]),
+        lambda b: None,
+    )
     assert RecordVersion.objects.get(pk=patient.pk).team_id == clinic.team_b.pk
     assert review_versions(clinic.supervisor_other_team) != before
 
