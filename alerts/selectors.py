@@ -214,12 +214,11 @@ def _chosen(
     return chosen
 
 
-# The summary as window aggregates over every row of the list, beside each row of
-# the page: the same three values ``_summary_statement`` reads alone.
+# The summary's three values: read alone (``_summary_statement``), and as window
+# aggregates over every row of the list beside each row of the page.
+_SUMMARY = {"count": Count("id"), "latest": Max("updated_at"), "last": Max("id")}
 _SUMMARY_OVER_THE_LIST = {
-    "summary_count": Window(Count("id")),
-    "summary_latest": Window(Max("updated_at")),
-    "summary_last": Window(Max("id")),
+    f"summary_{name}": Window(aggregate) for name, aggregate in _SUMMARY.items()
 }
 
 
@@ -286,8 +285,8 @@ def _summary_statement(alias: str, role: str, state: str) -> ValuesStatement:
             .order_by()
             .annotate(whole=Value(1, IntegerField()))
             .values("whole")
-            .annotate(count=Count("id"), latest=Max("updated_at"), last=Max("id"))
-            .values_list("count", "latest", "last")
+            .annotate(**_SUMMARY)
+            .values_list(*_SUMMARY)
         )
 
     return ValuesStatement(build, _STAND_INS, alias)
