@@ -14,7 +14,6 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -26,7 +25,7 @@ from alerts.models import Alert
 from alerts.services import escalation_due_before, risk_answer_of
 from ipt.choices import Phase
 from ipt.models import Course
-from iptcare.lib.bulk import insert_rows
+from iptcare.lib.bulk import insert_objects
 from measures.models import RiskEvent
 from outcomes import calculations as calc
 from outcomes.definitions import alerting_instruments, rules_for
@@ -143,17 +142,11 @@ def _not_on_track_alerts(rng: random.Random, now: datetime) -> list[Alert]:
 
 
 def _insert(alerts: list[Alert], created: dict[uuid.UUID, datetime]) -> None:
-    """One ``executemany`` for every alert, with the dates of their events
-    (``bulk_create`` would stamp them all "now" and split the batch at SQLite's
-    parameter limit)."""
-    fields = [f for f in Alert._meta.concrete_fields if f.name != "id"]
-    rows = []
+    """One statement for every alert, with the dates of their events (``bulk_create``
+    would stamp them all "now" and split the batch at SQLite's parameter limit)."""
     for alert in alerts:
         alert.created_at = alert.updated_at = created[alert.public_id]
-        rows.append(
-            [f.get_db_prep_save(getattr(alert, f.attname), connection) for f in fields]
-        )
-    insert_rows(Alert._meta.db_table, [f.column for f in fields], rows)
+    insert_objects(alerts, stamp=False)
 
 
 def load_alerts(rng: random.Random) -> int:

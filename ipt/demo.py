@@ -55,7 +55,7 @@ from ipt.models import (
     TerminationReview,
     TimelineEntry,
 )
-from iptcare.lib.bulk import insert_rows
+from iptcare.lib.bulk import built, insert_objects
 from patients.models import CareTeamMember, Patient
 
 PROGRAM_MIX = [
@@ -441,7 +441,8 @@ def _course(
 
     # Timeline: the story's event, the episode, perhaps an earlier one and substance use.
     entries = [
-        TimelineEntry(
+        built(
+            TimelineEntry,
             public_id=_uuid(rng),
             category=TimelineCategory.LIFE_EVENT,
             kind=event_kind,
@@ -450,7 +451,8 @@ def _course(
             precision=rng.choice([DatePrecision.DAY, DatePrecision.MONTH]),
             someone_died=died,
         ),
-        TimelineEntry(
+        built(
+            TimelineEntry,
             public_id=_uuid(rng),
             category=TimelineCategory.SYMPTOMS,
             title="Depressive episode",
@@ -462,7 +464,8 @@ def _course(
     if rng.random() < 0.4:
         earlier = onset - timedelta(days=rng.randint(700, 3000))
         entries.append(
-            TimelineEntry(
+            built(
+                TimelineEntry,
                 public_id=_uuid(rng),
                 category=TimelineCategory.SYMPTOMS,
                 title="Earlier depressive episode",
@@ -475,7 +478,8 @@ def _course(
         started = onset - timedelta(days=rng.randint(400, 2500))
         stopped = rng.random() < 0.4
         entries.append(
-            TimelineEntry(
+            built(
+                TimelineEntry,
                 public_id=_uuid(rng),
                 category=TimelineCategory.SUBSTANCE_USE,
                 title=rng.choice(SUBSTANCES),
@@ -571,7 +575,8 @@ def _course(
                 else Phase.MIDDLE
             )
         sessions.append(
-            CourseSession(
+            built(
+                CourseSession,
                 public_id=_uuid(rng),
                 number=number,
                 held_on=held_on,
@@ -581,18 +586,19 @@ def _course(
                 and number > program.sessions - program.group_sessions
                 else "individual",
                 phase=session_phase,
-                recorded_by=clinician,
+                recorded_by_id=clinician.pk,
             )
         )
     if attended > 2 and rng.random() < 0.2:
         sessions.append(
-            CourseSession(
+            built(
+                CourseSession,
                 public_id=_uuid(rng),
                 number=None,
                 held_on=opened_on + timedelta(days=step * 2 + 3),
                 attendance=Attendance.MISSED,
                 phase=Phase.INITIAL,
-                recorded_by=clinician,
+                recorded_by_id=clinician.pk,
             )
         )
     rows.sessions.append(sessions)
@@ -616,9 +622,10 @@ def _course(
             )
         ]
         signed_at = timezone.make_aware(datetime.combine(session.held_on, time(17, 30)))
-        notes[sessions.index(session)] = SessionNote(
+        notes[sessions.index(session)] = built(
+            SessionNote,
             public_id=_uuid(rng),
-            author=clinician,
+            author_id=clinician.pk,
             phase=session.phase,
             status=NoteStatus.DRAFT if draft else NoteStatus.SIGNED,
             mood=rng.randint(2, 8),
@@ -638,7 +645,7 @@ def _course(
             if draft
             else "Continue with the problem area; review the goals next time.",
             signed_at=None if draft else signed_at,
-            signed_by=None if draft else clinician,
+            signed_by_id=None if draft else clinician.pk,
         )
     rows.notes.append(notes)
 
@@ -690,25 +697,14 @@ def _next_ids() -> dict[type[models.Model], int]:
 def _insert_objects(
     objects: Sequence[models.Model], next_ids: dict[type[models.Model], int]
 ) -> None:
-    """Insert model instances of one kind in one ``executemany``, with ids given here
-    (one statement per table and batch, however many rows: ``bulk_create`` on SQLite
-    splits at 999 parameters). The sequences are reset once at the end (``finish``)."""
+    """Insert model instances of one kind in one statement, with ids given here (one
+    statement per table and batch, however many rows: ``bulk_create`` on SQLite splits
+    at 999 parameters). The sequences are reset once at the end (``finish``)."""
     if not objects:
         return
     model = type(objects[0])
-    meta = model._meta
-    for offset, instance in enumerate(objects):
-        instance.pk = next_ids[model] + offset
+    insert_objects(objects, first_id=next_ids[model])
     next_ids[model] += len(objects)
-    fields = meta.concrete_fields
-    rows = [
-        tuple(
-            field.get_db_prep_save(field.pre_save(instance, True), connection)
-            for field in fields
-        )
-        for instance in objects
-    ]
-    insert_rows(meta.db_table, [field.column for field in fields], rows)
 
 
 def _insert(rows: Rows) -> None:
@@ -747,8 +743,12 @@ def _insert(rows: Rows) -> None:
             rows.goals[index], rows.ratings[index], strict=True
         ):
             ratings += [
-                GoalRating(
-                    goal=goal, level=level, rated_on=when, rated_by=course.clinician
+                built(
+                    GoalRating,
+                    goal_id=goal.pk,
+                    level=level,
+                    rated_on=when,
+                    rated_by_id=course.clinician_id,
                 )
                 for level, when in goal_ratings
             ]

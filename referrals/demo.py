@@ -17,14 +17,13 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, models
 from django.db.models import Min, Q
 from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import Site, Staff, Team
 from ipt.models import Course, Program
-from iptcare.lib.bulk import insert_rows
+from iptcare.lib.bulk import insert_objects
 from iptcare.lib.phone import phone_digits
 from measures.choices import Source
 from measures.models import Administration, RiskEvent, risk_kind_for
@@ -516,28 +515,6 @@ def _booked(ctx: _Context, serial: int) -> list[Referral]:
     return referrals
 
 
-def _insert_plain(
-    model: type[models.Model], objects: list[Referral], batch_size: int
-) -> None:
-    """One ``executemany`` per batch (``bulk_create`` would split each batch on
-    SQLite at 999 parameters, some twenty requests a statement). For rows nothing
-    else points at: their ids are not read back."""
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    columns = [field.column for field in fields]
-    for start in range(0, len(objects), batch_size):
-        insert_rows(
-            model._meta.db_table,
-            columns,
-            [
-                tuple(
-                    field.get_db_prep_save(field.pre_save(obj, True), connection)
-                    for field in fields
-                )
-                for obj in objects[start : start + batch_size]
-            ],
-        )
-
-
 def load_referrals(rng: random.Random, *, batch_size: int = 2000) -> int:
     """Fill the intake queue, the waiting lists and the past year's referrals; return
     the requests created."""
@@ -576,7 +553,9 @@ def load_referrals(rng: random.Random, *, batch_size: int = 2000) -> int:
     attempts += screened.attempts
     Referral.objects.bulk_create(referrals, batch_size=batch_size)
     booked = _booked(ctx, serial)
-    _insert_plain(Referral, booked, batch_size)
+    # One statement (``bulk_create`` would split it on SQLite at 999 parameters);
+    # nothing else points at these, so their ids are not read back.
+    insert_objects(booked)
     ContactAttempt.objects.bulk_create(attempts, batch_size=batch_size)
     PriorityChange.objects.bulk_create(changes, batch_size=batch_size)
     Administration.objects.bulk_create(screened.administrations, batch_size=batch_size)

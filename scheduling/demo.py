@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from ipt.choices import Attendance, Delivery, Frequency, Phase
 from ipt.models import Course, CourseSession, Group
-from iptcare.lib.bulk import insert_rows
+from iptcare.lib.bulk import built, insert_objects
 from scheduling import recurrence
 from scheduling.choices import AppointmentKind, AttendanceOutcome, EngagementKind
 from scheduling.models import (
@@ -95,11 +95,11 @@ def _book(
         return None
     zone = str(course.patient.team.site.time_zone)
     starts = recurrence.local_instant(day, time(hour), zone)
-    appointment = Appointment(
+    appointment = built(
+        Appointment,
         public_id=_uuid(rng),
         kind=AppointmentKind.INDIVIDUAL,
         clinician_id=course.clinician_id,
-        series=series,
         starts_at=starts,
         ends_at=starts + timedelta(minutes=MINUTES),
         time_zone=zone,
@@ -107,8 +107,11 @@ def _book(
         video_link=where[1],
         booked_by_id=course.clinician_id,
     )
-    attendee = Attendee(
-        public_id=_uuid(rng), patient_id=course.patient_id, course_id=course.pk
+    attendee = built(
+        Attendee,
+        public_id=_uuid(rng),
+        patient_id=course.patient_id,
+        course_id=course.pk,
     )
     calendar.appointments.append(appointment)
     calendar.attendees.append([attendee])
@@ -160,9 +163,10 @@ def _not_held(
             return
         appointment, attendee = booked
         _record(attendee, course, OUTCOMES[attendance], appointment.ends_at)
-        session = CourseSession(
+        session = built(
+            CourseSession,
             public_id=_uuid(rng),
-            course=course,
+            course_id=course.pk,
             number=None,
             held_on=day,
             attendance=attendance,
@@ -242,11 +246,12 @@ def _groups(calendar: Calendar, rng: random.Random, today: date) -> None:
             calendar.taken.update((staff, day, GROUP_HOUR) for staff in facilitators)
             starts = recurrence.local_instant(day, time(GROUP_HOUR), zone)
             calendar.appointments.append(
-                Appointment(
+                built(
+                    Appointment,
                     public_id=_uuid(rng),
                     kind=AppointmentKind.GROUP,
                     clinician_id=facilitators[0],
-                    group=group,
+                    group_id=group.pk,
                     starts_at=starts,
                     ends_at=starts + timedelta(minutes=90),
                     time_zone=zone,
@@ -256,7 +261,8 @@ def _groups(calendar: Calendar, rng: random.Random, today: date) -> None:
             )
             calendar.attendees.append(
                 [
-                    Attendee(
+                    built(
+                        Attendee,
                         public_id=_uuid(rng),
                         patient_id=course.patient_id,
                         course_id=course.pk,
@@ -268,24 +274,14 @@ def _groups(calendar: Calendar, rng: random.Random, today: date) -> None:
 
 
 def _insert(model: type[Model], rows: Sequence[Any]) -> None:
-    """Insert with one statement (``executemany``), the keys given here so that the
-    rows that point at these know them; then move the key sequence past them."""
+    """Insert with one statement, the keys given here so that the rows that point at
+    these know them; then move the key sequence past them."""
     if not rows:
         return
     first = (
         model._default_manager.order_by("-id").values_list("id", flat=True).first() or 0
     ) + 1
-    fields = list(model._meta.concrete_fields)
-    for offset, row in enumerate(rows):
-        row.pk = first + offset
-    values = [
-        tuple(
-            field.get_db_prep_save(field.pre_save(row, add=True), connection)
-            for field in fields
-        )
-        for row in rows
-    ]
-    insert_rows(model._meta.db_table, [field.column for field in fields], values)
+    insert_objects(rows, first_id=first)
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), [model]):
             cursor.execute(statement)
