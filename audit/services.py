@@ -26,6 +26,7 @@ from audit.choices import Action
 from audit.context import current_request
 from audit.models import AuditEvent
 from iptcare.lib import kept_pages
+from iptcare.lib.bulk import insert_rows
 
 if TYPE_CHECKING:
     from accounts.models import Staff
@@ -371,33 +372,30 @@ def record_history(events: Iterable[tuple[datetime, Staff | None, Entry]]) -> in
     """Append past events, in the order given, each at its own time: the demo clinic's
     year of reads, so that the trail is as long as a service's. Refused under production
     settings, where nothing is ever written with a time other than now. Chained and keyed
-    as ``record_many`` chains them, inserted in one statement per 5,000 rows; returns the
+    as ``record_many`` chains them, inserted in one statement (``COPY`` on PostgreSQL)
+    per 5,000 rows; returns the
     number written."""
     if settings.PRODUCTION:
         raise RuntimeError("Past audit events are written only for the demo clinic.")
-    quote = connection.ops.quote_name
-    insert = (
-        f"INSERT INTO {quote(AuditEvent._meta.db_table)} "  # noqa: S608 - our own names
-        f"({', '.join(quote(c) for c in _HISTORY_COLUMNS)}) "
-        f"VALUES ({', '.join(['%s'] * len(_HISTORY_COLUMNS))})"
-    )
     written = 0
     key = _key()
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic():
         previous = _lock_chain_head()
         rows: list[tuple[Any, ...]] = []
         for when, actor, entry in events:
             # In UTC, as the database gives it back: the hash covers the time's text.
             occurred_at = when.astimezone(UTC)
-            event = AuditEvent(
+            event = _Row(
                 occurred_at=occurred_at,
-                actor=actor,
+                actor_id=actor.pk if actor else None,
                 actor_label=actor.get_username() if actor else "system",
-                **entry.patient_fields(),
+                patient_id=entry.patient_key,
                 action=entry.action,
                 category=entry.category,
                 object_id=entry.object_id,
                 detail=entry.detail[:500],
+                request_id=None,
+                ip_address=None,
                 previous_hash=previous,
             )
             event.chain_hash = previous = _digest(event.previous_hash, event, key)
@@ -405,10 +403,10 @@ def record_history(events: Iterable[tuple[datetime, Staff | None, Entry]]) -> in
             values[0] = connection.ops.adapt_datetimefield_value(occurred_at)
             rows.append(tuple(values))
             if len(rows) == 5000:
-                cursor.executemany(insert, rows)
+                insert_rows(AuditEvent._meta.db_table, _HISTORY_COLUMNS, rows)
                 written, rows = written + len(rows), []
         if rows:
-            cursor.executemany(insert, rows)
+            insert_rows(AuditEvent._meta.db_table, _HISTORY_COLUMNS, rows)
             written += len(rows)
     return written
 
