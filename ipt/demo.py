@@ -351,11 +351,12 @@ def _course(
     event_on = onset - timedelta(days=rng.randint(20, 200))
     who = event_title.split(" died")[0].lower() if died else "their partner"
 
-    course = Course(
+    course = built(
+        Course,
         public_id=_uuid(rng),
-        patient=patient,
-        program=program,
-        clinician=clinician,
+        patient_id=patient.pk,
+        program_id=program.pk,
+        clinician_id=clinician.pk,
         phase=phase,
         opened_on=opened_on,
         initial_sessions=program.initial_sessions,
@@ -410,7 +411,8 @@ def _course(
         )
         closeness = 5 if story_person else rng.randint(1, 3 if deficits else 5)
         people.append(
-            InventoryPerson(
+            built(
+                InventoryPerson,
                 public_id=_uuid(rng),
                 name=name,
                 relationship=relationship,
@@ -496,14 +498,15 @@ def _course(
     chose = agreed or rng.random() < 0.5
     rows.areas.append(
         [
-            CourseProblemArea(
+            built(
+                CourseProblemArea,
                 area=area,
                 rank=rank,
                 dispute_stage=rng.choice(DisputeStage.values)
                 if area == ProblemArea.DISPUTES
                 else "",
                 was_suggested=rank == 1,
-                chosen_by=clinician,
+                chosen_by_id=clinician.pk,
             )
             for rank, area in enumerate(areas, start=1)
         ]
@@ -515,7 +518,8 @@ def _course(
         opened_on + timedelta(days=step * min(plan.initial_sessions, max(attended, 1))),
     )
     rows.contracts.append(
-        Contract(
+        built(
+            Contract,
             sessions_agreed=planned,
             frequency=program.frequency,
             starts_on=opened_on,
@@ -535,7 +539,8 @@ def _course(
                 goalsets[: rng.randint(1, len(goalsets))], 1
             ):
                 goals.append(
-                    Goal(
+                    built(
+                        Goal,
                         public_id=_uuid(rng),
                         area=area,
                         position=position,
@@ -652,7 +657,8 @@ def _course(
     # Termination: the plan in termination, the review and decision when completed.
     ends = phase == Phase.TERMINATION or outcome == Outcome.COMPLETED
     rows.plans.append(
-        RelapsePreventionPlan(
+        built(
+            RelapsePreventionPlan,
             warning_signs="Sleeping badly; skipping meals; avoiding calls.",
             interpersonal_triggers="Rows at home; the anniversary of the loss.",
             other_triggers="Payday; passing the old pub.",
@@ -664,12 +670,13 @@ def _course(
         else None
     )
     rows.reviews.append(
-        TerminationReview(
+        built(
+            TerminationReview,
             progress_summary="Mood and drinking improved as the dispute moved towards "
             "renegotiation; goals mostly met.",
             decision=TerminationDecision.END,
             decided_on=course.ended_on,
-            decided_by=clinician,
+            decided_by_id=clinician.pk,
         )
         if outcome == Outcome.COMPLETED
         else None

@@ -288,8 +288,12 @@ def _insert(model: type[Model], rows: Sequence[Any]) -> None:
 
 
 def _courses() -> Iterator[Course]:
-    individual = CourseSession.objects.exclude(delivery=Delivery.GROUP).order_by(
-        "held_on", "id"
+    # What the calendars read of a session: its day and attendance (some 200,000 at
+    # 20,000 patients, whose two stamps alone were seconds to parse).
+    individual = (
+        CourseSession.objects.exclude(delivery=Delivery.GROUP)
+        .only("id", "course_id", "held_on", "attendance")
+        .order_by("held_on", "id")
     )
     queryset = (
         Course.objects.select_related("patient__team__site", "program")
