@@ -51,13 +51,6 @@ class Entry:
     detail: str = ""
     patient_id: int | None = None  # a model row per entry costs more than the row
 
-    def patient_fields(self) -> dict[str, Any]:
-        """The event's patient: the instance when there is one (its callers read
-        ``event.patient`` without a query), else the key."""
-        if self.patient is not None:
-            return {"patient": self.patient}
-        return {"patient_id": self.patient_id}
-
     @property
     def patient_key(self) -> int | None:
         return self.patient.pk if self.patient is not None else self.patient_id
@@ -373,8 +366,7 @@ def record_history(events: Iterable[tuple[datetime, Staff | None, Entry]]) -> in
     year of reads, so that the trail is as long as a service's. Refused under production
     settings, where nothing is ever written with a time other than now. Chained and keyed
     as ``record_many`` chains them, inserted in one statement (``COPY`` on PostgreSQL)
-    per 5,000 rows; returns the
-    number written."""
+    per 5,000 rows; returns the number written."""
     if settings.PRODUCTION:
         raise RuntimeError("Past audit events are written only for the demo clinic.")
     written = 0

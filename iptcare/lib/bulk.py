@@ -45,8 +45,9 @@ def insert_rows(
 def insert_objects(
     objects: Sequence[models.Model], *, first_id: int | None = None, stamp: bool = True
 ) -> None:
-    """Insert model instances of one kind in one statement, each value prepared as
-    Django's own insert prepares it (``pre_save``, then ``get_db_prep_save``).
+    """Insert model instances of one kind in one statement, each value sent as
+    Django's own insert would send it: through ``pre_save`` and ``get_db_prep_save``,
+    or on PostgreSQL as it is where that gives the same text (``preparation_for``).
 
     ``first_id``: number the rows from there and set each instance's ``pk``, for rows
     that others point at (the caller moves the id sequence past them); without it
