@@ -97,26 +97,26 @@ def preparation_for(
     field: models.Field[Any, Any], database: BaseDatabaseWrapper
 ) -> Callable[[Any], Any] | None:
     """How ``field``'s value is made ready for ``database``; ``None``: as it is."""
-    if database.vendor != "postgresql":
-        return partial(field.get_db_prep_save, connection=database)
-    if sent_as_set(field):
-        return None
-    if type(field) is models.DateTimeField:
-        # An aware time goes as it is: Django's preparation only makes a naive one
-        # aware (with a warning), and PostgreSQL's adapter returns it unchanged.
-        def aware(value: Any) -> Any:
-            if value is None or value.utcoffset() is not None:
-                return value
-            return field.get_db_prep_save(value, database)
+    if database.vendor == "postgresql":
+        if sent_as_set(field):
+            return None
+        if type(field) is models.DateTimeField:
+            # An aware time goes as it is: Django's preparation only makes a naive
+            # one aware (with a warning), and PostgreSQL's adapter returns it as is.
+            def aware(value: Any) -> Any:
+                if value is None or value.utcoffset() is not None:
+                    return value
+                return field.get_db_prep_save(value, database)
 
-        return aware
+            return aware
     return partial(field.get_db_prep_save, connection=database)
 
 
 # Fields of these exact types go to PostgreSQL as they are on the instance: Django's
 # preparation of them there only converts to the same value (``int()``, ``str()``,
 # ``bool()``; small integers wrapped as ``Int2``; dates and UUIDs as they are), which
-# ``COPY`` writes as the same text. It was a quarter of the 20,000-patient demo's load (decisions/0076).
+# ``COPY`` writes as the same text. Preparing them was a quarter of the 20,000-patient
+# demo's load (decisions/0076).
 _SENT_AS_SET: frozenset[type[models.Field[Any, Any]]] = frozenset(
     {
         models.AutoField,

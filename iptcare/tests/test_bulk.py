@@ -135,8 +135,8 @@ def test_only_plain_fields_go_as_set(
 
 @pytest.mark.django_db
 def test_inserted_objects_read_back_as_the_orm_saves_them() -> None:
-    """The demo's own path, on either database: the same patient once by
-    ``insert_objects`` and once by ``save``, read back field for field."""
+    """The demo's own path, on either database: a patient the demo saved, copied
+    by ``insert_objects``, reads back the same field for field."""
     load_demo_clinic(seed=3, patient_count=2)
     saved = Patient.objects.order_by("id").first()
     assert saved is not None
