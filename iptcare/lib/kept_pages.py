@@ -375,13 +375,20 @@ def page_with_count(
     return page
 
 
+# No list has this many pages (25 million rows at 25 a page). A number past it is left
+# to ``Paginator.get_page`` (the last page): its rows' offset would overflow the
+# database's integers (SQLite: "datatype mismatch", a 500).
+LAST_PAGE_READ_BY_NUMBER = 1_000_000
+
+
 def page_number_asked(page_number: str | int) -> int | None:
-    """The page asked for, when it is the number of a page (1 or more)."""
+    """The page asked for, when it is the number of a page (1 or more) that a list
+    could have."""
     try:
         number = int(page_number)
     except (TypeError, ValueError):
         return None
-    return number if number >= 1 else None
+    return number if 1 <= number <= LAST_PAGE_READ_BY_NUMBER else None
 
 
 def list_key(
