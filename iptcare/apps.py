@@ -6,3 +6,8 @@ class IptcareConfig(AppConfig):
 
     name = "iptcare"
     verbose_name = "IPT Care"
+
+    def ready(self) -> None:
+        from iptcare.lib import lookups
+
+        lookups.register()

@@ -286,3 +286,25 @@ def test_a_group_is_started_and_a_member_added_through_the_pages(
     )
     assert response.status_code == 302
     assert group.members.get().course == course
+
+
+@pytest.mark.parametrize("facilitator", ["99999999999999999999999", str(2**63)])
+def test_a_facilitator_id_past_any_integer_is_refused_on_the_form(
+    client: Client, clinic: Clinic, facilitator: str
+) -> None:
+    """An outside probe's 500 on SQLite: the id overflowed its integers."""
+    client.force_login(clinic.therapist_on_team)
+    response = client.post(
+        reverse("ipt:group-create"),
+        {
+            "name": "Thursday group",
+            "program": program("group").pk,
+            "team": clinic.team_a.pk,
+            "facilitators": [facilitator],
+            "starts_on": TODAY.isoformat(),
+            "max_members": "8",
+        },
+    )
+    assert response.status_code in (200, 400)
+    assert "not one of the available choices" in response.content.decode()
+    assert not Group.objects.exists()

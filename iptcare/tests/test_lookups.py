@@ -42,3 +42,14 @@ def test_postgresql_is_sent_an_array(clinic: Clinic) -> None:
         assert '"patients_patient"."id" = ANY(ARRAY(SELECT' in sql
     else:
         assert '"patients_patient"."id" IN (SELECT' in sql
+
+
+@pytest.mark.parametrize("outside", [2**63, -(2**63) - 1, 10**30])
+def test_an_id_no_integer_column_holds_matches_nothing(
+    clinic: Clinic, outside: int
+) -> None:
+    """``in`` leaves out what ``exact`` already leaves out (``IntegerIn``)."""
+    patient = clinic.patient.pk
+    assert list(Patient.objects.filter(pk__in=[outside])) == []
+    assert list(Patient.objects.filter(pk__in=[outside, patient])) == [clinic.patient]
+    assert Patient.objects.exclude(pk__in=[outside]).count() == Patient.objects.count()

@@ -55,6 +55,10 @@ def test_a_supervisor_records_a_case_discussion(client: Client, clinic: Clinic) 
         ({"held_on": "not a date"}, "Enter a valid date."),
         ({"due_1": ""}, "Give the date the action is due."),
         ({"action_1": ""}, "Say what the action is."),
+        # Ids past any database's integers (an outside probe's 500 on SQLite).
+        ({"patients": ["99999999999999999999999"]}, "not one of the available"),
+        ({"patients": [str(2**63)]}, "not one of the available"),
+        ({"clinician": "99999999999999999999999"}, "Select a valid choice"),
     ],
 )
 def test_bad_input_records_nothing(
