@@ -169,11 +169,13 @@ def _live_server_one_request_at_a_time() -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> None:
-    """Rate limits count in the cache: each test starts with none counted against its
-    address (the test client's is always 127.0.0.1)."""
-    from django.core.cache import cache
+    """Rate limits count in the ``counters`` cache, and pages are kept in the default
+    one: each test starts with none counted against its address (the test client's is
+    always 127.0.0.1) and nothing kept."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for kept in caches.all():
+        kept.clear()
 
 
 @pytest.fixture

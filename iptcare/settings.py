@@ -176,6 +176,15 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The rate limits' counters: every process must see one count (decisions/0078).
+CACHES["counters"] = (
+    CACHES["default"]
+    if REDIS_URL
+    else {
+        "BACKEND": "iptcare.lib.counters_on_disk.CountersOnDisk",
+        "LOCATION": str(VAR_DIR / "counters"),
+    }
+)
 
 # A patient's pages are kept rendered until the database moves their record's version
 # (decisions/0066); off only to compare a kept page with one rendered afresh.

@@ -1,8 +1,8 @@
 """A per-address limit on public submissions: the callback form, the portal's
 sign-in and its link requests (docs/decisions/0006).
 
-Counted in Django's cache (Redis when ``REDIS_URL`` is set, so every worker shares the
-count): the first submission from an address opens a window of ``window`` seconds
+Counted in the ``counters`` cache (Redis when ``REDIS_URL`` is set, else files every
+process of the machine shares, decisions/0078), so every worker shares the count: the first submission from an address opens a window of ``window`` seconds
 (``IPTCARE_CALLBACK_RATE_WINDOW_SECONDS`` unless given); within it at most ``limit``
 (``IPTCARE_CALLBACK_RATE_LIMIT``) submissions pass. The address is kept only as a keyed
 hash, and only for the length of the window.
@@ -19,9 +19,14 @@ from __future__ import annotations
 import ipaddress
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import BaseCache, caches
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
+
+
+def _counters() -> BaseCache:
+    """Where the counts are kept (settings ``CACHES["counters"]``)."""
+    return caches["counters"]
 
 
 def client_address(request: HttpRequest) -> str:
@@ -78,12 +83,12 @@ def hit(
     window = settings.IPTCARE_CALLBACK_RATE_WINDOW_SECONDS if window is None else window
     key = _key(scope, client_address(request))
     # add() opens the window only if none is open; incr() is atomic in Redis and in
-    # the local-memory cache, and keeps the key's expiry.
-    cache.add(key, 0, timeout=window)
+    # the counters on disk, and keeps the key's expiry.
+    _counters().add(key, 0, timeout=window)
     try:
-        count = cache.incr(key)
+        count = _counters().incr(key)
     except ValueError:  # the window closed between the two calls
-        cache.set(key, 1, timeout=window)
+        _counters().set(key, 1, timeout=window)
         count = 1
     return count <= limit
 
@@ -91,7 +96,7 @@ def hit(
 def over(request: HttpRequest, *, scope: str, limit: int) -> bool:
     """Whether the address has used up its ``limit`` in ``scope``'s open window,
     without counting this request (a check before anything is revealed)."""
-    count = cache.get(_key(scope, client_address(request))) or 0
+    count = _counters().get(_key(scope, client_address(request))) or 0
     return int(count) >= limit
 
 
@@ -111,7 +116,7 @@ def allowed(
     identity: str | None = None,
 ) -> bool:
     """Whether one more would be within ``limit``, without counting it."""
-    return int(cache.get(_count_key(scope, request, identity), 0)) < limit
+    return int(_counters().get(_count_key(scope, request, identity), 0)) < limit
 
 
 def count(
@@ -125,9 +130,9 @@ def count(
     returns the count in the window."""
     window = settings.IPTCARE_CALLBACK_RATE_WINDOW_SECONDS if window is None else window
     key = _count_key(scope, request, identity)
-    cache.add(key, 0, timeout=window)
+    _counters().add(key, 0, timeout=window)
     try:
-        return int(cache.incr(key))
+        return int(_counters().incr(key))
     except ValueError:  # the window closed between the two calls
-        cache.set(key, 1, timeout=window)
+        _counters().set(key, 1, timeout=window)
         return 1
