@@ -6,8 +6,6 @@ notice in force and, for a consented disclosure, an explanation of the consent
 from __future__ import annotations
 
 import base64
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +18,7 @@ from disclosures import rules
 from disclosures.choices import Channel, ContentKind
 from ipt.choices import Attendance
 from ipt.models import Course, CourseSession, SessionNote
+from iptcare.lib.spreadsheet import csv_text
 from measures.models import Administration
 from reports.pdf import html_to_pdf
 
@@ -239,29 +238,19 @@ def document_pdf(document: Document) -> bytes:
 
 def document_csv(document: Document) -> bytes:
     """The notice and the consent first, then one block per section."""
-    out = io.StringIO()
-    writer = csv.writer(out)
+    rows: list[tuple[str, ...]] = []
     if document.notice is not None:
-        writer.writerow(["42 CFR Part 2 notice", document.notice.text])
+        rows.append(("42 CFR Part 2 notice", document.notice.text))
     if document.consent is not None:
-        writer.writerow(["Consent", consent_explanation(document.consent)])
+        rows.append(("Consent", consent_explanation(document.consent)))
     if document.emergency_reason:
-        writer.writerow(["Medical emergency", document.emergency_reason])
-    writer.writerow(["Patient record number", document.patient.record_number])
+        rows.append(("Medical emergency", document.emergency_reason))
+    rows.append(("Patient record number", document.patient.record_number))
     if document.letter:
-        writer.writerow(["Letter", _csv_safe(document.letter)])
+        rows.append(("Letter", document.letter))
     for section in document.sections:
-        writer.writerow([])
-        writer.writerow([section.heading])
-        writer.writerow(section.columns)
-        for row in section.rows:
-            # A cell typed by a user must not run as a formula in a spreadsheet.
-            writer.writerow([_csv_safe(cell) for cell in row])
-    return out.getvalue().encode()
-
-
-def _csv_safe(cell: str) -> str:
-    return f"'{cell}" if cell[:1] in {"=", "+", "-", "@", "\t", "\r"} else cell
+        rows += [(), (section.heading,), section.columns, *section.rows]
+    return csv_text(rows).encode()
 
 
 def document_fhir(document: Document) -> bytes:
@@ -297,11 +286,8 @@ def document_fhir(document: Document) -> bytes:
     if document.letter:
         entries.append(doc("Letter", document.letter))
     for section in document.sections:
-        rows = io.StringIO()
-        writer = csv.writer(rows)
-        writer.writerow(section.columns)
-        writer.writerows(section.rows)
-        entries.append(doc(section.heading, rows.getvalue()))
+        text = csv_text([section.columns, *section.rows])
+        entries.append(doc(section.heading, text))
     bundle = {
         "resourceType": "Bundle",
         "type": "collection",

@@ -4,7 +4,6 @@ compact summary the patient page loads into itself. Each: the patient through
 
 from __future__ import annotations
 
-import csv
 import uuid
 from uuid import UUID
 
@@ -20,9 +19,8 @@ from accounts.access import request_staff as _staff
 from alerts import selectors as alert_selectors
 from audit import services as audit
 from audit.choices import Action
-from iptcare.lib import kept_pages
+from iptcare.lib import kept_pages, spreadsheet
 from iptcare.lib.kept_pages import when_shown
-from iptcare.lib.spreadsheet import cell
 from outcomes import dashboard, exports, selectors
 from outcomes.charts import COMPACT, render_svg
 from outcomes.forms import ServiceFilterForm, default_period
@@ -195,9 +193,7 @@ def service_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="service-outcomes.csv"'
     response["Cache-Control"] = "no-store"
-    writer = csv.writer(response)
-    for row in exports.csv_rows(board):
-        writer.writerow([cell(value) for value in row])
+    spreadsheet.Writer(response).writerows(exports.csv_rows(board))
     return response
 
 

@@ -22,3 +22,18 @@ HOSTILE_TEXT: tuple[str, ...] = (
 
 # The first item, as it must be read in the picture: drawn as written.
 FORMULA = "$x^2$"
+
+# Cells a spreadsheet would run as formulas (OWASP, "CSV Injection"): each way a
+# formula can start, also after white space, and one that starts a new cell where a
+# spreadsheet separates cells with ";". Shared by the tests of every CSV export.
+FORMULAS: tuple[str, ...] = (
+    '=HYPERLINK("http://evil.example/steal","Click")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    "  =1+1",
+    "\n=1+1",
+    "Ward 3;=1+1",
+)

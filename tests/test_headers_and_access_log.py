@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -50,9 +51,12 @@ def _free_port() -> int:
     raise RuntimeError("no free port in 21300-21399")
 
 
-def test_the_served_access_log_carries_no_search_terms(tmp_path: Path) -> None:
+@contextlib.contextmanager
+def _served(tmp_path: Path) -> Iterator[str]:
+    """A real gunicorn as ``make run`` starts it, writing its access log to
+    ``access.log`` and everything else (the application's log) to ``server.log``;
+    its address while the block runs."""
     port = _free_port()
-    log = tmp_path / "access.log"
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
         "DJANGO_SETTINGS_MODULE": "iptcare.settings",
@@ -60,34 +64,43 @@ def test_the_served_access_log_carries_no_search_terms(tmp_path: Path) -> None:
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "IPTCARE_VAR_DIR": str(tmp_path),
     }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "iptcare.wsgi",
-            "-c",
-            "python:iptcare.gunicorn_conf",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--access-logfile",
-            str(log),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/sign-in/", timeout=1)  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.1)
+    with (tmp_path / "server.log").open("wb") as server_log:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "iptcare.wsgi",
+                "-c",
+                "python:iptcare.gunicorn_conf",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--access-logfile",
+                str(tmp_path / "access.log"),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=server_log,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(f"{base}/sign-in/", timeout=1)  # noqa: S310
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            yield base
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def test_the_served_access_log_carries_no_search_terms(tmp_path: Path) -> None:
+    with _served(tmp_path) as base:
         for path in (
             "/?q=Novakcanary",
             "/?q=T-000123&page=2",
@@ -98,13 +111,66 @@ def test_the_served_access_log_carries_no_search_terms(tmp_path: Path) -> None:
             )
             with contextlib.suppress(OSError):  # a redirect to sign in is enough
                 urllib.request.urlopen(request, timeout=5)  # noqa: S310
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    written = log.read_text()
+    written = (tmp_path / "access.log").read_text()
     assert "GET / HTTP/1.1" in written and "GET /sign-in/ HTTP/1.1" in written
     assert "Novakcanary" not in written
     assert "T-000123" not in written
+
+
+def _sent(base: str, request: bytes) -> bytes:
+    """``request`` sent as these bytes (no client library would send them); the
+    status line of the answer."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as connection:
+        connection.sendall(request)
+        return connection.makefile("rb").readline()
+
+
+# What a client sends after "GET ", and how its one access-log line shows it.
+FORGERIES = [
+    (b"/nonexist%0aFORGED1 HTTP/1.1\r\n", "GET /nonexist\\x0aFORGED1 HTTP/1.1"),
+    (b"/return%0dFORGED2 HTTP/1.1\r\n", "GET /return\\x0dFORGED2 HTTP/1.1"),
+    (b"/nul%00FORGED3 HTTP/1.1\r\n", "GET /nul\\x00FORGED3 HTTP/1.1"),
+    (b"/caf%C3%A9%E2%80%A8FORGED4 HTTP/1.1\r\n", "GET /caf\\xe9\\u2028FORGED4"),
+    (
+        b"/agent HTTP/1.1\r\nUser-Agent: tab\tFORGED5 \xc3\xa9\xff\r\n",
+        '"tab\\x09FORGED5 \\xc3\\xa9\\xff"',
+    ),
+    (b"/typed%5Cx0aFORGED6 HTTP/1.1\r\n", "GET /typed\\\\x0aFORGED6 HTTP/1.1"),
+    (
+        b'/agent HTTP/1.1\r\nUser-Agent: x\\" 200 0 "FORGED7\r\n',
+        '"x\\\\\\" 200 0 \\"FORGED7"',  # a typed quote ends no field
+    ),
+]
+# Refused by gunicorn before they are logged: they leave no line at all.
+REFUSED = [
+    b"/agent HTTP/1.1\r\nUser-Agent: a\nFORGED8\r\n",
+    b"/agent HTTP/1.1\r\nUser-Agent: a\r\n FORGED9\r\n",  # a folded line
+    b"/caf\xc3\xa9\nFORGED10 HTTP/1.1\r\n",
+]
+
+
+def test_whatever_a_client_sends_each_request_is_one_log_line(tmp_path: Path) -> None:
+    # given: a served process; when: each request sent as raw bytes
+    with _served(tmp_path) as base:
+        for sent, _ in FORGERIES:
+            assert b" 404 " in _sent(base, b"GET " + sent + b"Host: 127.0.0.1\r\n\r\n")
+        for sent in REFUSED:
+            assert b" 400 " in _sent(base, b"GET " + sent + b"Host: 127.0.0.1\r\n\r\n")
+    # then: one access-log line for each request logged, with the escapes visible
+    access = (tmp_path / "access.log").read_bytes()
+    lines = access.decode("ascii").splitlines()
+    forged = [line for line in lines if "FORGED" in line]
+    assert len(forged) == len(FORGERIES), lines
+    for (_, shown), line in zip(FORGERIES, forged, strict=True):
+        assert shown in line
+        assert line.startswith("127.0.0.1 [")
+    assert b"\x00" not in access and b"\r" not in access
+    # The application's log (Django's "Not Found") and gunicorn's refusals: no line
+    # begins with what a client sent either.
+    for line in (tmp_path / "server.log").read_bytes().splitlines():
+        assert not line.lstrip().startswith(b"FORGED"), line
+        assert b"\x00" not in line
 
 
 def test_production_refuses_to_start_without_a_mail_server(tmp_path: Path) -> None:

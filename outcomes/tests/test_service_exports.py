@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.access import ServiceScope
 from accounts.models import Staff
 from conftest import Clinic, signed_in
+from iptcare.lib import spreadsheet
 from outcomes import dashboard, exports
 from outcomes.forms import default_period
 from outcomes.service_refresh import service_outcomes_refresh
@@ -59,11 +60,10 @@ def _board() -> dashboard.Dashboard:
 def _rows(board: dashboard.Dashboard) -> dict[tuple[str, str, str], list[str]]:
     """The CSV as written (through the view's writer), keyed by section, group and
     figure."""
-    out = io.StringIO()
-    csv.writer(out).writerows(exports.csv_rows(board))
+    written = spreadsheet.csv_text(exports.csv_rows(board))
     return {
         (r[0], r[1], r[2]): r[3:]
-        for r in csv.reader(io.StringIO(out.getvalue()))
+        for r in csv.reader(io.StringIO(written))
         if len(r) > 3
     }
 
