@@ -28,6 +28,7 @@ from interop.request_body import UnreadableBody, resource_from
 from interop.requester import BadToken, Requester, requester_for
 
 View = Callable[..., HttpResponseBase]
+JSON_TYPES = {"application/fhir+json", "application/json"}
 
 
 def base_url(request: HttpRequest) -> str:
@@ -118,6 +119,10 @@ def _create(request: HttpRequest, requester: Requester) -> HttpResponse:
     if requester.client is None:
         return operation_outcome(
             403, "Responses are submitted by API clients only.", "forbidden"
+        )
+    if request.content_type not in JSON_TYPES:
+        return operation_outcome(
+            415, "Send the resource as application/fhir+json.", "not-supported"
         )
     try:
         data = resource_from(request.body)
