@@ -25,7 +25,7 @@ from concurrent.futures import (
     as_completed,
 )
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from resource import RUSAGE_SELF, getrusage
 from typing import Any
@@ -87,9 +87,11 @@ def parse_request(
     if params.get("_since"):
         try:
             since = datetime.fromisoformat(params["_since"].replace("Z", "+00:00"))
-        except ValueError:
+            # In UTC, as it is stored: an offset must not carry it past 0001 or 9999.
+            since = since.astimezone(UTC) if since.tzinfo is not None else None
+        except (ValueError, OverflowError):
             since = None
-        if since is None or since.tzinfo is None:
+        if since is None:
             raise BadParameter(
                 "_since must be an instant with a zone (2026-01-01T00:00:00Z)."
             )

@@ -12,7 +12,6 @@ import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, Prefetch, Q, QuerySet
@@ -35,7 +34,7 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from accounts.models import Site, Staff
 from disclosures.choices import TPO_RECIPIENT_KINDS, ConsentKind
 from disclosures.models import Consent as ConsentRow
-from interop import codes
+from interop import codes, date_search
 from interop.resources import appointment as appointment_map
 from interop.resources import care_plan as care_plan_map
 from interop.resources import condition as condition_map
@@ -131,40 +130,19 @@ def _token(value: str) -> tuple[str | None, str]:
     return (system if bar else None), code
 
 
-_PREFIXES = ("eq", "ge", "le", "gt", "lt")
-
-
 def date_filter(column: str) -> Filter:
-    """``date=[eq|ge|le|gt|lt]YYYY-MM-DD[Thh:mm:ss±hh:mm]`` on an instant column; a day
-    means the whole UTC day."""
+    """``date=[eq|ge|le|gt|lt]`` and a date or a date-time with a zone, on an instant
+    column (``interop.date_search``: a day means the whole UTC day)."""
 
     def apply(queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
-        prefix = value[:2] if value[:2] in _PREFIXES else "eq"
-        raw = value[2:] if value[:2] in _PREFIXES else value
         try:
-            if len(raw) == 10:
-                start = datetime.fromisoformat(raw).replace(tzinfo=UTC)
-                end = start + timedelta(days=1)
-            else:
-                start = end = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-                if start.tzinfo is None:
-                    raise ValueError
+            search = date_search.parse(value)
         except ValueError:
             raise BadParameter(
-                "date must be YYYY-MM-DD or a date-time with a zone, after an optional "
-                "eq, ge, le, gt or lt."
+                "date must be YYYY, YYYY-MM, YYYY-MM-DD or a date-time with a zone "
+                "(2026-03-05T10:00:00Z), after an optional eq, ge, le, gt or lt."
             ) from None
-        exact = start == end
-        conditions = {
-            "eq": Q(**{column: start})
-            if exact
-            else Q(**{f"{column}__gte": start}) & Q(**{f"{column}__lt": end}),
-            "ge": Q(**{f"{column}__gte": start}),
-            "gt": Q(**{f"{column}__gt" if exact else f"{column}__gte": end}),
-            "le": Q(**{f"{column}__lte" if exact else f"{column}__lt": end}),
-            "lt": Q(**{f"{column}__lt": start}),
-        }
-        return queryset.filter(conditions[prefix])
+        return queryset.filter(date_search.instant_condition(column, search))
 
     return apply
 
@@ -339,7 +317,7 @@ OBSERVATION = ResourceType(
     search_help={
         "patient": "Patient/<id> or <id>.",
         "code": f"[system|]code: LOINC total codes or {codes.SCORE} codes; commas for or.",
-        "date": "[eq|ge|le|gt|lt]YYYY-MM-DD or a date-time with a zone.",
+        "date": "[eq|ge|le|gt|lt]YYYY[-MM[-DD]] or a date-time with a zone.",
     },
     patient_of=lambda a: a.patient,
     keep=_observation_keep,
@@ -486,7 +464,9 @@ APPOINTMENT = ResourceType(
     search={"patient": _by_patient, "date": date_filter("appointment__starts_at")},
     search_help={
         "patient": PATIENT_HELP,
-        "date": "When it starts: [eq|ge|le|gt|lt]YYYY-MM-DD or a date-time with a zone.",
+        "date": (
+            "When it starts: [eq|ge|le|gt|lt]YYYY[-MM[-DD]] or a date-time with a zone."
+        ),
     },
     patient_of=lambda a: a.patient,
     unscoped=_attendees,
@@ -501,19 +481,16 @@ def _sessions() -> QuerySet[CourseSession]:
 
 
 def _by_session_date(queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
-    """``date=[eq|ge|le|gt|lt]YYYY-MM-DD`` on the day the session was held."""
-    prefix = value[:2] if value[:2] in _PREFIXES else "eq"
-    raw = value[2:] if value[:2] in _PREFIXES else value
+    """``date=[eq|ge|le|gt|lt]YYYY[-MM[-DD]]`` on the day the session was held."""
     try:
-        if len(raw) != 10:
-            raise ValueError
-        held = date.fromisoformat(raw)
+        return queryset.filter(
+            date_search.day_condition("held_on", date_search.parse(value))
+        )
     except ValueError:
         raise BadParameter(
-            "date must be YYYY-MM-DD after an optional eq, ge, le, gt or lt."
+            "date must be YYYY, YYYY-MM or YYYY-MM-DD after an optional eq, ge, le, "
+            "gt or lt."
         ) from None
-    lookup = {"eq": "", "ge": "__gte", "le": "__lte", "gt": "__gt", "lt": "__lt"}
-    return queryset.filter(**{f"held_on{lookup[prefix]}": held})
 
 
 ENCOUNTER = ResourceType(
@@ -539,7 +516,7 @@ ENCOUNTER = ResourceType(
     search_help={
         "patient": PATIENT_HELP,
         "episode-of-care": "EpisodeOfCare/<id> or <id>: the course.",
-        "date": "The day it was held: [eq|ge|le|gt|lt]YYYY-MM-DD.",
+        "date": "The day it was held: [eq|ge|le|gt|lt]YYYY[-MM[-DD]].",
     },
     patient_of=lambda s: s.course.patient,
     unscoped=_sessions,

@@ -4,8 +4,10 @@ its alert as a portal answer does), idempotent by ``Idempotency-Key``."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,8 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from pydantic import ValidationError as ModelError
 
+from accounts.models import Site, Team
 from audit import services as audit
 from audit.choices import Action
+from disclosures.models import Recipient
 from interop import codes
 from interop.models import ApiClient, IdempotentSubmission
 from interop.registry import QUESTIONNAIRE_RESPONSE, validated
@@ -115,8 +119,6 @@ def _parse(requester: Requester, data: Any) -> dict[str, Any]:
     subject = str((data.get("subject") or {}).get("reference", ""))
     patient = None
     if subject.startswith("Patient/"):
-        import uuid
-
         try:
             public_id = uuid.UUID(subject.removeprefix("Patient/"))
         except ValueError:
@@ -218,6 +220,63 @@ def questionnaire_response_submit(
     return Submitted(_resource(administration), created=True)
 
 
+def _site_named(name: str) -> Site:
+    site = Site.objects.filter(name=name).first()  # a site's name is unique
+    if site is None:
+        raise SubmissionRefused(404, f"No site is called {name!r}.")
+    return site
+
+
+def _team_named(name: str, site: Site | None) -> Team:
+    """The one team of that name (at ``site`` if given), or its Organization id
+    ``team-<n>``. Team names repeat across sites (every demo site has an "IPT team"),
+    so a name that fits more than one is refused with the choices: a client bound to
+    the wrong team would read the wrong site's patients."""
+    teams = Team.objects.select_related("site").order_by("site__name", "pk")
+    if site is not None:
+        teams = teams.filter(site=site)
+    found = list(teams.filter(name=name))
+    number = name.removeprefix("team-")
+    if not found and name.startswith("team-") and number.isdigit():
+        found = list(teams.filter(pk=int(number)))
+    if not found:
+        where = f" at {site.name}" if site is not None else ""
+        raise SubmissionRefused(404, f"No team is called {name!r}{where}.")
+    if len(found) > 1:
+        choices = "; ".join(
+            f"team-{team.pk} at {team.site.name} (--site {team.site.name!r})"
+            for team in found
+        )
+        raise SubmissionRefused(
+            400,
+            f"{len(found)} teams are called {name!r}: {choices}. Say which with "
+            "--site, or give --team team-<n>.",
+        )
+    return found[0]
+
+
+def _recipient_named(name: str) -> Recipient:
+    """The one recipient of that name, or the one with that public id; recipients'
+    names may repeat, and records must not go to the wrong one."""
+    found = list(Recipient.objects.filter(name=name).order_by("pk"))
+    if not found:
+        with contextlib.suppress(ValueError):  # not an id either
+            found = list(Recipient.objects.filter(public_id=uuid.UUID(name)))
+    if not found:
+        raise SubmissionRefused(404, f"No disclosure recipient is called {name!r}.")
+    if len(found) > 1:
+        choices = "; ".join(
+            f"{recipient.public_id} ({recipient.get_kind_display()})"
+            for recipient in found
+        )
+        raise SubmissionRefused(
+            400,
+            f"{len(found)} disclosure recipients are called {name!r}: {choices}. "
+            "Give --recipient <id> for the one meant.",
+        )
+    return found[0]
+
+
 @transaction.atomic
 def api_client_register(
     *,
@@ -228,25 +287,22 @@ def api_client_register(
     recipient_name: str,
     secret: str,
 ) -> ApiClient:
-    """An OAuth2 client-credentials application and its binding to one site or team."""
+    """An OAuth2 client-credentials application and its binding to one site or team:
+    ``team_name`` alone, ``team_name`` at ``site_name``, or ``site_name`` alone."""
     from oauth2_provider.models import Application
 
-    from accounts.models import Site, Team
-    from disclosures.models import Recipient
     from interop.registry import scope_names
 
     unknown = set(scopes.split()) - set(scope_names())
     if unknown or not scopes.split():
         raise SubmissionRefused(400, f"Unknown scopes: {' '.join(sorted(unknown))}.")
-    site = Site.objects.filter(name=site_name).first() if site_name else None
-    team = Team.objects.filter(name=team_name).first() if team_name else None
-    if site is None and team is None:
-        raise SubmissionRefused(404, "No site or team has that name.")
-    recipient = None
-    if recipient_name:
-        recipient = Recipient.objects.filter(name=recipient_name).first()
-        if recipient is None:
-            raise SubmissionRefused(404, "No disclosure recipient has that name.")
+    if not site_name and not team_name:
+        raise SubmissionRefused(400, "Bind the client to a site or a team.")
+    site = _site_named(site_name) if site_name else None
+    team = _team_named(team_name, site) if team_name else None
+    if team is not None:
+        site = None  # bound to the team; the site only said which team
+    recipient = _recipient_named(recipient_name) if recipient_name else None
     application = Application.objects.create(
         name=name,
         client_type=Application.CLIENT_CONFIDENTIAL,

@@ -5,7 +5,6 @@ bearer token, so cookies cannot ride them (and CSRF does not apply)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -25,9 +24,11 @@ from interop import selectors, services
 from interop.capability import capability_statement, openapi
 from interop.outcome import accepts_json, fhir_response, operation_outcome
 from interop.registry import TYPES, BadParameter, ResourceType
+from interop.request_body import UnreadableBody, resource_from
 from interop.requester import BadToken, Requester, requester_for
 
 View = Callable[..., HttpResponseBase]
+JSON_TYPES = {"application/fhir+json", "application/json"}
 
 
 def base_url(request: HttpRequest) -> str:
@@ -119,10 +120,14 @@ def _create(request: HttpRequest, requester: Requester) -> HttpResponse:
         return operation_outcome(
             403, "Responses are submitted by API clients only.", "forbidden"
         )
+    if request.content_type not in JSON_TYPES:
+        return operation_outcome(
+            415, "Send the resource as application/fhir+json.", "not-supported"
+        )
     try:
-        data = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        return operation_outcome(400, "The body is not JSON.", "structure")
+        data = resource_from(request.body)
+    except UnreadableBody as refusal:
+        return operation_outcome(400, str(refusal), "structure")
     try:
         submitted = services.questionnaire_response_submit(
             requester=requester,

@@ -185,6 +185,8 @@ def test_polling_a_running_export_is_202_with_progress(
         ({"_type": "Questionnaire"}, ASYNC),
         ({"_since": "last week"}, ASYNC),
         ({"_since": "2026-01-01T00:00:00"}, ASYNC),  # no zone
+        ({"_since": "0001-01-01T00:00:00+01:00"}, ASYNC),  # before 0001 in UTC
+        ({"_since": "9999-12-31T23:00:00-05:00"}, ASYNC),  # past 9999 in UTC
         ({"_outputFormat": "text/csv"}, ASYNC),
         ({"patient": "x"}, ASYNC),
     ],

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from io import StringIO
 from typing import Any
 
 import pytest
 
+from accounts.tests.factories import TeamFactory
 from alerts.models import Alert
 from conftest import Clinic
 from interop import codes
@@ -186,3 +188,82 @@ def test_the_fhir_client_command_registers_a_bound_client(clinic: Clinic) -> Non
             "--scopes",
             "system/Everything.write",
         )
+
+
+def test_the_fhir_client_command_refuses_a_team_name_two_sites_share(
+    clinic: Clinic,
+) -> None:
+    from django.core.management import CommandError, call_command
+
+    from interop.models import ApiClient
+
+    # given: both sites have a team called "IPT team", as the demo clinic's do
+    here = TeamFactory(site=clinic.site_a, name="IPT team")
+    there = TeamFactory(site=clinic.site_b, name="IPT team")
+
+    # when / then: the bare name is refused, naming both choices
+    with pytest.raises(CommandError) as refusal:
+        call_command("fhir_client", "registry", "--team", "IPT team", stdout=StringIO())
+    message = str(refusal.value)
+    assert f"team-{here.pk} at {clinic.site_a.name}" in message
+    assert f"team-{there.pk} at {clinic.site_b.name}" in message
+    assert "--site" in message
+    assert not ApiClient.objects.exists()
+
+    # the site says which
+    call_command(
+        "fhir_client",
+        "registry",
+        "--team",
+        "IPT team",
+        "--site",
+        clinic.site_b.name,
+        stdout=StringIO(),
+    )
+    assert ApiClient.objects.get().team == there
+    assert ApiClient.objects.get().site is None
+
+    # so does the team's Organization id
+    call_command(
+        "fhir_client", "registry-2", "--team", f"team-{here.pk}", stdout=StringIO()
+    )
+    assert ApiClient.objects.get(application__name="registry-2").team == here
+
+
+def test_the_fhir_client_command_refuses_a_recipient_name_two_share(
+    clinic: Clinic,
+) -> None:
+    from django.core.management import CommandError, call_command
+
+    from disclosures.tests.factories import RecipientFactory
+    from interop.models import ApiClient
+
+    first = RecipientFactory(name="Riverside GP practice")
+    second = RecipientFactory(name="Riverside GP practice")
+    site = ["--site", clinic.site_a.name, "--recipient"]
+    with pytest.raises(CommandError, match=str(second.public_id)):
+        call_command(
+            "fhir_client", "gp", *site, "Riverside GP practice", stdout=StringIO()
+        )
+    assert not ApiClient.objects.exists()
+    call_command("fhir_client", "gp", *site, str(first.public_id), stdout=StringIO())
+    client = ApiClient.objects.get()
+    assert client.recipient == first and client.site == clinic.site_a
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ([], "Give --team, --site, or both"),
+        (["--team", "No such team"], "No team is called"),
+        (["--site", "No such site"], "No site is called"),
+        (["--team", "team-999999"], "No team is called"),
+    ],
+)
+def test_the_fhir_client_command_says_what_it_could_not_find(
+    clinic: Clinic, arguments: list[str], message: str
+) -> None:
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match=message):
+        call_command("fhir_client", "registry", *arguments, stdout=StringIO())

@@ -1,6 +1,10 @@
-"""``iptcare fhir_client NAME --team "Team" | --site "Site" --scopes …``: register another
-system as a FHIR API client and print its id and secret once (the secret is stored
-hashed; it cannot be shown again)."""
+"""``iptcare fhir_client NAME --team "Team" [--site "Site"] | --site "Site" --scopes …``:
+register another system as a FHIR API client and print its id and secret once (the
+secret is stored hashed; it cannot be shown again).
+
+Team names repeat across sites, so a team name that fits more than one team is refused
+with the choices; ``--site`` or the team's Organization id (``--team team-<n>``) says
+which."""
 
 from __future__ import annotations
 
@@ -17,19 +21,27 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name")
-        where = parser.add_mutually_exclusive_group(required=True)
-        where.add_argument("--site", help="the site's name")
-        where.add_argument("--team", help="the team's name")
+        parser.add_argument(
+            "--site",
+            help="the site's name: the client's site, or the site of the --team meant",
+        )
+        parser.add_argument(
+            "--team", help="the team's name, or its Organization id (team-<n>)"
+        )
         parser.add_argument(
             "--scopes",
             default="system/*.read",
             help="space-separated, e.g. 'system/Patient.read system/Observation.read'",
         )
         parser.add_argument(
-            "--recipient", default="", help="the disclosure recipient's name, if any"
+            "--recipient",
+            default="",
+            help="the disclosure recipient's name or id, if any",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not options["site"] and not options["team"]:
+            raise CommandError("Give --team, --site, or both.")
         secret = secrets.token_urlsafe(32)
         try:
             client = services.api_client_register(
