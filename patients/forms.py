@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.choices import CLINICAL_ROLES, CareTeamRole, Role
 from accounts.models import Staff, Team
+from iptcare.lib.forms import DatedForm
 from iptcare.lib.phone import normalise_phone
 from patients import icd10
 from patients.models import ConcurrentTreatment, Diagnosis, Patient
@@ -27,7 +28,7 @@ def teams_for(staff: Staff) -> QuerySet[Team]:
     return staff.teams.select_related("site")
 
 
-class PatientForm(forms.ModelForm[Patient]):
+class PatientForm(DatedForm, forms.ModelForm[Patient]):
     class Meta:
         model = Patient
         fields = [
@@ -93,7 +94,7 @@ class PatientForm(forms.ModelForm[Patient]):
         return cleaned
 
 
-class DiagnosisForm(forms.ModelForm[Diagnosis]):
+class DiagnosisForm(DatedForm, forms.ModelForm[Diagnosis]):
     code = forms.ChoiceField(
         choices=[("", "Choose a code…"), *icd10.choices()], label="ICD-10"
     )
@@ -103,14 +104,10 @@ class DiagnosisForm(forms.ModelForm[Diagnosis]):
         fields = ["code", "rank", "diagnosed_on", "resolved_on", "note"]
         widgets = {"diagnosed_on": DateInput(), "resolved_on": DateInput()}
 
-    def clean_diagnosed_on(self) -> Any:
-        day = self.cleaned_data["diagnosed_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("The date is in the future.")
-        return day
+    happened = ("diagnosed_on",)
 
 
-class TreatmentForm(forms.ModelForm[ConcurrentTreatment]):
+class TreatmentForm(DatedForm, forms.ModelForm[ConcurrentTreatment]):
     class Meta:
         model = ConcurrentTreatment
         fields = [
