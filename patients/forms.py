@@ -4,10 +4,10 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from accounts.choices import CLINICAL_ROLES, CareTeamRole, Role
 from accounts.models import Staff, Team
+from iptcare.lib.dates import birth_date_refusal
 from iptcare.lib.forms import DatedForm
 from iptcare.lib.phone import normalise_phone
 from patients import icd10
@@ -75,11 +75,8 @@ class PatientForm(DatedForm, forms.ModelForm[Patient]):
 
     def clean_date_of_birth(self) -> Any:
         dob = self.cleaned_data["date_of_birth"]
-        today = timezone.localdate()
-        if dob > today:
-            raise forms.ValidationError("The date of birth is in the future.")
-        if dob.year < today.year - 120:
-            raise forms.ValidationError("Check the year of birth.")
+        if refusal := birth_date_refusal(dob):
+            raise forms.ValidationError(refusal)
         return dob
 
     def clean(self) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.choices import CLINICAL_ROLES
 from accounts.models import Site, Staff, Team
 from ipt.models import Program
+from iptcare.lib.dates import birth_date_refusal
 from iptcare.lib.forms import DatedForm, refuse_not_cut
 from iptcare.lib.phone import normalise_phone
 from referrals.choices import AttemptOutcome, CallTime, Closure, NextStep, RequestFor
@@ -306,11 +307,8 @@ class PersonForm(DatedForm, forms.ModelForm[Referral]):
 
     def clean_date_of_birth(self) -> Any:
         dob = self.cleaned_data["date_of_birth"]
-        today = timezone.localdate()
-        if dob > today:
-            raise forms.ValidationError("The date of birth is in the future.")
-        if dob.year < today.year - 120:
-            raise forms.ValidationError("Check the year of birth.")
+        if refusal := birth_date_refusal(dob):
+            raise forms.ValidationError(refusal)
         return dob
 
     def clean(self) -> dict[str, Any]:

@@ -40,6 +40,17 @@ def date_refusal(
     return None
 
 
+def birth_date_refusal(born: date) -> str | None:
+    """Why a date of birth cannot be right, or None: its own rules, said once for the
+    patient record and the referral."""
+    today = timezone.localdate()
+    if born > today:
+        return _("The date of birth is in the future.")
+    if born.year < today.year - 120:
+        return _("Check the year of birth.")
+    return None
+
+
 def shifted(day: date, by: timedelta) -> date:
     """``day`` moved by ``by``, held at the first or last date Python has rather than
     overflowing (for dates stored before the bounds were checked)."""
