@@ -38,6 +38,7 @@ from audit.choices import Action
 from ipt.choices import Phase
 from ipt.models import Course, CourseSession
 from ipt.schedule import due_before_session
+from iptcare.lib.dates import shifted
 from measures.models import Administration, RiskEvent, instrument_for
 
 if TYPE_CHECKING:
@@ -463,7 +464,9 @@ def alerts_for_missing_questionnaires(
                 (session_id, number or 0, held_on)
             )
         given: dict[int, list[tuple[date, str]]] = {}
-        earliest = min((c.opened_on for c in courses), default=today) - lookback
+        earliest = shifted(
+            min((c.opened_on for c in courses), default=today), -lookback
+        )
         for patient_id, instrument_id, when in Administration.objects.filter(
             patient_id__in=[c.patient_id for c in courses],
             superseded_at__isnull=True,
@@ -474,7 +477,7 @@ def alerts_for_missing_questionnaires(
             )
         for course in courses:
             schedule = course.program.measure_rules()
-            previous = course.opened_on - lookback - timedelta(days=1)
+            previous = shifted(course.opened_on, -lookback - timedelta(days=1))
             rows = []
             for pk, number, held_on in sessions.get(course.pk, []):
                 done = frozenset(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from disclosures import signatures
 from disclosures.choices import Channel, ConsentKind, ContentKind
 from disclosures.models import Consent, Recipient
+from iptcare.lib.forms import DatedForm
 
 TPO_CLASS = (
     "my treating providers, health plans, third-party payers, and people helping to "
@@ -46,7 +47,7 @@ def _read_upload(upload: Any) -> tuple[bytes, str]:
         raise forms.ValidationError(str(error)) from None
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(DatedForm, forms.Form):
     kind = forms.ChoiceField(label="Kind of consent", choices=ConsentKind.choices)
     discloser = forms.CharField(
         label="Who may disclose",
@@ -125,7 +126,7 @@ class ConsentForm(forms.Form):
         return data
 
 
-class RevocationForm(forms.Form):
+class RevocationForm(DatedForm, forms.Form):
     received_on = forms.DateField(label="Revocation received on", widget=DateInput)
     document = forms.FileField(
         label="The written revocation",
@@ -137,7 +138,7 @@ class RevocationForm(forms.Form):
         return _read_upload(self.cleaned_data["document"])
 
 
-class ExpiryEventForm(forms.Form):
+class ExpiryEventForm(DatedForm, forms.Form):
     occurred_on = forms.DateField(label="The event happened on", widget=DateInput)
 
 

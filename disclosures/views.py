@@ -80,7 +80,9 @@ def consents(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def consent_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
     patient_access = _clinical(request, public_id, "consent")
     patient = patient_access.patient
-    form = ConsentForm(request.POST or None, request.FILES or None)
+    form = ConsentForm(
+        request.POST or None, request.FILES or None, born=patient.date_of_birth
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -156,7 +158,9 @@ def consent_revoke(
     )
     patient = patient_access.patient
     consent = selectors.consent_for(patient, consent_id)
-    form = RevocationForm(request.POST or None, request.FILES or None)
+    form = RevocationForm(
+        request.POST or None, request.FILES or None, born=patient.date_of_birth
+    )
     if request.method == "POST" and form.is_valid():
         document, content_type = form.cleaned_data["document"]
         try:
@@ -191,7 +195,7 @@ def consent_expiry_event(
     )
     patient = patient_access.patient
     consent = selectors.consent_for(patient, consent_id)
-    form = ExpiryEventForm(request.POST or None)
+    form = ExpiryEventForm(request.POST or None, born=patient.date_of_birth)
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_expiry_event(

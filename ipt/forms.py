@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -35,39 +36,40 @@ from ipt.models import (
     SessionNote,
     TimelineEntry,
 )
+from iptcare.lib.forms import DatedForm
 from patients.forms import DateInput
 from patients.models import Patient
 from scheduling.choices import UNPLANNED_OUTCOMES, AttendanceOutcome
 from scheduling.forms import TimeInput
 
 TEXTAREA = {"rows": 3}
+
+
+def born_of(course: Course | None) -> date | None:
+    """The date of birth that bounds the dates of a course's form."""
+    return course.patient.date_of_birth if course is not None else None
+
+
 SHORT_TEXTAREA = {"rows": 2}
 
 
-def _not_future(day: Any) -> Any:
-    if day and day > timezone.localdate():
-        raise forms.ValidationError("The date is in the future.")
-    return day
-
-
-class CourseOpenForm(forms.Form):
+class CourseOpenForm(DatedForm, forms.Form):
     program = forms.ModelChoiceField(queryset=Program.objects.none(), empty_label=None)
     clinician = forms.ModelChoiceField(queryset=Staff.objects.none(), empty_label=None)
     opened_on = forms.DateField(
         label="Opened on", widget=DateInput(), initial=timezone.localdate
     )
 
+    happened = ("opened_on",)
+
     def __init__(self, *args: Any, patient: Patient, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, born=patient.date_of_birth, **kwargs)
         self.fields["program"].queryset = Program.objects.filter(  # type: ignore[attr-defined]
             is_active=True
         ).order_by("sessions", "name")
         self.fields["clinician"].queryset = Staff.objects.filter(  # type: ignore[attr-defined]
             is_active=True, role__in=CLINICAL_ROLES, teams=patient.team
         ).distinct()
-
-    def clean_opened_on(self) -> Any:
-        return _not_future(self.cleaned_data["opened_on"])
 
 
 class PersonForm(forms.ModelForm[InventoryPerson]):
@@ -107,7 +109,7 @@ class PersonForm(forms.ModelForm[InventoryPerson]):
         }
 
 
-class LifeEventForm(forms.ModelForm[TimelineEntry]):
+class LifeEventForm(DatedForm, forms.ModelForm[TimelineEntry]):
     """A life event: one date, a kind, and whether someone died."""
 
     class Meta:
@@ -127,23 +129,22 @@ class LifeEventForm(forms.ModelForm[TimelineEntry]):
             "note": forms.Textarea(attrs=SHORT_TEXTAREA),
         }
 
+    happened = ("started_on",)
+
     def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
         kwargs.setdefault(
             "instance",
             TimelineEntry(course=course, category=TimelineCategory.LIFE_EVENT),
         )
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, born=course.patient.date_of_birth, **kwargs)
         self.fields["kind"].required = True
         self.fields["kind"].choices = [("", "Choose…"), *EventKind.choices]  # type: ignore[attr-defined]
         self.fields["person"].queryset = course.people.all()  # type: ignore[attr-defined]
         self.fields["person"].to_field_name = "public_id"  # type: ignore[attr-defined]
         self.fields["person"].empty_label = "Nobody in the inventory"  # type: ignore[attr-defined]
 
-    def clean_started_on(self) -> Any:
-        return _not_future(self.cleaned_data["started_on"])
 
-
-class PeriodForm(forms.ModelForm[TimelineEntry]):
+class PeriodForm(DatedForm, forms.ModelForm[TimelineEntry]):
     """A symptom episode or a period of substance use: a start and, unless ongoing,
     an end."""
 
@@ -157,14 +158,13 @@ class PeriodForm(forms.ModelForm[TimelineEntry]):
             "note": forms.Textarea(attrs=SHORT_TEXTAREA),
         }
 
+    happened = ("started_on",)
+
     def __init__(
         self, *args: Any, course: Course, category: str, **kwargs: Any
     ) -> None:
         kwargs.setdefault("instance", TimelineEntry(course=course, category=category))
-        super().__init__(*args, **kwargs)
-
-    def clean_started_on(self) -> Any:
-        return _not_future(self.cleaned_data["started_on"])
+        super().__init__(*args, born=course.patient.date_of_birth, **kwargs)
 
 
 STAGE_CHOICES = [("", "Not a dispute"), *DisputeStage.choices]
@@ -217,16 +217,15 @@ class FormulationForm(forms.Form):
     )
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(DatedForm, forms.Form):
     agreed_on = forms.DateField(
         label="The patient agreed on", widget=DateInput(), initial=timezone.localdate
     )
 
-    def clean_agreed_on(self) -> Any:
-        return _not_future(self.cleaned_data["agreed_on"])
+    happened = ("agreed_on",)
 
 
-class ContractForm(forms.ModelForm[Contract]):
+class ContractForm(DatedForm, forms.ModelForm[Contract]):
     class Meta:
         model = Contract
         fields = ["sessions_agreed", "frequency", "starts_on", "missed_session_policy"]
@@ -237,7 +236,7 @@ class ContractForm(forms.ModelForm[Contract]):
 
     def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
         self.course = course
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, born=course.patient.date_of_birth, **kwargs)
         if not self.is_bound and self.instance.pk is None:
             self.initial.setdefault("sessions_agreed", course.program.sessions)
             self.initial.setdefault("frequency", course.program.frequency)
@@ -287,7 +286,7 @@ class RatingForm(forms.Form):
     )
 
 
-class SessionRecordForm(forms.Form):
+class SessionRecordForm(DatedForm, forms.Form):
     """A session that was never booked (a crisis call, a walk-in): recording it books
     its appointment on the spot (``scheduling.services.unplanned_session_record``), so
     it belongs to one like every other session. A second session on a day that has one
@@ -310,12 +309,11 @@ class SessionRecordForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, course: Course | None = None, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.course = course
+    happened = ("held_on",)
 
-    def clean_held_on(self) -> Any:
-        return _not_future(self.cleaned_data["held_on"])
+    def __init__(self, *args: Any, course: Course | None = None, **kwargs: Any):
+        super().__init__(*args, born=born_of(course), **kwargs)
+        self.course = course
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -552,7 +550,7 @@ class DecisionForm(_KeepAppointments):
         return cleaned
 
 
-class CourseEndForm(_KeepAppointments):
+class CourseEndForm(DatedForm, _KeepAppointments):
     outcome = forms.ChoiceField(
         choices=[
             (value, label)
@@ -568,14 +566,16 @@ class CourseEndForm(_KeepAppointments):
         label="Ended on", widget=DateInput(), initial=timezone.localdate
     )
 
-    def clean_ended_on(self) -> Any:
-        return _not_future(self.cleaned_data["ended_on"])
+    happened = ("ended_on",)
+
+    def __init__(self, *args: Any, course: Course | None = None, **kwargs: Any):
+        super().__init__(*args, course=course, born=born_of(course), **kwargs)
 
 
 # --- Groups -------------------------------------------------------------------------
 
 
-class GroupForm(forms.Form):
+class GroupForm(DatedForm, forms.Form):
     name = forms.CharField(
         max_length=80, help_text="No patient names: 'Tuesday evening group'."
     )
@@ -620,7 +620,7 @@ class GroupMemberForm(forms.Form):
         )
 
 
-class GroupSessionForm(forms.Form):
+class GroupSessionForm(DatedForm, forms.Form):
     """A group meeting that was never booked: recording it books its group appointment
     on the spot (``scheduling.services.unplanned_group_session_record``), as the course
     page's form does for a session alone, so each member attended or did not attend."""
@@ -634,8 +634,12 @@ class GroupSessionForm(forms.Form):
     )
     theme = forms.CharField(max_length=200, required=False, help_text="No names.")
 
+    happened = ("held_on",)
+
     def __init__(self, *args: Any, members: list[GroupMember], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        # Held in each member's care: not before the youngest was born.
+        born = max((m.course.patient.date_of_birth for m in members), default=None)
+        super().__init__(*args, born=born, **kwargs)
         self.members = members
         for member in members:
             patient = member.course.patient
@@ -645,9 +649,6 @@ class GroupSessionForm(forms.Form):
                 initial=AttendanceOutcome.ATTENDED,
                 widget=forms.RadioSelect,
             )
-
-    def clean_held_on(self) -> Any:
-        return _not_future(self.cleaned_data["held_on"])
 
     def outcomes(self) -> dict[str, AttendanceOutcome]:
         """Each member's outcome, by their course's public id (as scheduling takes it)."""

@@ -45,6 +45,7 @@ from ipt.models import (
     TimelineEntry,
 )
 from iptcare.lib import kept_pages
+from iptcare.lib.dates import shifted
 from iptcare.lib.drawing import drawn_or_none
 
 if TYPE_CHECKING:
@@ -456,7 +457,7 @@ def course_score_changes(course: Course) -> list[ScoreChange] | None:
         administration = apps.get_model("measures", "Administration")
     except LookupError:
         return None
-    start = course.opened_on - timedelta(days=BASELINE_DAYS)
+    start = shifted(course.opened_on, -timedelta(days=BASELINE_DAYS))
     rows = administration.objects.filter(
         patient_id=course.patient_id,
         superseded_at__isnull=True,

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from iptcare.lib.forms import DatedForm
 from measures.instruments import licensed_text
 from measures.instruments.base import Instrument, InvalidAnswers, Item, Score
 
@@ -182,7 +183,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class AdministrationForm(InstrumentForm):
+class AdministrationForm(DatedForm, InstrumentForm):
     """Recording a questionnaire for a patient: the items, and when it was completed."""
 
     administered_at = forms.DateTimeField(

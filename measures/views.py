@@ -58,7 +58,9 @@ def administration_record(request: HttpRequest, public_id: UUID) -> HttpResponse
         )
         context = {"patient": patient, "instruments": REGISTRY.values(), "error": error}
         return render(request, "measures/administration_choose.html", context)
-    form = AdministrationForm(request.POST or None, instrument=instrument)
+    form = AdministrationForm(
+        request.POST or None, instrument=instrument, born=patient.date_of_birth
+    )
     if request.method == "POST" and form.is_valid():
         try:
             administration = services.administration_record(

@@ -13,6 +13,7 @@ from accounts.choices import Role
 from accounts.models import Site, Staff, Team
 from ipt.choices import ProblemArea
 from ipt.models import Program
+from iptcare.lib.forms import DatedForm
 from outcomes.dashboard import Filters
 
 LONGEST_PERIOD_DAYS = 5 * 366
@@ -27,7 +28,7 @@ def _display_name(staff: Staff) -> str:
     return staff.display_name
 
 
-class ServiceFilterForm(forms.Form):
+class ServiceFilterForm(DatedForm, forms.Form):
     start = forms.DateField(
         label="From", widget=forms.DateInput(attrs={"type": "date"})
     )

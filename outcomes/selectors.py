@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from ipt.choices import Attendance, Phase, TimelineCategory
 from ipt.models import Course, CourseSession, TimelineEntry
+from iptcare.lib.dates import shifted
 from iptcare.lib.drawing import drawn_or_none
 from measures.choices import Source
 from measures.models import Administration, prorated_note_for
@@ -130,7 +131,9 @@ def course_window(
     today = timezone.localdate()
     if course is None:
         return CourseWindow(course=None, start=today - timedelta(days=365), end=today)
-    start = course.opened_on - timedelta(days=settings.IPTCARE_OUTCOMES_BASELINE_DAYS)
+    start = shifted(
+        course.opened_on, -timedelta(days=settings.IPTCARE_OUTCOMES_BASELINE_DAYS)
+    )
     earlier = [
         c.ended_on
         for c in courses

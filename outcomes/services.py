@@ -20,6 +20,7 @@ from audit import services as audit
 from audit.choices import Action
 from ipt.choices import Attendance, Phase
 from ipt.models import Course, CourseSession
+from iptcare.lib.dates import shifted
 from iptcare.lib.local_days import day_begins
 from measures.models import Administration
 from outcomes import calculations as calc
@@ -57,7 +58,7 @@ def course_scores(
             instrument_id__in=list(instruments),
             superseded_at__isnull=True,
             total__isnull=False,
-            administered_at__gte=day_begins(earliest - lookback, zone),
+            administered_at__gte=day_begins(shifted(earliest, -lookback), zone),
         )
         .order_by("administered_at", "id")
         .values_list("patient_id", "instrument_id", "administered_at", "total")
@@ -65,7 +66,7 @@ def course_scores(
         day = when.astimezone(zone).date()
         for course in by_patient[patient_id]:
             end = course.ended_on or today
-            if course.opened_on - lookback <= day <= end:
+            if shifted(course.opened_on, -lookback) <= day <= end:
                 session = calc.session_of(day, attended[course.pk])
                 scores[(course.pk, instrument_id)].append(
                     calc.ScorePoint(when=when, value=float(total or 0), session=session)

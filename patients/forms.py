@@ -4,10 +4,11 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from accounts.choices import CLINICAL_ROLES, CareTeamRole, Role
 from accounts.models import Staff, Team
+from iptcare.lib.dates import birth_date_refusal
+from iptcare.lib.forms import DatedForm
 from iptcare.lib.phone import normalise_phone
 from patients import icd10
 from patients.models import ConcurrentTreatment, Diagnosis, Patient
@@ -27,7 +28,7 @@ def teams_for(staff: Staff) -> QuerySet[Team]:
     return staff.teams.select_related("site")
 
 
-class PatientForm(forms.ModelForm[Patient]):
+class PatientForm(DatedForm, forms.ModelForm[Patient]):
     class Meta:
         model = Patient
         fields = [
@@ -74,11 +75,8 @@ class PatientForm(forms.ModelForm[Patient]):
 
     def clean_date_of_birth(self) -> Any:
         dob = self.cleaned_data["date_of_birth"]
-        today = timezone.localdate()
-        if dob > today:
-            raise forms.ValidationError("The date of birth is in the future.")
-        if dob.year < today.year - 120:
-            raise forms.ValidationError("Check the year of birth.")
+        if refusal := birth_date_refusal(dob):
+            raise forms.ValidationError(refusal)
         return dob
 
     def clean(self) -> dict[str, Any]:
@@ -93,7 +91,7 @@ class PatientForm(forms.ModelForm[Patient]):
         return cleaned
 
 
-class DiagnosisForm(forms.ModelForm[Diagnosis]):
+class DiagnosisForm(DatedForm, forms.ModelForm[Diagnosis]):
     code = forms.ChoiceField(
         choices=[("", "Choose a code…"), *icd10.choices()], label="ICD-10"
     )
@@ -103,14 +101,10 @@ class DiagnosisForm(forms.ModelForm[Diagnosis]):
         fields = ["code", "rank", "diagnosed_on", "resolved_on", "note"]
         widgets = {"diagnosed_on": DateInput(), "resolved_on": DateInput()}
 
-    def clean_diagnosed_on(self) -> Any:
-        day = self.cleaned_data["diagnosed_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("The date is in the future.")
-        return day
+    happened = ("diagnosed_on",)
 
 
-class TreatmentForm(forms.ModelForm[ConcurrentTreatment]):
+class TreatmentForm(DatedForm, forms.ModelForm[ConcurrentTreatment]):
     class Meta:
         model = ConcurrentTreatment
         fields = [

@@ -152,7 +152,7 @@ def _clinical_access(
 @require_http_methods(["GET", "POST"])
 def diagnosis_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     patient = _clinical_access(request, public_id, "diagnosis form").patient
-    form = DiagnosisForm(request.POST or None)
+    form = DiagnosisForm(request.POST or None, born=patient.date_of_birth)
     if request.method == "POST" and form.is_valid():
         services.diagnosis_add(by=_staff(request), patient=patient, **form.cleaned_data)
         messages.success(request, "Diagnosis added.")
@@ -165,7 +165,7 @@ def diagnosis_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def treatment_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     patient = _clinical_access(request, public_id, "treatment form").patient
-    form = TreatmentForm(request.POST or None)
+    form = TreatmentForm(request.POST or None, born=patient.date_of_birth)
     if request.method == "POST" and form.is_valid():
         services.treatment_add(by=_staff(request), patient=patient, **form.cleaned_data)
         messages.success(request, "Treatment added.")

@@ -12,7 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ipt.models import InventoryPerson
-from iptcare.lib.forms import refuse_not_cut
+from iptcare.lib.forms import DatedForm, refuse_not_cut
 from portal.homework_templates import templates_for
 from portal.services.inventory import PATIENT_FIELDS
 from recovery.models import Substance
@@ -268,7 +268,7 @@ class PersonForm(forms.ModelForm[InventoryPerson]):
 # --- Staff forms ---------------------------------------------------------------------
 
 
-class HomeworkSetForm(forms.Form):
+class HomeworkSetForm(DatedForm, forms.Form):
     template = forms.ChoiceField(label="Template", required=False)
     title = forms.CharField(label="Or your own: title", max_length=120, required=False)
     instructions = forms.CharField(

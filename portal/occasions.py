@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ipt.schedule import MeasureRule, due_at, due_before_session, follow_up_months
+from iptcare.lib.dates import shifted
 
 FOLLOW_UP_WINDOW_DAYS = 31
 
@@ -68,7 +69,7 @@ def occasions_due(
                 ]
                 add(wanted, f"follow-up-{months}", starts - timedelta(days=1))
         return list(found.values())
-    since = last_session_on or opened_on - timedelta(days=1)
+    since = last_session_on or shifted(opened_on, -timedelta(days=1))
     next_session = sessions_attended + 1
     add(due_before_session(rules, next_session), f"session-{next_session}", since)
     if phase == "termination":

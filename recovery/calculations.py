@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from iptcare.lib.dates import shifted
+
 OUTCOME_WINDOW_DAYS = 28
 
 
@@ -427,7 +429,11 @@ class Prescription:
 
     def taken_on(self, day: date) -> bool:
         # A test the day after stopping can still be positive: a week's grace.
-        last = None if self.stopped_on is None else self.stopped_on + timedelta(days=7)
+        last = (
+            None
+            if self.stopped_on is None
+            else shifted(self.stopped_on, timedelta(days=7))
+        )
         return self.started_on <= day and (last is None or day <= last)
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from disclosures.models import Recipient
 from ipt.models import InventoryPerson
+from iptcare.lib.forms import DatedForm
 from patients.forms import DateInput
 from recovery import analytes
 from recovery.choices import Adherence, Specimen
@@ -128,7 +129,7 @@ class TlfbForm(forms.Form):
         return [(day, self[f"d{day:%Y%m%d}"]) for day in self.days]
 
 
-class DrugTestForm(forms.Form):
+class DrugTestForm(DatedForm, forms.Form):
     collected_on = forms.DateField(
         label="Date collected", widget=DateInput(), initial=timezone.localdate
     )
@@ -159,7 +160,7 @@ class DrugTestForm(forms.Form):
         }
 
 
-class SobrietyForm(forms.Form):
+class SobrietyForm(DatedForm, forms.Form):
     substance = forms.ModelChoiceField(
         queryset=Substance.objects.filter(is_active=True), empty_label=None
     )
@@ -169,7 +170,7 @@ class SobrietyForm(forms.Form):
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(DatedForm, forms.Form):
     decision = forms.ChoiceField(
         choices=[
             ("confirm", "Confirm: move the sobriety date"),
@@ -180,7 +181,7 @@ class ReviewForm(forms.Form):
     last_use = forms.DateField(label="Day of last use", widget=DateInput())
 
 
-class MedicationForm(forms.ModelForm[Medication]):
+class MedicationForm(DatedForm, forms.ModelForm[Medication]):
     class Meta:
         model = Medication
         fields = [
@@ -198,7 +199,7 @@ class MedicationForm(forms.ModelForm[Medication]):
         self.fields["kind"].queryset = MedicationKind.objects.filter(is_active=True)  # type: ignore[attr-defined]
 
 
-class SupporterForm(forms.ModelForm[Supporter]):
+class SupporterForm(DatedForm, forms.ModelForm[Supporter]):
     class Meta:
         model = Supporter
         fields = [
@@ -221,7 +222,7 @@ class SupporterForm(forms.ModelForm[Supporter]):
         }
 
     def __init__(self, *args: Any, patient: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, born=patient.date_of_birth, **kwargs)
         self.fields["person"].queryset = InventoryPerson.objects.filter(  # type: ignore[attr-defined]
             course__patient=patient
         )
@@ -232,7 +233,7 @@ class SupporterForm(forms.ModelForm[Supporter]):
         self.fields["recipient"].required = False
 
 
-class ContactForm(forms.Form):
+class ContactForm(DatedForm, forms.Form):
     contacted_on = forms.DateField(
         label="Date", widget=DateInput(), initial=timezone.localdate
     )
@@ -249,7 +250,7 @@ class ContactForm(forms.Form):
         self.fields["mode"].choices = ContactMode.choices  # type: ignore[attr-defined]
 
 
-class CareLevelForm(forms.Form):
+class CareLevelForm(DatedForm, forms.Form):
     level = forms.ModelChoiceField(
         label="Level of care",
         queryset=CareLevel.objects.filter(is_active=True),

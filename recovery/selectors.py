@@ -22,6 +22,7 @@ from audit.choices import Action
 from ipt.choices import TimelineCategory
 from ipt.models import Course, CourseSession, SessionNote, TimelineEntry
 from ipt.pictures import CareChange
+from iptcare.lib.dates import shifted
 from measures.models import Administration
 from outcomes.charts import Marker
 from outcomes.selectors import phase_spans
@@ -208,7 +209,10 @@ def course_use_outcome(course: Course) -> calculations.UseOutcome:
     return calculations.use_outcome(
         histories(
             course.patient,
-            start=course.opened_on - timedelta(days=calculations.OUTCOME_WINDOW_DAYS),
+            start=shifted(
+                course.opened_on,
+                -timedelta(days=calculations.OUTCOME_WINDOW_DAYS),
+            ),
             end=end,
         ),
         treatment_start=course.opened_on,
@@ -242,7 +246,9 @@ def recovery_chart(patient: Patient, course: Course | None) -> RecoveryChart:
     if course is None:
         start, end = today - timedelta(days=83), today
     else:
-        start = course.opened_on - timedelta(days=calculations.OUTCOME_WINDOW_DAYS)
+        start = shifted(
+            course.opened_on, -timedelta(days=calculations.OUTCOME_WINDOW_DAYS)
+        )
         end = course.ended_on or today
     use = calculations.weekly_use(histories(patient, start=start, end=end), start, end)
     cravings: dict[date, list[float]] = defaultdict(list)

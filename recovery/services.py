@@ -24,6 +24,7 @@ from disclosures.models import LegalText
 from ipt.choices import Attendance, Phase
 from ipt.models import Course, CourseSession, InventoryPerson
 from ipt.services import Refused
+from iptcare.lib.dates import shifted
 from recovery import analytes, calculations
 from recovery.choices import Adherence, ReviewStatus, UseSource
 from recovery.models import (
@@ -234,8 +235,8 @@ def tlfb_period(patient: Patient, length: int) -> tuple[date, date]:
     """The calendar's days: the ``length`` days before the course opened (before
     today without a course)."""
     course = current_course(patient)
-    end = (course.opened_on if course else timezone.localdate()) - timedelta(days=1)
-    return end - timedelta(days=length - 1), end
+    end = shifted(course.opened_on if course else timezone.localdate(), -timedelta(1))
+    return shifted(end, -timedelta(days=length - 1)), end
 
 
 @transaction.atomic

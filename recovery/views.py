@@ -163,7 +163,9 @@ def test_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if panel is None:
         messages.error(request, "No test panels are set up: ask an administrator.")
         return _to_overview(patient)
-    form = forms.DrugTestForm(request.POST or None, panel=panel)
+    form = forms.DrugTestForm(
+        request.POST or None, panel=panel, born=patient.date_of_birth
+    )
 
     def save() -> None:
         data = form.cleaned_data
@@ -198,7 +200,7 @@ def test_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sobriety(request: HttpRequest, public_id: UUID) -> HttpResponse:
     patient = _patient(request, public_id, "sobriety date")
-    form = forms.SobrietyForm(request.POST or None)
+    form = forms.SobrietyForm(request.POST or None, born=patient.date_of_birth)
     return _form_page(
         request,
         patient=patient,
@@ -215,7 +217,7 @@ def sobriety(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def review(request: HttpRequest, public_id: UUID, review_id: UUID) -> HttpResponse:
     patient = _patient(request, public_id, "use review")
     item = selectors.review_of(patient, review_id)
-    form = forms.ReviewForm(request.POST)
+    form = forms.ReviewForm(request.POST, born=patient.date_of_birth)
     if not form.is_valid():
         messages.error(request, "Choose confirm or not, with the day of last use.")
         return _to_overview(patient)
@@ -237,7 +239,7 @@ def review(request: HttpRequest, public_id: UUID, review_id: UUID) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def medication_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     patient = _patient(request, public_id, "medication")
-    form = forms.MedicationForm(request.POST or None)
+    form = forms.MedicationForm(request.POST or None, born=patient.date_of_birth)
     return _form_page(
         request,
         patient=patient,
@@ -258,7 +260,9 @@ def medication_edit(
 ) -> HttpResponse:
     patient = _patient(request, public_id, "medication")
     medication = selectors.medication_of(patient, medication_id)
-    form = forms.MedicationForm(request.POST or None, instance=medication)
+    form = forms.MedicationForm(
+        request.POST or None, instance=medication, born=patient.date_of_birth
+    )
     if request.method == "POST":
         # The form must not change the instance before the service's checks.
         medication = selectors.medication_of(patient, medication_id)
@@ -330,7 +334,7 @@ def contact_add(
 ) -> HttpResponse:
     patient = _patient(request, public_id, "supporter contact")
     supporter = selectors.supporter_of(patient, supporter_id)
-    form = forms.ContactForm(request.POST)
+    form = forms.ContactForm(request.POST, born=patient.date_of_birth)
     if form.is_valid():
         try:
             services.contact_log(
@@ -359,7 +363,7 @@ def contact_add(
 @require_http_methods(["GET", "POST"])
 def care_level(request: HttpRequest, public_id: UUID) -> HttpResponse:
     patient = _patient(request, public_id, "level of care")
-    form = forms.CareLevelForm(request.POST or None)
+    form = forms.CareLevelForm(request.POST or None, born=patient.date_of_birth)
     return _form_page(
         request,
         patient=patient,

@@ -15,7 +15,8 @@ from django.utils import timezone
 from accounts.choices import CLINICAL_ROLES
 from accounts.models import Site, Staff, Team
 from ipt.models import Program
-from iptcare.lib.forms import refuse_not_cut
+from iptcare.lib.dates import birth_date_refusal
+from iptcare.lib.forms import DatedForm, refuse_not_cut
 from iptcare.lib.phone import normalise_phone
 from referrals.choices import AttemptOutcome, CallTime, Closure, NextStep, RequestFor
 from referrals.models import Referral
@@ -213,7 +214,7 @@ def default_site(sites: list[Site]) -> Site:
 # --- Intake ------------------------------------------------------------------------
 
 
-class AttemptForm(forms.Form):
+class AttemptForm(DatedForm, forms.Form):
     outcome = forms.ChoiceField(
         label="What happened?",
         choices=AttemptOutcome.choices,
@@ -268,7 +269,7 @@ def details_from_request(referral: Referral) -> dict[str, str]:
     return initial
 
 
-class PersonForm(forms.ModelForm[Referral]):
+class PersonForm(DatedForm, forms.ModelForm[Referral]):
     """The person to be treated, confirmed on the telephone: needed for the duplicate
     check on name and date of birth, and for the patient record made on acceptance."""
 
@@ -306,11 +307,8 @@ class PersonForm(forms.ModelForm[Referral]):
 
     def clean_date_of_birth(self) -> Any:
         dob = self.cleaned_data["date_of_birth"]
-        today = timezone.localdate()
-        if dob > today:
-            raise forms.ValidationError("The date of birth is in the future.")
-        if dob.year < today.year - 120:
-            raise forms.ValidationError("Check the year of birth.")
+        if refusal := birth_date_refusal(dob):
+            raise forms.ValidationError(refusal)
         return dob
 
     def clean(self) -> dict[str, Any]:
@@ -337,7 +335,7 @@ def clinicians_for(site_id: int) -> QuerySet[Staff]:
     ).order_by("last_name", "first_name")
 
 
-class _FirstAppointment(forms.Form):
+class _FirstAppointment(DatedForm, forms.Form):
     """The first session, booked by intake as an ordinary appointment: its clinician,
     time and place. The time is typed on the clocks of the person's site, whatever
     the server's own time zone."""
@@ -352,7 +350,7 @@ class _FirstAppointment(forms.Form):
     video_link = scheduling_forms.video_link_field()
 
     def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, born=referral.date_of_birth, **kwargs)
         self.site_zone = referral.site_zone
         self.fields[
             "first_appointment_at"

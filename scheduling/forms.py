@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from accounts.choices import CLINICAL_ROLES
 from accounts.models import Staff
 from ipt.choices import Frequency
+from iptcare.lib.forms import DatedForm
 from patients.models import Patient
 from scheduling.choices import AttendanceOutcome, Party
 from scheduling.recurrence import WEEKDAYS
@@ -62,7 +63,7 @@ class WhereFields(forms.Form):
         return cleaned
 
 
-class SeriesForm(WhereFields):
+class SeriesForm(DatedForm, WhereFields):
     """Book a course's contract (or a group's meetings) as a regular series."""
 
     first_date = forms.DateField(label="First session", widget=DateInput())
@@ -122,7 +123,7 @@ def clinicians_for(patient: Patient) -> QuerySet[Staff]:
     ).order_by("last_name", "first_name")
 
 
-class AppointmentForm(WhereFields):
+class AppointmentForm(DatedForm, WhereFields):
     """Book one session."""
 
     clinician = forms.ModelChoiceField(queryset=Staff.objects.none(), empty_label=None)
@@ -131,7 +132,7 @@ class AppointmentForm(WhereFields):
     field_order = ["clinician", "day", "at", "duration_minutes", "place", "video_link"]
 
     def __init__(self, *args: Any, patient: Patient, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, born=patient.date_of_birth, **kwargs)
         self.fields["clinician"].queryset = clinicians_for(patient)  # type: ignore[attr-defined]
         self.fields[
             "duration_minutes"
@@ -155,7 +156,7 @@ class ReasonFields(forms.Form):
         return reason
 
 
-class MoveForm(ReasonFields):
+class MoveForm(DatedForm, ReasonFields):
     day = forms.DateField(label="New date", widget=DateInput())
     at = forms.TimeField(label="New time", widget=TimeInput())
     field_order = ["day", "at", "requested_by", "reason"]

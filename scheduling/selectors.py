@@ -45,6 +45,7 @@ from disclosures.rules import part2_patients
 from ipt.choices import Phase
 from ipt.models import Course, CourseSession, Group, SessionNote
 from iptcare.lib import kept_pages
+from iptcare.lib.dates import shifted
 from iptcare.lib.statements import StandIn, ValuesStatement
 from measures.instruments import REGISTRY
 from measures.models import Administration, RiskEvent
@@ -585,7 +586,7 @@ def answered_for_session(
     """The portal's rule, said once for both sides: a questionnaire counts as answered
     for the next session when it was answered after the session before (or, before the
     first, from the day before the course opened): ``portal.occasions``."""
-    since = last_held_on or opened_on - timedelta(days=1)
+    since = last_held_on or shifted(opened_on, -timedelta(days=1))
     return answered_on is not None and answered_on > since
 
 

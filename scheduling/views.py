@@ -174,7 +174,7 @@ def series_book(request: HttpRequest, public_id: UUID) -> HttpResponse:
         if defaults
         else {}
     )
-    form = SeriesForm(_posted(request), initial=initial)
+    form = SeriesForm(_posted(request), initial=initial, born=patient.date_of_birth)
     if request.method == "POST" and course is not None and form.is_valid():
         try:
             series = services.series_book(
@@ -214,7 +214,7 @@ def appointment_move(
     if appointment.is_group:
         raise Http404("Group sessions move from the group's calendar.")
     patient = patient_access.patient
-    form = MoveForm(_posted(request))
+    form = MoveForm(_posted(request), born=patient.date_of_birth)
     if request.method == "POST" and form.is_valid():
         try:
             services.appointment_move(

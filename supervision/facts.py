@@ -23,6 +23,7 @@ from ipt.models import (
     InventoryPerson,
 )
 from ipt.models.termination import RelapsePreventionPlan
+from iptcare.lib.dates import shifted
 from measures.models import Administration
 from outcomes import calculations as calc
 from supervision.fidelity import CourseFacts
@@ -124,7 +125,7 @@ def score_days(course: Course) -> tuple[date, ...]:
             instrument_id__in=SCORED,
             superseded_at__isnull=True,
             total__isnull=False,
-            administered_at__date__gte=course.opened_on - lookback,
+            administered_at__date__gte=shifted(course.opened_on, -lookback),
         ).values_list("administered_at", flat=True)
     )
     return tuple(sorted(day for day in days if day <= end))

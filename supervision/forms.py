@@ -10,6 +10,7 @@ from django import forms
 
 from accounts import access
 from accounts.models import Staff
+from iptcare.lib.forms import DatedForm
 from patients.models import Patient
 from supervision.models import ChecklistItem, ItemScore
 from supervision.services import clinicians_supervised_by
@@ -27,7 +28,7 @@ class ClinicianChoice(forms.ModelChoiceField[Staff]):
         return obj.display_name
 
 
-class SupervisionNoteForm(forms.Form):
+class SupervisionNoteForm(DatedForm, forms.Form):
     held_on = forms.DateField(
         label="Date of supervision", widget=forms.DateInput(attrs={"type": "date"})
     )

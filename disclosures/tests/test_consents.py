@@ -91,7 +91,11 @@ def test_an_uploaded_scan_is_a_signature(as_therapist, clinic):
         ({"content_kinds": []}, "This field is required"),
         ({"recipients": []}, "Name the person or organisation"),
         ({"expires_on": "", "expiry_event": ""}, "date or the event"),
-        ({"expires_on": "2001-01-01"}, "already passed"),
+        # Passed, yet after the birth of any patient the factory makes.
+        (
+            {"expires_on": (TODAY - datetime.timedelta(days=1)).isoformat()},
+            "already passed",
+        ),
         ({"signed_on": "2999-01-01"}, "in the future"),
         (
             {"content_kinds": [ContentKind.ATTENDANCE, ContentKind.COUNSELING_NOTES]},

@@ -103,7 +103,11 @@ def test_recording_the_event_ends_the_consent_from_that_day_and_is_audited(
         ("", "This field is required"),
         ("not a date", "Enter a valid date"),
         ((TODAY + datetime.timedelta(days=1)).isoformat(), "in the future"),
-        ("2000-01-01", "cannot precede the consent"),
+        # Before the signature (30 days ago), after the patient's birth.
+        (
+            (TODAY - datetime.timedelta(days=31)).isoformat(),
+            "cannot precede the consent",
+        ),
     ],
 )
 def test_bad_input_explains_and_changes_nothing(

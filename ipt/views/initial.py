@@ -313,7 +313,7 @@ def formulation_agree(
     request: HttpRequest, public_id: UUID, course_id: UUID
 ) -> HttpResponse:
     course = course_for(request, public_id, course_id, "formulation agreement").course
-    form = AgreementForm(request.POST)
+    form = AgreementForm(request.POST, born=course.patient.date_of_birth)
     if form.is_valid():
         try:
             services.formulation_agree(
@@ -412,7 +412,7 @@ def contract_agree(
     request: HttpRequest, public_id: UUID, course_id: UUID
 ) -> HttpResponse:
     course = course_for(request, public_id, course_id, "contract agreement").course
-    form = AgreementForm(request.POST)
+    form = AgreementForm(request.POST, born=course.patient.date_of_birth)
     if form.is_valid():
         try:
             services.contract_agree(

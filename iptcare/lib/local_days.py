@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 _TICK = timedelta(microseconds=1)
+_LAST_INSTANT = datetime.max.replace(tzinfo=UTC)
 
 
 def day_begins(day: date, zone: tzinfo | None = None) -> datetime:
@@ -27,9 +28,12 @@ def day_begins(day: date, zone: tzinfo | None = None) -> datetime:
     zone = zone or timezone.get_current_timezone()
     wall = datetime.combine(day, time.min)
     # The two readings of local midnight: the same unless a clock change is at it.
-    earliest, latest = sorted(
-        wall.replace(tzinfo=zone, fold=fold).astimezone(UTC) for fold in (0, 1)
-    )
+    try:
+        earliest, latest = sorted(
+            wall.replace(tzinfo=zone, fold=fold).astimezone(UTC) for fold in (0, 1)
+        )
+    except OverflowError:  # the first or last day Python has, in a zone off UTC
+        return datetime.min.replace(tzinfo=UTC) if day.year == 1 else _LAST_INSTANT
     if earliest.astimezone(zone).date() >= day:
         return earliest
     # Midnight never happened: the day began when the clock jumped over it, after
@@ -50,6 +54,8 @@ def days_between(
     """The local days ``start`` to ``end`` (both included) as instants: from the first
     instant of ``start`` up to, not including, the first instant of the day after
     ``end``."""
+    if end == date.max:  # a stored date at the calendar's end: no day after it
+        return day_begins(start, zone), _LAST_INSTANT
     return day_begins(start, zone), day_begins(end + timedelta(days=1), zone)
 
 

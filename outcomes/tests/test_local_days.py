@@ -107,3 +107,11 @@ def test_counted_by_instants_as_by_local_dates(zone: str, day: date) -> None:
         # Every row but the one just before the first day's first instant.
         everything = on_local_days("created_at", days[0], days[-1])
         assert Referral.objects.filter(everything).count() == len(instants) - 1
+
+
+@pytest.mark.parametrize("zone", ["Asia/Tokyo", "America/Los_Angeles", "UTC"])
+def test_the_first_and_last_days_python_has_are_ranges_not_overflows(zone: str) -> None:
+    """A date stored before typed dates were bounded (0001-01-01, 9999-12-31)."""
+    start, end = days_between(date.min, date.max, ZoneInfo(zone))
+    assert start <= datetime(1, 1, 2, tzinfo=UTC)
+    assert end == datetime.max.replace(tzinfo=UTC)

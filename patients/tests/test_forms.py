@@ -66,7 +66,8 @@ def test_a_role_that_sees_no_patient_registers_none(
 BAD_PATIENTS = [
     ({"given_name": ""}, "given_name", "This field is required."),
     ({"date_of_birth": "2999-01-01"}, "date_of_birth", "in the future"),
-    ({"date_of_birth": "1801-01-01"}, "date_of_birth", "Check the year of birth"),
+    ({"date_of_birth": "1901-01-01"}, "date_of_birth", "Check the year of birth"),
+    ({"date_of_birth": "1801-01-01"}, "date_of_birth", "The date is before 1900"),
     ({"date_of_birth": "31/02/1990"}, "date_of_birth", "Enter a valid date"),
     ({"phone": "call me"}, "phone", "7 to 15 digits"),
     ({"email": "not-an-address"}, "email", "valid email"),

@@ -89,7 +89,9 @@ def homework(
     course = found.course
     areas = list(course.problem_areas.values_list("area", flat=True))
     form = HomeworkSetForm(
-        request.POST if request.method == "POST" else None, problem_areas=areas
+        request.POST if request.method == "POST" else None,
+        problem_areas=areas,
+        born=course.patient.date_of_birth,
     )
     status = 200
     if request.method == "POST":
