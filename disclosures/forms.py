@@ -48,6 +48,7 @@ def _read_upload(upload: Any) -> tuple[bytes, str]:
 
 
 class ConsentForm(DatedForm, forms.Form):
+    happened = ("signed_on",)
     kind = forms.ChoiceField(label="Kind of consent", choices=ConsentKind.choices)
     discloser = forms.CharField(
         label="Who may disclose",
@@ -127,6 +128,7 @@ class ConsentForm(DatedForm, forms.Form):
 
 
 class RevocationForm(DatedForm, forms.Form):
+    happened = ("received_on",)
     received_on = forms.DateField(label="Revocation received on", widget=DateInput)
     document = forms.FileField(
         label="The written revocation",
@@ -139,6 +141,7 @@ class RevocationForm(DatedForm, forms.Form):
 
 
 class ExpiryEventForm(DatedForm, forms.Form):
+    happened = ("occurred_on",)
     occurred_on = forms.DateField(label="The event happened on", widget=DateInput)
 
 

@@ -29,6 +29,8 @@ def teams_for(staff: Staff) -> QuerySet[Team]:
 
 
 class PatientForm(DatedForm, forms.ModelForm[Patient]):
+    happened = ("date_of_birth",)
+
     class Meta:
         model = Patient
         fields = [

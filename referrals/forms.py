@@ -215,6 +215,7 @@ def default_site(sites: list[Site]) -> Site:
 
 
 class AttemptForm(DatedForm, forms.Form):
+    happened = ("attempted_at",)
     outcome = forms.ChoiceField(
         label="What happened?",
         choices=AttemptOutcome.choices,
@@ -272,6 +273,8 @@ def details_from_request(referral: Referral) -> dict[str, str]:
 class PersonForm(DatedForm, forms.ModelForm[Referral]):
     """The person to be treated, confirmed on the telephone: needed for the duplicate
     check on name and date of birth, and for the patient record made on acceptance."""
+
+    happened = ("date_of_birth",)
 
     class Meta:
         model = Referral

@@ -49,6 +49,7 @@ from supervision import forms as supervision_forms
 BORN = date(1995, 6, 15)
 BEFORE_1900 = "The date is before 1900: check the year."
 BEFORE_BIRTH = "The date is before the patient's date of birth."
+AFTER_2099 = "The date is after 2099: check the year."
 
 
 def _project_modules() -> Iterator[str]:
@@ -101,7 +102,9 @@ def test_every_form_with_a_date_field_bounds_its_dates() -> None:
         (date(1900, 1, 1), BORN, False, BEFORE_BIRTH),
         (BORN - timedelta(days=1), BORN, False, BEFORE_BIRTH),
         (BORN, BORN, False, None),
-        (date(9999, 12, 31), BORN, False, None),
+        (date(2099, 12, 31), BORN, False, None),
+        (date(2100, 1, 1), BORN, False, AFTER_2099),
+        (date(9999, 12, 31), BORN, False, AFTER_2099),
         (date(9999, 12, 31), BORN, True, "The date is in the future."),
     ],
 )
@@ -442,3 +445,12 @@ def test_each_date_field_of_each_form_refuses_a_date_out_of_bounds(
         assert not form.is_valid()
         for f in fields:
             assert refusal in form.errors.get(f, []), (name, f, day, form.errors)
+    # The far end: a date that must have happened is in the future; any other is
+    # after 2099 (a time zone west of UTC once carried 9999-12-31's evening past
+    # the last day Python has).
+    far = {f: "9999-12-31T22:00" if f.endswith("_at") else "9999-12-31" for f in fields}
+    form = make(born_1995, course, far)
+    assert not form.is_valid()
+    for f in fields:
+        expected = "The date is in the future." if f in form.happened else AFTER_2099
+        assert expected in form.errors.get(f, []), (name, f, form.errors)

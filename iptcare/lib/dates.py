@@ -2,8 +2,10 @@
 range.
 
 Every date typed into the product is checked here, once: none is before 1900 (a year
-typed as 0001 or 1024 is a slip, not history), none in a patient's care is before the
-patient was born, and one that must have happened already is not in the future.
+typed as 0001 or 1024 is a slip, not history) or after 2099 (an appointment or a
+consent's end in 9999 is the same slip, and a time zone west of UTC carried its
+evening past the last day Python has), none in a patient's care is before the patient
+was born, and one that must have happened already is not in the future.
 
 Dates already stored may still be outside those bounds (written before the check, or
 by an import), and Python's dates end at 0001-01-01 and 9999-12-31: a week or a
@@ -19,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 EARLIEST = date(1900, 1, 1)
+LATEST = date(2099, 12, 31)
 
 
 def date_refusal(
@@ -37,6 +40,8 @@ def date_refusal(
         return _("The date is before the patient's date of birth.")
     if happened and day > timezone.localdate():
         return _("The date is in the future.")
+    if day > LATEST:
+        return _("The date is after 2099: check the year.")
     return None
 
 
