@@ -18,6 +18,7 @@ from accounts.choices import Role
 from accounts.models import Staff
 from iptcare.lib import kept_pages
 from iptcare.lib.kept_pages import when_shown
+from iptcare.lib.submissions import saved_once
 from iptcare.lib.urls import ReversedOnce
 from measures import selectors as measures_selectors
 from patients import selectors, services
@@ -104,6 +105,7 @@ def patient_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def patient_create(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
     _refuse_non_clinical_roles(staff)
@@ -150,6 +152,7 @@ def _clinical_access(
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def diagnosis_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     patient = _clinical_access(request, public_id, "diagnosis form").patient
     form = DiagnosisForm(request.POST or None)
@@ -163,6 +166,7 @@ def diagnosis_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def treatment_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     patient = _clinical_access(request, public_id, "treatment form").patient
     form = TreatmentForm(request.POST or None)
@@ -176,6 +180,7 @@ def treatment_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def care_team(request: HttpRequest, public_id: UUID) -> HttpResponse:
     staff = _staff(request)
     patient_access = _clinical_access(request, public_id, "care team")
