@@ -157,8 +157,16 @@ def diagnosis_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     patient = _clinical_access(request, public_id, "diagnosis form").patient
     form = DiagnosisForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.diagnosis_add(by=_staff(request), patient=patient, **form.cleaned_data)
+        _, demoted = services.diagnosis_add(
+            by=_staff(request), patient=patient, **form.cleaned_data
+        )
         messages.success(request, "Diagnosis added.")
+        for earlier in demoted:
+            messages.info(
+                request,
+                f"{earlier.code} {earlier.title} is now secondary: "
+                "a patient has one primary diagnosis.",
+            )
         return redirect("patients:detail", public_id=patient.public_id)
     return render(
         request, "patients/diagnosis_form.html", {"form": form, "patient": patient}
