@@ -9,9 +9,9 @@ back and resend, a retry after a slow answer, two POSTs at the same moment) cann
 insert it again: it waits for the first to commit, finds its row, and is sent where
 the first went, with a calm message, instead of saving again.
 
-A POST without the token (another client, the tests' plain posts) keeps working; its
-key is then what it said, and the same words from the same person within
-``IPTCARE_RESUBMIT_SECONDS`` are the same form."""
+A POST without the token (another client, the tests' plain posts) keeps working; the
+same words sent again by the same person to the same address, with nothing else sent
+there between and within ``IPTCARE_RESUBMIT_SECONDS``, are the same form."""
 
 from __future__ import annotations
 
@@ -53,40 +53,45 @@ def _sender(request: HttpRequest) -> str | None:
     return None  # nobody signed in: the view refuses or guards itself
 
 
-def _key(request: HttpRequest, sender: str) -> tuple[str, bool]:
-    """The form's key, and whether it carries a token. Hashed: what a person typed is
-    never stored here."""
+def _key(request: HttpRequest, sender: str) -> tuple[str, str]:
+    """The form's key and, for a POST without a token, a digest of what it said.
+    Hashed: what a person typed is never stored here.
+
+    Without a token the key is the sender and the address alone, one row holding the
+    last plain send there: the same words again are a resend; other words between
+    (three calls: no answer, voicemail, no answer) make each a send of its own."""
     digest = hashlib.sha256(f"{sender}\0{request.path}".encode())
     token = request.POST.get(FIELD, "").strip()[:64]
     if token:
         digest.update(f"\0token\0{token}".encode())
-        return digest.hexdigest(), True
+        return digest.hexdigest(), ""
+    words = hashlib.sha256()
     for name in sorted(request.POST):
         if name != "csrfmiddlewaretoken":
             for value in request.POST.getlist(name):
-                digest.update(f"\0{name}={value}".encode())
+                words.update(f"\0{name}={value}".encode())
     for name in sorted(request.FILES):
         for upload in request.FILES.getlist(name):
-            digest.update(f"\0{name}:{upload.name}:{upload.size}".encode())
-    return digest.hexdigest(), False
+            words.update(f"\0{name}:{upload.name}:{upload.size}".encode())
+    return digest.hexdigest(), words.hexdigest()
 
 
-def _claim(key: str, *, tokened: bool) -> FormSubmission | None:
+def _claim(key: str, words: str) -> FormSubmission | None:
     """``None`` if this send is the first (the row is now ours until the transaction
     ends), else the first send's row."""
     now = timezone.now()
     try:
         with transaction.atomic():  # a savepoint: the outer transaction goes on
-            FormSubmission.objects.create(key=key, created_at=now)
+            FormSubmission.objects.create(key=key, words=words, created_at=now)
         return None
     except IntegrityError:
         pass  # another send of this form committed first (PostgreSQL waited for it)
     earlier = FormSubmission.objects.select_for_update().get(key=key)
     window = timedelta(seconds=settings.IPTCARE_RESUBMIT_SECONDS)
-    if not tokened and earlier.created_at < now - window:
-        # The same words long after: a new entry, not a resend.
-        earlier.created_at, earlier.location = now, ""
-        earlier.save(update_fields=["created_at", "location"])
+    if words and (earlier.words != words or earlier.created_at < now - window):
+        # Other words, or the same long after: a new entry, not a resend.
+        earlier.words, earlier.created_at, earlier.location = words, now, ""
+        earlier.save(update_fields=["words", "created_at", "location"])
         return None
     return earlier
 
@@ -95,9 +100,20 @@ def _from_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _outcome(request: HttpRequest, response: HttpResponse) -> str:
+def _refusals(request: HttpRequest) -> int:
+    """How many warnings and errors the request has queued for the person. Read
+    from the queue itself: iterating the messages would mark them shown."""
+    queued = getattr(getattr(request, "_messages", None), "_queued_messages", [])
+    return sum(1 for message in queued if message.level >= messages.WARNING)
+
+
+def _outcome(request: HttpRequest, response: HttpResponse, refusals: int) -> str:
     """Where a repeat of this send is sent: where the first went ("" if nothing was
-    saved). An HTMX form's section comes back in place, so its page is the place."""
+    saved). An HTMX form's section comes back in place, so its page is the place. A
+    refusal sent back as a message saved nothing: the same form may come again once
+    the reason is gone (a letter after the third call)."""
+    if _refusals(request) > refusals:
+        return ""
     if response.status_code in (301, 302, 303) and response.has_header("Location"):
         return str(response["Location"])
     if _from_htmx(request) and 200 <= response.status_code < 300:
@@ -118,12 +134,13 @@ def saved_once(view: View) -> View:
         sender = _sender(request) if request.method == "POST" else None
         if sender is None:
             return view(request, *args, **kwargs)
-        key, tokened = _key(request, sender)
+        key, words = _key(request, sender)
         failure: Exception | None = None
         with transaction.atomic():
-            earlier = _claim(key, tokened=tokened)
+            earlier = _claim(key, words)
             if earlier is None:
                 claimed = FormSubmission.objects.filter(key=key)
+                refusals = _refusals(request)
                 try:
                     response = view(request, *args, **kwargs)
                 except Exception as error:
@@ -135,7 +152,7 @@ def saved_once(view: View) -> View:
                     elif not transaction.get_rollback():
                         claimed.delete()
                 else:
-                    location = _outcome(request, response)
+                    location = _outcome(request, response, refusals)
                     if location:
                         claimed.update(location=location[:500])
                     else:
