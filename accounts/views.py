@@ -33,6 +33,7 @@ from accounts.models import Staff
 from accounts.qr import qr_svg_data_uri
 from audit import services as audit
 from audit.choices import Action
+from iptcare.lib.submissions import saved_once
 
 
 class SignInView(auth_views.LoginView):
@@ -161,6 +162,7 @@ def setup_second_factor(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def break_glass(request: HttpRequest) -> HttpResponse:
     staff: Staff = request.user  # type: ignore[assignment]
     if not access.may_break_glass(staff):

@@ -18,6 +18,7 @@ from audit.choices import Action
 from disclosures import services
 from disclosures.models import SubjectAccessPack
 from iptcare.lib import ratelimit
+from iptcare.lib.submissions import saved_once
 from patients.models import Patient
 from portal import session
 from portal.crisis import crisis_lines
@@ -35,6 +36,7 @@ def _patient(request: HttpRequest) -> Patient:
 
 @require_http_methods(["GET", "POST"])
 @session.patient_required
+@saved_once
 def portal_packs(request: HttpRequest) -> HttpResponse:
     patient = _patient(request)
     if request.method == "POST":
@@ -95,6 +97,7 @@ def portal_pack_download(request: HttpRequest, pack_id: UUID, fmt: str) -> HttpR
 
 
 @require_POST
+@saved_once
 def staff_pack_request(request: HttpRequest, public_id: UUID) -> HttpResponse:
     staff: Staff = request.user  # type: ignore[assignment]
     patient_access = access.patient_get_for_user(

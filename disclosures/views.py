@@ -26,6 +26,7 @@ from disclosures.forms import (
     RevocationForm,
 )
 from disclosures.models import Disclosure, LegalText
+from iptcare.lib.submissions import saved_once
 from reports.pdf import PdfUnavailable, html_to_pdf
 from reports.views import pdf_response
 
@@ -77,6 +78,7 @@ def consents(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def consent_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
     patient_access = _clinical(request, public_id, "consent")
     patient = patient_access.patient
@@ -223,6 +225,7 @@ def consent_expiry_event(
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def disclosure_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
     patient_access = _clinical(request, public_id, "disclosure")
     patient = patient_access.patient

@@ -474,6 +474,11 @@ IPTCARE_CALLBACK_RATE_WINDOW_SECONDS = env_int(
 # The same request sent again (same contact, name and message) within this many
 # minutes is not stored twice.
 IPTCARE_CALLBACK_RESUBMIT_MINUTES = env_int("IPTCARE_CALLBACK_RESUBMIT_MINUTES", 60)
+# A create form posted without its one-time token (a client that is not our page): the
+# same words sent again by the same person to the same address, nothing else between,
+# within this many seconds, are saved once (decisions/0077). With the token, the form
+# is saved once whenever it comes back.
+IPTCARE_RESUBMIT_SECONDS = env_int("IPTCARE_RESUBMIT_SECONDS", 120)
 # The acknowledgement e-mail: a neutral sender, no clinical words (a phone may be shared).
 IPTCARE_CALLBACK_FROM_EMAIL = env_str(
     "IPTCARE_MESSAGE_FROM_EMAIL", "Appointments <no-reply@localhost>"

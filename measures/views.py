@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import access
 from accounts.access import request_staff as _staff
+from iptcare.lib.submissions import saved_once
 from measures import selectors, services
 from measures.choices import Source
 from measures.forms import (
@@ -45,6 +46,7 @@ def _save_errors(form: InstrumentForm, error: ValidationError) -> None:
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def administration_record(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Choose a questionnaire (no ``?instrument=``), then fill it in and save."""
     patient = _clinical_access(request, public_id, "record a questionnaire").patient
@@ -106,6 +108,7 @@ def administration_detail(
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def administration_correct(
     request: HttpRequest, public_id: UUID, administration_id: UUID
 ) -> HttpResponse:

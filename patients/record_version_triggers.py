@@ -105,6 +105,7 @@ NOT_SHOWN: dict[str, str] = {
     "interop.ApiClient": "FHIR clients, shown on the admin site only",
     "interop.ExportJob": "bulk export bookkeeping of the FHIR API",
     "interop.IdempotentSubmission": "replay protection of the FHIR API",
+    "iptcare.FormSubmission": "replay protection of the create forms, no patient's",
     "disclosures.RetentionReview": "the retention review's own pages, no patient's",
     "disclosures.RetentionDue": "the retention review's own pages, no patient's",
 }

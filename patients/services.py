@@ -12,6 +12,7 @@ from django.db import transaction
 from accounts.choices import CareTeamRole, Role
 from audit import services as audit
 from audit.choices import Action
+from patients.choices import DiagnosisRank
 from patients.models import CareTeamMember, ConcurrentTreatment, Diagnosis, Patient
 
 if TYPE_CHECKING:
@@ -65,9 +66,34 @@ def patient_update(*, by: Staff, patient: Patient, changed: list[str]) -> Patien
 
 
 @transaction.atomic
-def diagnosis_add(*, by: Staff, patient: Patient, **fields: Any) -> Diagnosis:
+def diagnosis_add(
+    *, by: Staff, patient: Patient, **fields: Any
+) -> tuple[Diagnosis, list[Diagnosis]]:
+    """The diagnosis, and the unresolved primaries it made secondary: a patient has one
+    unresolved primary diagnosis, the clinician's latest (decisions/0077). The earlier
+    one is kept, ranked secondary, not resolved: only a clinician may say it ended."""
     diagnosis = Diagnosis(patient=patient, recorded_by=by, **fields)
     diagnosis.full_clean()
+    demoted: list[Diagnosis] = []
+    if diagnosis.rank == DiagnosisRank.PRIMARY and diagnosis.resolved_on is None:
+        # The patient's row is locked so two primaries added at once are ranked in turn.
+        Patient.objects.select_for_update().filter(pk=patient.pk).exists()
+        demoted = list(
+            patient.diagnoses.filter(
+                rank=DiagnosisRank.PRIMARY, resolved_on__isnull=True
+            )
+        )
+        for earlier in demoted:
+            earlier.rank = DiagnosisRank.SECONDARY
+            earlier.save(update_fields=["rank", "updated_at"])
+            audit.record(
+                actor=by,
+                action=Action.UPDATE,
+                category="diagnosis",
+                patient=patient,
+                object_id=str(earlier.pk),
+                detail=f"code={earlier.code}; rank=secondary (a new primary)",
+            )
     diagnosis.save()
     audit.record(
         actor=by,
@@ -77,7 +103,7 @@ def diagnosis_add(*, by: Staff, patient: Patient, **fields: Any) -> Diagnosis:
         object_id=str(diagnosis.pk),
         detail=f"code={diagnosis.code}",
     )
-    return diagnosis
+    return diagnosis, demoted
 
 
 @transaction.atomic

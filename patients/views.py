@@ -18,6 +18,7 @@ from accounts.choices import Role
 from accounts.models import Staff
 from iptcare.lib import kept_pages
 from iptcare.lib.kept_pages import when_shown
+from iptcare.lib.submissions import saved_once
 from iptcare.lib.urls import ReversedOnce
 from measures import selectors as measures_selectors
 from patients import selectors, services
@@ -104,6 +105,7 @@ def patient_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def patient_create(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
     _refuse_non_clinical_roles(staff)
@@ -150,12 +152,21 @@ def _clinical_access(
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def diagnosis_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     patient = _clinical_access(request, public_id, "diagnosis form").patient
     form = DiagnosisForm(request.POST or None, born=patient.date_of_birth)
     if request.method == "POST" and form.is_valid():
-        services.diagnosis_add(by=_staff(request), patient=patient, **form.cleaned_data)
+        _, demoted = services.diagnosis_add(
+            by=_staff(request), patient=patient, **form.cleaned_data
+        )
         messages.success(request, "Diagnosis added.")
+        for earlier in demoted:
+            messages.info(
+                request,
+                f"{earlier.code} {earlier.title} is now secondary: "
+                "a patient has one primary diagnosis.",
+            )
         return redirect("patients:detail", public_id=patient.public_id)
     return render(
         request, "patients/diagnosis_form.html", {"form": form, "patient": patient}
@@ -163,6 +174,7 @@ def diagnosis_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def treatment_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     patient = _clinical_access(request, public_id, "treatment form").patient
     form = TreatmentForm(request.POST or None, born=patient.date_of_birth)
@@ -176,6 +188,7 @@ def treatment_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def care_team(request: HttpRequest, public_id: UUID) -> HttpResponse:
     staff = _staff(request)
     patient_access = _clinical_access(request, public_id, "care team")

@@ -17,6 +17,7 @@ from accounts.access import request_staff as _staff
 from audit.choices import Action
 from ipt.services import Refused
 from iptcare.lib.forms import form_refusal
+from iptcare.lib.submissions import saved_once
 from patients.models import Patient
 from recovery import forms, selectors, services
 from recovery.models import TestPanel, UseReport
@@ -67,6 +68,7 @@ def overview(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def session_use(
     request: HttpRequest, public_id: UUID, session_id: UUID
 ) -> HttpResponse:
@@ -153,6 +155,7 @@ def tlfb(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def test_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     patient = _patient(request, public_id, "drug test")
     panels = TestPanel.objects.filter(is_active=True)
@@ -237,6 +240,7 @@ def review(request: HttpRequest, public_id: UUID, review_id: UUID) -> HttpRespon
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def medication_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     patient = _patient(request, public_id, "medication")
     form = forms.MedicationForm(request.POST or None, born=patient.date_of_birth)
@@ -282,6 +286,7 @@ def medication_edit(
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def supporter_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     patient = _patient(request, public_id, "supporter")
     form = forms.SupporterForm(request.POST or None, patient=patient)
@@ -329,6 +334,7 @@ def supporter_edit(
 
 
 @require_POST
+@saved_once
 def contact_add(
     request: HttpRequest, public_id: UUID, supporter_id: UUID
 ) -> HttpResponse:
@@ -361,6 +367,7 @@ def contact_add(
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def care_level(request: HttpRequest, public_id: UUID) -> HttpResponse:
     patient = _patient(request, public_id, "level of care")
     form = forms.CareLevelForm(request.POST or None, born=patient.date_of_birth)

@@ -25,6 +25,7 @@ from audit.choices import Action
 from iptcare.lib import kept_pages, ratelimit
 from iptcare.lib.kept_pages import when_shown
 from iptcare.lib.phone import phone_digits
+from iptcare.lib.submissions import saved_once
 from measures.forms import InstrumentForm
 from measures.instruments import REGISTRY
 from referrals import access, selectors, services
@@ -177,6 +178,7 @@ def referral_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def attempt(request: HttpRequest, public_id: UUID) -> HttpResponse:
     staff = _staff(request)
     referral = access.referral_get_for_user(
@@ -203,6 +205,7 @@ def attempt(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_POST
+@saved_once
 def letter(request: HttpRequest, public_id: UUID) -> HttpResponse:
     staff = _staff(request)
     referral = access.referral_get_for_user(
@@ -241,6 +244,7 @@ def person(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def screening(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The screening scales: choose one (no ``?instrument=``), ask it, save it. A risk
     answer goes straight to the safety steps."""
@@ -433,6 +437,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def book(request: HttpRequest, public_id: UUID) -> HttpResponse:
     staff = _staff(request)
     referral = access.referral_get_for_user(
@@ -460,6 +465,7 @@ def book(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def priority(request: HttpRequest, public_id: UUID) -> HttpResponse:
     staff = _staff(request)
     referral = access.referral_get_for_user(

@@ -26,6 +26,7 @@ from audit.choices import Action
 from iptcare.lib import kept_pages
 from iptcare.lib.forms import form_refusal
 from iptcare.lib.kept_pages import when_shown
+from iptcare.lib.submissions import saved_once
 from scheduling import ical, recurrence, selectors, services
 from scheduling.forms import (
     AppointmentForm,
@@ -133,6 +134,7 @@ def patient_sessions(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def appointment_book(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Book one session (linked to the patient's open course, if any)."""
     patient = _patient_access(request, public_id, "book a session").patient
@@ -158,6 +160,7 @@ def appointment_book(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def series_book(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Book the open course's contract: its regular series of sessions."""
     patient = _patient_access(
@@ -322,6 +325,7 @@ def patient_ics(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 # --- Groups -------------------------------------------------------------------------
 @require_http_methods(["GET", "POST"])
+@saved_once
 def group_book(request: HttpRequest, group_id: UUID) -> HttpResponse:
     staff = _staff(request)
     group = selectors.group_for_staff(staff=staff, public_id=group_id)

@@ -24,6 +24,7 @@ from ipt.choices import Attendance
 from ipt.models import CourseSession
 from iptcare.lib import kept_pages
 from iptcare.lib.kept_pages import when_shown
+from iptcare.lib.submissions import saved_once
 from supervision import checklists as checklist_codes
 from supervision import selectors, services
 from supervision.forms import SessionRatingForm, SupervisionNoteForm
@@ -97,6 +98,7 @@ def note_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def note_create(request: HttpRequest) -> HttpResponse:
     supervisor = _supervisor(request)
     form = SupervisionNoteForm(request.POST or None, supervisor=supervisor)
@@ -144,6 +146,7 @@ def _safe_next(request: HttpRequest) -> bool:
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def session_fidelity(
     request: HttpRequest, public_id: UUID, course_id: UUID, session_id: UUID
 ) -> HttpResponse:

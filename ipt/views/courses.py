@@ -30,11 +30,13 @@ from ipt.views._common import (
 from iptcare.lib import kept_pages
 from iptcare.lib.forms import form_refusal
 from iptcare.lib.kept_pages import when_shown
+from iptcare.lib.submissions import saved_once
 from scheduling import services as scheduling
 from scheduling.choices import AttendanceOutcome
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def course_open(request: HttpRequest, public_id: UUID) -> HttpResponse:
     staff = staff_of(request)
     action = Action.VIEW if request.method == "GET" else Action.CREATE
@@ -97,6 +99,7 @@ def phase_middle(
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def session_record(
     request: HttpRequest, public_id: UUID, course_id: UUID
 ) -> HttpResponse:
@@ -128,6 +131,7 @@ def session_record(
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def extension(request: HttpRequest, public_id: UUID, course_id: UUID) -> HttpResponse:
     course = course_for(request, public_id, course_id, "extension").course
     form = ExtensionForm(request.POST or None)
@@ -175,6 +179,7 @@ def course_end(request: HttpRequest, public_id: UUID, course_id: UUID) -> HttpRe
 
 
 @require_POST
+@saved_once
 def goal_rate(
     request: HttpRequest, public_id: UUID, course_id: UUID, goal_id: UUID
 ) -> HttpResponse:

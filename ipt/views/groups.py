@@ -16,6 +16,7 @@ from ipt import selectors, services
 from ipt.forms import GroupForm, GroupMemberForm, GroupSessionForm
 from ipt.views._common import staff_of
 from iptcare.lib.forms import form_refusal
+from iptcare.lib.submissions import saved_once
 from scheduling import services as scheduling
 
 
@@ -32,6 +33,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def group_create(request: HttpRequest) -> HttpResponse:
     _clinical_staff_only(request)
     staff = staff_of(request)
@@ -48,6 +50,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def group_detail(request: HttpRequest, group_id: UUID) -> HttpResponse:
     """The group: members and sessions; adding a member."""
     staff = staff_of(request)
@@ -76,6 +79,7 @@ def group_detail(request: HttpRequest, group_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def group_session_record(request: HttpRequest, group_id: UUID) -> HttpResponse:
     staff = staff_of(request)
     action = Action.VIEW if request.method == "GET" else Action.UPDATE

@@ -36,6 +36,7 @@ from ipt.views._common import (
 from iptcare.lib import kept_pages
 from iptcare.lib.forms import form_refusal
 from iptcare.lib.kept_pages import when_shown
+from iptcare.lib.submissions import saved_once
 from patients.models import Patient
 from recovery.selectors import care_level_marks
 
@@ -58,6 +59,7 @@ def _inventory_context(
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def inventory(request: HttpRequest, public_id: UUID, course_id: UUID) -> HttpResponse:
     """The inventory with its circle; adding a person (HTMX swaps the section)."""
     found = course_kept_for(request, public_id, course_id, "inventory")
@@ -171,6 +173,7 @@ def _timeline_context(
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def timeline(request: HttpRequest, public_id: UUID, course_id: UUID) -> HttpResponse:
     """The timeline picture and table; the three kinds of entry are added here (HTMX
     swaps the section)."""
@@ -373,6 +376,7 @@ def contract(request: HttpRequest, public_id: UUID, course_id: UUID) -> HttpResp
 
 
 @require_POST
+@saved_once
 def goal_add(request: HttpRequest, public_id: UUID, course_id: UUID) -> HttpResponse:
     course = course_for(request, public_id, course_id, "goal").course
     areas = [

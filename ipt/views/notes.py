@@ -20,6 +20,7 @@ from ipt.views._common import course_for, course_kept_for, show_refusal, staff_o
 from iptcare.lib import kept_pages
 from iptcare.lib.forms import form_refusal
 from iptcare.lib.kept_pages import context_when_shown, when_shown
+from iptcare.lib.submissions import saved_once
 
 
 def _note(session: CourseSession) -> SessionNote | None:
@@ -130,6 +131,7 @@ def note(
 
 
 @require_POST
+@saved_once
 def note_addendum(
     request: HttpRequest, public_id: UUID, course_id: UUID, session_id: UUID
 ) -> HttpResponse:

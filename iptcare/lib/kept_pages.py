@@ -218,6 +218,13 @@ def _placeholder_for(secret: str) -> str:
     ).hexdigest()
 
 
+def submission_placeholder() -> str:
+    """What stands for a form's one-time token in a kept page: each copy sent gets a
+    fresh token in its place, so two readers of one kept form never share one
+    (decisions/0077)."""
+    return _placeholder_for(settings.SECRET_KEY + ":submission")
+
+
 def in_use() -> bool:
     return bool(settings.IPTCARE_KEEP_PAGES)
 
@@ -445,11 +452,18 @@ def kept(key: str | None, request: HttpRequest, render: RenderFragment) -> str:
 
 
 def with_token(html: str, request: HttpRequest) -> str:
-    """``html`` with the reader's CSRF token where ``csrf_placeholder()`` stands."""
+    """``html`` with the reader's CSRF token where ``csrf_placeholder()`` stands, and
+    a fresh one-time token in each form where ``submission_placeholder()`` stands."""
     placeholder = csrf_placeholder()
-    if placeholder not in html:
-        return html
-    return html.replace(placeholder, str(get_token(request)))
+    if placeholder in html:
+        html = html.replace(placeholder, str(get_token(request)))
+    stand_in = submission_placeholder()
+    if stand_in in html:
+        from iptcare.lib.submissions import submission_token
+
+        parts = html.split(stand_in)
+        html = parts[0] + "".join(submission_token() + part for part in parts[1:])
+    return html
 
 
 class CopiesInProcess:

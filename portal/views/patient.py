@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit import services as audit
 from audit.choices import Action
 from iptcare.lib import ratelimit
+from iptcare.lib.submissions import saved_once
 from iptcare.lib.tokens import token_digest
 from measures.instruments import REGISTRY
 from outcomes import selectors as outcome_selectors
@@ -613,6 +614,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @session.patient_required
+@saved_once
 def person(request: HttpRequest, person_id: uuid.UUID | None = None) -> HttpResponse:
     patient = _patient(request)
     existing = None

@@ -22,6 +22,7 @@ from ipt.models import InventoryPerson
 from ipt.views._common import course_for, course_kept_for, is_partial, staff_of
 from iptcare.lib import kept_pages
 from iptcare.lib.kept_pages import when_shown
+from iptcare.lib.submissions import saved_once
 from portal.choices import HomeworkStatus, LinkChannel
 from portal.forms import HomeworkSetForm
 from portal.models import Homework, PortalLink
@@ -82,6 +83,7 @@ def portal_access(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@saved_once
 def homework(
     request: HttpRequest, public_id: uuid.UUID, course_id: uuid.UUID
 ) -> HttpResponse:
