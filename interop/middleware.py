@@ -15,7 +15,7 @@ from collections.abc import Callable
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
-from interop.outcome import FHIR_JSON, operation_outcome
+from interop.outcome import JSON_TYPES, operation_outcome
 
 PREFIX = "/fhir/"
 
@@ -24,9 +24,6 @@ def _under_fhir(request: HttpRequest) -> bool:
     return request.path_info.startswith(PREFIX) or request.path_info == "/fhir"
 
 
-_JSON = (FHIR_JSON, "application/json")
-"""Answers already JSON: the API's own, and the token endpoint's OAuth2 errors
-(RFC 6749 §5.2 fixes their shape)."""
 _KEPT_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After")
 
 _OUTCOMES: dict[int, tuple[str, str]] = {
@@ -60,7 +57,9 @@ class FhirErrorMiddleware:
         if (
             not _under_fhir(request)
             or response.status_code < 400
-            or response.get("Content-Type", "").startswith(_JSON)
+            # Already JSON: the API's own answers, and the token endpoint's OAuth2
+            # errors (RFC 6749 §5.2 fixes their shape).
+            or response.get("Content-Type", "").startswith(JSON_TYPES)
         ):
             return response
         outcome = _outcome(response.status_code)

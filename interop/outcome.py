@@ -8,7 +8,9 @@ from typing import Any
 from django.http import HttpResponse
 
 FHIR_JSON = "application/fhir+json"
-_ACCEPTED = ("application/fhir+json", "application/json", "*/*", "application/*")
+# The media types a FHIR JSON body or answer comes as.
+JSON_TYPES = (FHIR_JSON, "application/json")
+_ACCEPTED = (*JSON_TYPES, "*/*", "application/*")
 
 
 def fhir_response(data: dict[str, Any], status: int = 200) -> HttpResponse:

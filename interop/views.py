@@ -22,13 +22,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from interop import selectors, services
 from interop.capability import capability_statement, openapi
-from interop.outcome import accepts_json, fhir_response, operation_outcome
+from interop.outcome import JSON_TYPES, accepts_json, fhir_response, operation_outcome
 from interop.registry import TYPES, BadParameter, ResourceType
 from interop.request_body import UnreadableBody, resource_from
 from interop.requester import BadToken, Requester, requester_for
 
 View = Callable[..., HttpResponseBase]
-JSON_TYPES = {"application/fhir+json", "application/json"}
 
 
 def base_url(request: HttpRequest) -> str:

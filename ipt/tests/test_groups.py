@@ -260,20 +260,26 @@ def test_a_group_session_is_recorded_through_the_form(
     assert session.attendee.appointment.group == group  # booked on the spot
 
 
+def _group_form(clinic: Clinic, **changes: object) -> dict[str, object]:
+    """The group form as a facilitator fills it in, with ``changes``."""
+    return {
+        "name": "Thursday group",
+        "program": program("group").pk,
+        "team": clinic.team_a.pk,
+        "facilitators": [clinic.therapist_on_team.pk],
+        "starts_on": TODAY.isoformat(),
+        "max_members": "8",
+        **changes,
+    }
+
+
 def test_a_group_is_started_and_a_member_added_through_the_pages(
     client: Client, clinic: Clinic
 ) -> None:
     client.force_login(clinic.therapist_on_team)
     response = client.post(
         reverse("ipt:group-create"),
-        {
-            "name": "Thursday group",
-            "program": program("group").pk,
-            "team": clinic.team_a.pk,
-            "facilitators": [clinic.therapist_on_team.pk],
-            "starts_on": TODAY.isoformat(),
-            "max_members": "8",
-        },
+        _group_form(clinic),
     )
     group = Group.objects.get()
     assert response.status_code == 302
@@ -296,14 +302,7 @@ def test_a_facilitator_id_past_any_integer_is_refused_on_the_form(
     client.force_login(clinic.therapist_on_team)
     response = client.post(
         reverse("ipt:group-create"),
-        {
-            "name": "Thursday group",
-            "program": program("group").pk,
-            "team": clinic.team_a.pk,
-            "facilitators": [facilitator],
-            "starts_on": TODAY.isoformat(),
-            "max_members": "8",
-        },
+        _group_form(clinic, facilitators=[facilitator]),
     )
     assert response.status_code in (200, 400)
     assert "not one of the available choices" in response.content.decode()

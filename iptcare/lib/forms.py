@@ -58,9 +58,9 @@ class DateBounds:
 
 
 class DatedForm(forms.BaseForm):
-    """A form with a date in it. Each of its date fields is bounded (not before 1900,
-    nor before ``born``, the date of birth of the patient whose care it records) and
-    each field named in ``happened`` is not in the future either.
+    """A form with a date in it. Each of its date fields is bounded (from 1900 to 2099,
+    and not before ``born``, the date of birth of the patient whose care it records)
+    and each field named in ``happened`` is not in the future either.
 
     Every form with a date field is one of these (a test enumerates them), so that a
     date typed anywhere is checked by the same rule."""
